@@ -1,0 +1,6 @@
+/** The registry of CLI commands: one line per command module. */
+import type { Command } from "commander";
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];
