@@ -1,6 +1,10 @@
 /** The registry of CLI commands: one line per command module. */
 import type { Command } from "commander";
+import { register as rank } from "./rank.ts";
+import { register as kruskal } from "./kruskal.ts";
+import { register as construct } from "./construct.ts";
+import { register as bounds } from "./bounds.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds];
