@@ -4,7 +4,8 @@ import { register as rank } from "./rank.ts";
 import { register as kruskal } from "./kruskal.ts";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
+import { register as check } from "./check.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check];
