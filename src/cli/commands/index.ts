@@ -1,8 +1,9 @@
 /** The registry of CLI commands: one line per command module. */
 import type { Command } from "commander";
+import { register as check } from "./check.ts";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [construct, bounds];
+export const COMMANDS: RegisterCommand[] = [check, construct, bounds];
