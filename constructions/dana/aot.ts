@@ -21,7 +21,7 @@
  * (float SVD, N = 10, S = 2, d = d_h = 2, H = 49: σ_min/σ_max ≈ 1e-17 at q ~ N(0, 1/16), 5e-12 at
  * N(0, 1), 6e-10 at N(0, 16)); fully saturated heads lose rank again, so it is not pushed further.
  */
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import { Rational } from "../../src/numbers/rational.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION, type Network } from "../../src/ir/network.ts";
 import { SeededRandom } from "../../src/data/associations.ts";
@@ -110,7 +110,7 @@ export function featureMatrixFloat(w: GenericWeights, sequences: number[][]): { 
       const z = ex.reduce((a, b) => a + b, 0);
       const A = new Array<number>(d).fill(0);
       X.forEach((x, s) => {
-        for (let i = 0; i < d; i++) A[i] += (ex[s]! / z) * x[i]!;
+        for (let i = 0; i < d; i++) A[i] = A[i]! + (ex[s]! / z) * x[i]!;
       });
       const WV = w.WV[h]!;
       for (let r = 0; r < dh; r++) {

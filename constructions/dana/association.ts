@@ -13,7 +13,7 @@
  *   const r = constructAot(randomLookupTable({ N: 10, S: 2, T: 100, seed: 1 }), { d: 2, dh: 2, H: 49, seed: 1 });
  *   r.certified // 100
  */
-import type Decimal from "decimal.js";
+import type { Decimal } from "decimal.js";
 import type { LookupTable } from "../../src/data/associations.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
@@ -74,7 +74,7 @@ export interface AotResult {
 }
 
 function frobenius(rows: (number | Decimal)[][]): number {
-  return Math.sqrt(rows.reduce((a, r) => a + r.reduce((b, v) => b + Number(v) ** 2, 0), 0));
+  return Math.sqrt(rows.reduce((a: number, r) => a + r.reduce((b: number, v) => b + Number(v) ** 2, 0), 0));
 }
 
 /** Builds the association network for a given solve method (steps 1–5). */

@@ -175,7 +175,7 @@ function normalize(v: Float64Array): number {
  * through the LU factors. Labelled float wherever reported.
  */
 export function singularValueEstimates(a: Float64Array, n: number, f: LU, iterations = 30): { sigmaMax: number; sigmaMin: number } {
-  let v = new Float64Array(n).map((_, i) => 1 + ((i * 7919) % 13) / 13);
+  let v: Float64Array = new Float64Array(n).map((_, i) => 1 + ((i * 7919) % 13) / 13);
   normalize(v);
   let sigmaMax = 0;
   for (let it = 0; it < iterations; it++) {
@@ -193,7 +193,7 @@ export function singularValueEstimates(a: Float64Array, n: number, f: LU, iterat
     sigmaMax = Math.sqrt(normalize(u));
     v = u;
   }
-  let z = new Float64Array(n).map((_, i) => 1 + ((i * 104729) % 17) / 17);
+  let z: Float64Array = new Float64Array(n).map((_, i) => 1 + ((i * 104729) % 17) / 17);
   normalize(z);
   let sigmaMin = Infinity;
   for (let it = 0; it < iterations; it++) {
