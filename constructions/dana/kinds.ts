@@ -145,6 +145,8 @@ export const AOT_KIND = {
   run(raw: Record<string, unknown>) {
     const o = raw as unknown as ShapeOpts & { lambda: number; weightDigits: number; edge?: number };
     checkShape(o);
+    if (o.edge && o.N !== undefined && (o.T ?? o.H * o.dh + o.d) + o.edge > o.N ** o.S)
+      throw new UserError(`--edge ${o.edge} needs T₀ + ${o.edge} ≤ N^S = ${o.N ** o.S} distinct sequences (use fewer heads or a larger N)`);
     const table = tableFrom(o);
     const r = constructAot(table, { d: o.d, dh: o.dh, H: o.H, seed: o.seed, qkScale: o.qkScale, lambda: o.lambda, weightDigits: o.weightDigits, maxPrecision: o.maxPrecision, decimalSolveLimit: o.decimalSolveLimit, decimalEnclosure: decimalLogitEnclosures, progress });
     const counts = countNetwork(r.network);
@@ -163,7 +165,9 @@ export const AOT_KIND = {
     const certifiedIdx = r.verdicts.map((v, i) => (v === "certified" ? i : -1)).filter((i) => i >= 0);
     if (o.out) {
       if (certifiedIdx.length === 0) throw new UserError("no association certified: no certificate written", 3);
-      const digits = certificatePrecision(r.network, table, certifiedIdx, r.precisionDigits ?? 20, o.maxPrecision);
+      // verdicts all obtained by decimal intervals at p digits need no second pass; float64 ones are re-checked in decimal
+      const allDecimal = r.precisionDigits !== null && r.attempts.length > 1 && r.attempts[r.attempts.length - 2]!.certified === 0 && r.attempts[0]!.certified === 0;
+      const digits = allDecimal ? r.precisionDigits : certificatePrecision(r.network, table, certifiedIdx, r.precisionDigits ?? 20, o.maxPrecision);
       if (digits === null) throw new UserError(`decimal intervals up to ${o.maxPrecision} digits do not confirm the float64 verdicts: no certificate written (INCONCLUSIVE)`, 3);
       const options = { N: table.N, S: table.S, d: o.d, dh: o.dh, H: o.H, T: table.sequences.length, qkScale: o.qkScale, lambda: o.lambda, data: o.data ?? null };
       writeFileAtomic(o.out, JSON.stringify(aotCertificate("aot", options, o.data ? null : o.seed, r.network, table, certifiedIdx, digits, shape)) + "\n");
@@ -198,3 +202,26 @@ export const AOT_DISTRIBUTION_KIND = {
 
 export const AOT_KINDS = [AOT_KIND, AOT_DISTRIBUTION_KIND];
 export { fastVerdicts };
+
+/** `memcap bounds dana`: the four formulas of src/bounds/dana.ts for a shape (no network built). */
+export const DANA_BOUNDS = {
+  name: "dana",
+  summary: "Dana et al.: capacity H·d_h + d, parameter counts (Theorem 1, Remark 2), Corollary 2 accuracy",
+  configure: (cmd: Command) =>
+    cmd
+      .requiredOption("--N <vocab>", "vocabulary size N", intFlag("N", 2, 1e9))
+      .option("--S <length>", "context length S", intFlag("S", 1, 1e9), 2)
+      .requiredOption("--d <dim>", "embedding dimension d", intFlag("d", 1, 1e9))
+      .requiredOption("--dh <dim>", "head dimension d_h", intFlag("dh", 1, 1e9))
+      .requiredOption("--H <heads>", "number of heads H", intFlag("H", 1, 1e9))
+      .option("--T <count>", "number of associations T₀ (default H·d_h + d)", intFlag("T", 1, Number.MAX_SAFE_INTEGER))
+      .option("--json", "print JSON"),
+  run(raw: Record<string, unknown>) {
+    const o = raw as { N: number; S: number; d: number; dh: number; H: number; T?: number; json?: boolean };
+    const shape = { vocab: o.N, S: o.S, d: o.d, dh: o.dh, H: o.H, T: o.T ?? o.H * o.dh + o.d };
+    const bounds = danaBounds(shape);
+    emit(!!o.json, { paper: "Dana, Pydi & Chevaleyre 2025", ...shape, bounds }, () =>
+      [`Dana et al. bounds for N = ${o.N}, S = ${o.S}, d = ${o.d}, d_h = ${o.dh}, H = ${o.H}, T₀ = ${shape.T}`, ...bounds.map((b) => `  ${b.what} (${b.source}): ${b.value}`)].join("\n"),
+    );
+  },
+};
