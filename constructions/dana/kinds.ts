@@ -129,7 +129,7 @@ function aotText(r: AotResult, o: ShapeOpts, counts: NetworkCounts, bounds: Retu
   lines.push(`  solve: ${String(r.network.meta?.solve)} (${r.solveShape}${r.relResidual !== null ? `, relative residual ${fmt(r.relResidual)} (float)` : ""}); weights to ${String(r.network.meta?.weightDigits)} significant digits`);
   if (r.conditioning) lines.push(`  conditioning of M (float estimate, power/inverse iteration): σ_max = ${fmt(r.conditioning.sigmaMax)}, σ_min = ${fmt(r.conditioning.sigmaMin)}, σ_min/σ_max = ${fmt(r.conditioning.ratio)}`);
   lines.push(`  weight norms (float): ‖W_U‖_F = ${fmt(r.norms.WU)}, ‖W_O‖_F = ${fmt(r.norms.WO)}, max|W_O| = ${fmt(r.norms.WOmaxAbs)}; target margin λ·min gap = ${r.encoderMargin.toFixed(4)}`);
-  lines.push(`  parameters (countNetwork) ${counts.parameters}; Remark 2 d(S + 2N + 2(d_h + 1)H) = ${b["rem2-parameters"]!.value}; Theorem 1 d(S + 2N + 4(T₀ − d)) = ${b["thm1-parameters"]!.value} (measured ≤: ${b["thm1-parameters"]!.holds})`);
+  lines.push(`  parameters (countNetwork) ${counts.parameters}; Remark 2 d(S + 2N + 2(d_h + 1)H) = ${b["rem2-parameters"]!.value}; Theorem 1 d(S + 2N + 4(T₀ − d)) = ${b["thm1-parameters"]!.value} (measured ≤: ${b["thm1-parameters"]!.holds}; measured = Remark 2: ${String(counts.parameters) === b["rem2-parameters"]!.value.replace(/\.0+$/, "")})`);
   lines.push(`  Corollary 2 accuracy bound 1/N + (1 − 1/N)(H·d_h + d)/T₀ = ${b["cor2-accuracy"]!.value}; certified accuracy ${(r.certified / T).toFixed(4)}`);
   return [...lines, ...extra].join("\n");
 }

