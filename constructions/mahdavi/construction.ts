@@ -19,7 +19,7 @@
  *   const heads = saturatedHeads(ds, { H: 4, dh: 5, c: 64, seed: 1 });
  *   heads.groups // [[0..4], [5..8], [9..12], [13..16]]
  */
-import { Matrix, pseudoInverse } from "ml-matrix";
+import { Matrix, SingularValueDecomposition, pseudoInverse } from "ml-matrix";
 import { Rational } from "../../src/numbers/rational.ts";
 import { seededRng, type MhaDataset, type Rng } from "../../src/data/mha.ts";
 
@@ -195,4 +195,64 @@ export function featuresFloat(X: number[][], E: number[][][], heads: { WQ: numbe
       return Et[0]!.map((_, i) => Et.reduce((s, e, j) => s + a[j]! * e[i]!, 0));
     });
   });
+}
+
+export interface SaturationBound {
+  /** The digest's sufficient c (float-evaluated; [R], not from the paper). */
+  c: number;
+  /** min over (head ≥ 2, old example) of |u0ᵀx(s)| × (gap of the top two entries of ±E(s)v0). */
+  minGap: number;
+  /** max ‖b_s‖_∞ of the non-saturating part of the logits. */
+  maxB: number;
+  /** σ_min of the saturated (c = ∞) feature matrix (float). */
+  sigmaInf: number;
+  /** Pairs (head, example) with u0ᵀx(s) = 0 in float (the saturation step fails there). */
+  unsaturated: { head: number; example: number }[];
+}
+
+/**
+ * The digest's sufficient saturation constant [R, not from the paper]:
+ *   c > [2·max_s ‖b_s‖_∞ + ln(2(n−1)·R·√T/σ)] / min_s g_s,
+ * g_s = |u0ᵀx(s)| × (gap between the top two entries of ±E(s)v0), R the largest token norm,
+ * σ the smallest singular value of the saturated (c = ∞) feature matrix. Float64 throughout:
+ * it only picks c; the certificate decides.
+ *
+ * @example
+ *   sufficientSaturationConstant(ds, saturatedHeads(ds, { H: 4, dh: 5, c: 1, seed: 3 })).c // ≈ 40
+ */
+export function sufficientSaturationConstant(ds: MhaDataset, sh: SaturatedHeads): SaturationBound {
+  const X = toFloat(ds.queries);
+  const E = ds.contexts.map(toFloat);
+  const T = X.length;
+  const n = ds.n;
+  let minGap = Infinity;
+  let maxB = 0;
+  let R = 0;
+  for (const Et of E) for (const e of Et) R = Math.max(R, Math.hypot(...e));
+  const unsaturated: { head: number; example: number }[] = [];
+  const Zinf = X.map((x, s) =>
+    sh.heads.flatMap((head, h) => {
+      const Et = E[s]!;
+      const inGroup = head.group.includes(s);
+      // logits without the saturation column: E (Σ v_t u_tᵀ) x
+      const k = head.group.length;
+      const q = Array.from({ length: k }, (_, j) => head.WQ.reduce((acc, row, i) => acc + row[j]! * x[i]!, 0));
+      const r = head.WK.map((row) => row.slice(0, k).reduce((acc, v, j) => acc + v * q[j]!, 0));
+      const b = Et.map((e) => e.reduce((acc, v, i) => acc + v * r[i]!, 0));
+      if (h === 0 || inGroup) return Et[0]!.map((_, i) => softmaxFloat(b).reduce((acc, a, j) => acc + a * Et[j]![i]!, 0));
+      maxB = Math.max(maxB, ...b.map(Math.abs));
+      const ux = head.u0!.reduce((acc, v, i) => acc + v * x[i]!, 0);
+      const ev = Et.map((e) => Math.sign(ux) * e.reduce((acc, v, i) => acc + v * head.v0![i]!, 0));
+      const sorted = [...ev].sort((a, b2) => b2 - a);
+      const g = Math.abs(ux) * (sorted[0]! - (sorted[1] ?? -Infinity));
+      if (Math.abs(ux) < 1e-12) unsaturated.push({ head: h, example: s });
+      minGap = Math.min(minGap, g);
+      const jstar = ev.indexOf(sorted[0]!);
+      return Et[jstar]!.slice();
+    }),
+  );
+  const sv = new SingularValueDecomposition(new Matrix(Zinf), { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal;
+  const sigmaInf = sv.length >= T ? sv[T - 1]! : 0;
+  const c = (2 * maxB + Math.log((2 * Math.max(n - 1, 1) * R * Math.sqrt(T)) / sigmaInf)) / minGap;
+  return { c, minGap, maxB, sigmaInf, unsaturated };
 }
