@@ -1,6 +1,8 @@
 /** The registry of CLI commands: one line per command module. */
 import type { Command } from "commander";
+import { register as construct } from "./construct.ts";
+import { register as bounds } from "./bounds.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [construct, bounds];
