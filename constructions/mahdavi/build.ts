@@ -17,7 +17,7 @@
  */
 import { Rational } from "../../src/numbers/rational.ts";
 import type { MhaDataset } from "../../src/data/mha.ts";
-import { mhaSequences } from "../../src/data/mha.ts";
+import { mhaSequences, seededRng } from "../../src/data/mha.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
@@ -50,6 +50,10 @@ export interface MhaBuildOptions {
   weightBits?: number;
   /** Progress lines (stderr). */
   progress?: (msg: string) => void;
+  /** "construction" (default) or "random": i.i.d. Gaussian W_Q, W_K (the explorer's baseline). */
+  attention?: "construction" | "random";
+  /** Certify the outputs too (default true; the explorer certifies rank only). */
+  certifyLabels?: boolean;
 }
 
 export interface PrecisionAttempt {
@@ -87,11 +91,18 @@ export interface MhaBuild {
 
 /** Dyadic-rounded heads in IR orientation (d_h × d) and their exact scaled form. */
 function rationalHeads(ds: MhaDataset, o: MhaBuildOptions, c: number) {
-  const sh = saturatedHeads(ds, { H: o.H, dh: o.dh, c, seed: o.seed });
   const bits = o.weightBits ?? 30;
+  if (o.attention === "random") {
+    const rng = seededRng(o.seed ^ 0xa77e);
+    const gauss = () => Array.from({ length: ds.d }, () => Array.from({ length: o.dh }, () => rng.normal() / Math.sqrt(ds.d)));
+    return { heads: Array.from({ length: o.H }, () => ({ WQ: transpose(dyadicRound(gauss(), bits)), WK: transpose(dyadicRound(gauss(), bits)) })) };
+  }
+  const sh = saturatedHeads(ds, { H: o.H, dh: o.dh, c, seed: o.seed });
   const heads = sh.heads.map((h) => ({ WQ: transpose(dyadicRound(h.WQ, bits)), WK: transpose(dyadicRound(h.WK, bits)) }));
   return { sh, heads };
 }
+
+const NO_SATURATION: SaturationBound = { c: 0, minGap: NaN, maxB: NaN, sigmaInf: NaN, unsaturated: [] };
 
 /** c used by default: the sufficient bound rounded up to a power of two (≥ 1). */
 export function chooseSaturationConstant(ds: MhaDataset, o: MhaBuildOptions): { c: number; bound: SaturationBound; source: string } {
@@ -112,7 +123,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
   const T = ds.queries.length;
   const m = Math.min(ds.n, o.dh);
   const capacity = mahdaviCapacity({ H: o.H, n: ds.n, dh: o.dh });
-  const { c, bound, source } = chooseSaturationConstant(ds, o);
+  const { c, bound, source } = o.attention === "random" ? { c: 0, bound: NO_SATURATION, source: "random attention (no saturation)" } : chooseSaturationConstant(ds, o);
   const { heads } = rationalHeads(ds, o, c);
   const [X, ...E] = scaleRationals(ds.queries, ...ds.contexts);
   const Dx = X!.den;
@@ -144,7 +155,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
       log(`mha: readout refined (${ro.iterations.join(",")} steps, residual ${Math.max(...ro.residual).toExponential(2)}); certifying rank(Z)…`);
       const rank = certifyFullRowRank(enc, ro);
       const cond = condEstimate(ro.qr);
-      if (outputs.undecided.length === 0 && rank.certified) {
+      if ((outputs.undecided.length === 0 || o.certifyLabels === false) && rank.certified) {
         outcome = "certified";
         detail = `all ${T} outputs decided; rank(Z) = ${T} certified`;
         attempts.push({ digits, outcome, detail, seconds: (performance.now() - ta) / 1000 });
@@ -158,7 +169,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
           paperFormula: "2Hd·d_h + 2Hd·d_v",
           paperFormulaValue: paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv }),
         };
-        const certificate = mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
+        const certificate = outputs.undecided.length > 0 ? undefined : mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
         return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, certificate, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
       }
       outcome = outputs.undecided.length ? "undecided-outputs" : "rank-not-certified";

@@ -13,6 +13,7 @@ import { Rational } from "../../numbers/rational.ts";
 import { ksBounds } from "../../bounds/ks.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../errors.ts";
+import { MHA_BOUNDS } from "../../../constructions/mahdavi/cli.ts";
 
 export interface BoundFamily {
   name: string;
@@ -62,7 +63,7 @@ const KS: BoundFamily = {
 };
 
 /** The registry: one entry per paper. */
-export const BOUND_FAMILIES: BoundFamily[] = [KS];
+export const BOUND_FAMILIES: BoundFamily[] = [KS, MHA_BOUNDS];
 
 export function register(program: Command): void {
   const bounds = program.command("bounds").description("print a paper's bound values for a dataset shape");
