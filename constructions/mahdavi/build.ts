@@ -39,14 +39,14 @@ export interface MhaBuildOptions {
   H: number;
   dh: number;
   seed: number;
-  /** Saturation constant; default: the digest's sufficient bound (float), rounded up to a power of two. */
+  /** Saturation constant; default: the digest's sufficient bound (float), rounded up to a power of two, capped at 2^30. */
   c?: number;
   /** ε of the regression claim, as written in the certificate (e.g. "1e-9"). */
   epsilon?: string;
   /** Decimal digits of the enclosure; absent: start at 30 and double until decided (≤ maxPrecision). */
   precision?: number;
   maxPrecision?: number;
-  /** Significant bits of the rounded W_Q, W_K (default 30). */
+  /** Significant bits of the rounded W_Q, W_K rows (default 52: the float design exactly, up to row scaling). */
   weightBits?: number;
   /** Progress lines (stderr). */
   progress?: (msg: string) => void;
@@ -91,14 +91,16 @@ export interface MhaBuild {
 
 /** Dyadic-rounded heads in IR orientation (d_h × d) and their exact scaled form. */
 function rationalHeads(ds: MhaDataset, o: MhaBuildOptions, c: number) {
-  const bits = o.weightBits ?? 30;
+  const bits = o.weightBits ?? 52;
+  // one power of two per IR row: the c·v0 row of WK must not swamp the interpolation rows' precision
+  const roundRows = (M: number[][]) => transpose(M).map((row) => dyadicRound([row], bits)[0]!);
   if (o.attention === "random") {
     const rng = seededRng(o.seed ^ 0xa77e);
     const gauss = () => Array.from({ length: ds.d }, () => Array.from({ length: o.dh }, () => rng.normal() / Math.sqrt(ds.d)));
-    return { heads: Array.from({ length: o.H }, () => ({ WQ: transpose(dyadicRound(gauss(), bits)), WK: transpose(dyadicRound(gauss(), bits)) })) };
+    return { heads: Array.from({ length: o.H }, () => ({ WQ: roundRows(gauss()), WK: roundRows(gauss()) })) };
   }
   const sh = saturatedHeads(ds, { H: o.H, dh: o.dh, c, seed: o.seed });
-  const heads = sh.heads.map((h) => ({ WQ: transpose(dyadicRound(h.WQ, bits)), WK: transpose(dyadicRound(h.WK, bits)) }));
+  const heads = sh.heads.map((h) => ({ WQ: roundRows(h.WQ), WK: roundRows(h.WK) }));
   return { sh, heads };
 }
 
@@ -110,7 +112,7 @@ export function chooseSaturationConstant(ds: MhaDataset, o: MhaBuildOptions): { 
   const bound = sufficientSaturationConstant(ds, probe);
   if (o.c !== undefined) return { c: o.c, bound, source: "--c" };
   const cf = Number.isFinite(bound.c) && bound.c > 1 ? 2 ** Math.ceil(Math.log2(bound.c)) : 1;
-  return { c: Math.min(cf, 2 ** 40), bound, source: `sufficient bound ${bound.c.toPrecision(4)} (float, [R]) rounded up to a power of two` };
+  return { c: Math.min(cf, 2 ** 30), bound, source: `sufficient bound ${bound.c.toPrecision(4)} (float, [R]) rounded up to a power of two` };
 }
 
 /**
@@ -291,7 +293,7 @@ function mhaCertificate(
     construction: {
       id: "mahdavi-mha",
       paper: "Mahdavi, Liao & Thrampoulidis, Memorization Capacity of Multi-Head Attention in Transformers (ICLR 2024)",
-      options: { H: o.H, dh: o.dh, c: k.c, epsilon: epsText, weightBits: o.weightBits ?? 30, data: ds.origin, context: ds.shared ? "shared" : "per-example" },
+      options: { H: o.H, dh: o.dh, c: k.c, epsilon: epsText, weightBits: o.weightBits ?? 52, data: ds.origin, context: ds.shared ? "shared" : "per-example" },
       seed: o.seed,
     },
     network,

@@ -67,7 +67,7 @@ function configure(cmd: Command): Command {
     .option("--data <file>", "dataset JSON {queries, context | contexts, labels[, classes]} (docs/mahdavi.md#data)")
     .option("--d <dim>", "generator: token dimension d", intFlag("d", 2, 4096))
     .option("--n <tokens>", "generator: context length n", intFlag("n", 1, 4096))
-    .requiredOption("--H <heads>", "number of heads H", intFlag("H", 1, 4096))
+    .option("--H <heads>", "number of heads H (required except with --counterexample)", intFlag("H", 1, 4096))
     .option("--dh <dim>", "head dimension d_h (default n)", intFlag("dh", 1, 4096))
     .option("--T <examples>", "generator: number of examples (default H(min(n,d_h)−1)+1)", intFlag("T", 1, 1_000_000))
     .option("--context <mode>", "generator: shared | random (one context per example)", "shared")
@@ -140,6 +140,7 @@ export const MHA_KIND: ConstructionKind = {
   run(raw) {
     const o = raw as unknown as MhaOpts;
     if (o.explore) {
+      if (o.H === undefined) throw new UserError("--H is required");
       if (o.d === undefined || o.n === undefined) throw new UserError("--explore needs --d and --n (and --H, --dh, --context)");
       if (o.context !== "shared" && o.context !== "random") throw new UserError(`--context must be shared or random, got "${o.context}"`);
       const r = exploreCapacity({ d: o.d, n: o.n, H: o.H, dh: o.dh ?? o.n, context: o.context, seed: o.seed, progress });
@@ -152,6 +153,7 @@ export const MHA_KIND: ConstructionKind = {
       if (!r.found) process.exitCode = 1;
       return;
     }
+    if (o.H === undefined) throw new UserError("--H is required");
     const { ds, dh } = loadDataset(o);
     const T = ds.queries.length;
     const cap = mahdaviCapacity({ H: o.H, n: ds.n, dh });
