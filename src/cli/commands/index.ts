@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
+import { register as check } from "./check.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [construct, bounds];
+export const COMMANDS: RegisterCommand[] = [construct, bounds, check];
