@@ -6,8 +6,9 @@ import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
 import { register as claims } from "./claims.ts";
+import { register as assumptions } from "./assumptions.ts";
 import { register as train } from "./train.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, claims, train];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, claims, assumptions, train];
