@@ -129,6 +129,25 @@ if (peerN > 0) {
   if (!same) process.exitCode = 1;
   naivePerSeq = tNaive / peerN;
 }
+// Representation alone: the post-attention stack on distinct single vectors (nothing to deduplicate),
+// exact DVec arithmetic vs one Rational per entry.
+const tailLayers = layers.slice(10);
+const tail: Network = { ...net, input: { kind: "vectors", dim: width }, layers: tailLayers };
+const tailN = Math.max(1, peerN * 4);
+const tailVocab = Array.from({ length: tailN }, () =>
+  Array.from({ length: width }, (_, c) => (c === X ? Rational.of(randBits(44)) : c >= 4 ? Rational.of(int(5) - 2) : Rational.ZERO)),
+);
+const tailSeqs = tailVocab.map((_, i) => [i]);
+if (peerN > 0) {
+  const tailEv = compileExact(tail);
+  const [a1, tA] = time(() => tailEv.evaluate(tailSeqs, tailVocab));
+  const [b1, tB] = time(() => evaluateNaiveExact(tail, tailSeqs, tailVocab));
+  const same = a1.every((s, i) => s[0]!.every((x, c) => x.eq(b1[i]![0]![c]!)));
+  console.log(
+    `representation only (${tailLayers.length} blocks on ${tailN} distinct vectors, no dedupe): exact ${tA.toFixed(3)} s, naive Rational ${tB.toFixed(3)} s, speedup ×${(tB / tA).toFixed(1)}; identical: ${same}`,
+  );
+  if (!same) process.exitCode = 1;
+}
 const [full, tFull] = time(() => ev.evaluate(sequences));
 const fullBits = Math.max(...full.flat(2).map((x) => x.bitLength()));
 console.log(
