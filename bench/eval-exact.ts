@@ -122,7 +122,7 @@ if (peerN > 0) {
   const [fast, tFast] = time(() => ev.evaluate(peerSeqs));
   const [naive, tNaive] = time(() => evaluateNaiveExact(net, peerSeqs));
   const same = fast.every((s, i) => s.every((v, k) => v.every((x, c) => x.eq(naive[i]![k]![c]!))));
-  const maxBits = Math.max(...fast.flat(2).map((x) => x.bitLength()));
+  const maxBits = fast.flat(2).reduce((m, x) => Math.max(m, x.bitLength()), 0);
   console.log(
     `peer run on ${peerN} sequences: exact ${tFast.toFixed(3)} s, naive Rational ${tNaive.toFixed(3)} s, speedup ×${(tNaive / tFast).toFixed(1)}; outputs identical: ${same}; largest output entry ${maxBits} bits`,
   );
@@ -149,7 +149,7 @@ if (peerN > 0) {
   if (!same) process.exitCode = 1;
 }
 const [full, tFull] = time(() => ev.evaluate(sequences));
-const fullBits = Math.max(...full.flat(2).map((x) => x.bitLength()));
+const fullBits = full.flat(2).reduce((m, x) => Math.max(m, x.bitLength()), 0);
 console.log(
   `exact on N = ${N} sequences × ${len} tokens: ${tFull.toFixed(2)} s, largest output entry ${fullBits} bits` +
     (peerN > 0 ? ` (naive extrapolated from the peer run: ${(naivePerSeq * N).toFixed(0)} s, ×${((naivePerSeq * N) / tFull).toFixed(0)})` : ""),
