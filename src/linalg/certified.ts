@@ -26,7 +26,7 @@ import { gcd } from "../numbers/rational.ts";
 import { IntMatrix } from "./intmatrix.ts";
 import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, rankProfileMod, reduce, solveMod } from "./modular.ts";
 
-/** A rank certificate; JSON-ready (integers as decimal strings). */
+/** A rank certificate. In JSON the null-vector entries are decimal strings; both forms verify. */
 export interface RankCertificate {
   rank: number;
   /** Row indices of a nonsingular r×r minor. */
@@ -39,7 +39,7 @@ export interface RankCertificate {
    * Present when rank < min(m, n): n − rank integer null vectors, the k-th one nonzero at the k-th
    * non-pivot column (increasing order) and zero at the other non-pivot columns.
    */
-  nullVectors?: string[][];
+  nullVectors?: (bigint | string)[][];
 }
 
 export interface CertifiedRank {
@@ -92,11 +92,12 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
         rows: best.rows,
         cols: best.cols,
         prime: best.prime,
-        nullVectors: res.vectors.map((v) => v.map(String)),
+        nullVectors: res.vectors,
       };
       return { rank: best.rank, certificate, primesUsed };
     }
     // (b) failed beyond the Hadamard bound: the rank is larger than best.rank; look again.
+    if (attempt > 64) throw new Error("certifiedRank: no certificate after 64 rounds (bug)");
   }
 }
 
@@ -135,8 +136,9 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
     if (text.length !== n) return false;
     const v: bigint[] = [];
     for (const s of text) {
-      if (typeof s !== "string" || !/^-?\d+$/.test(s)) return false;
-      v.push(BigInt(s));
+      if (typeof s === "bigint") v.push(s);
+      else if (typeof s === "string" && /^-?\d+$/.test(s)) v.push(BigInt(s));
+      else return false;
     }
     for (let t = 0; t < nonPivot.length; t++) if ((v[nonPivot[t]!]! !== 0n) !== (t === k)) return false;
     const support: number[] = [];
@@ -178,7 +180,9 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
   const norms = Array.from(M.log2ColumnNorms(), (x) => Math.max(0, x)).sort((a, b) => b - a);
   let log2H = 1;
   for (let k = 0; k < r; k++) log2H += norms[k]!;
-  const guaranteed = 2 * log2H + 2; // product of primes beyond this: reconstruction is exact
+  // product of primes beyond this: reconstruction is exact (2H² + 2), with room for the 2^21
+  // sanity margin of crtSymmetric and W = d·X (|W| ≤ H)
+  const guaranteed = 2 * log2H + 2 + 64;
 
   const ps: number[] = [];
   const xs: Float64Array[] = [];
@@ -197,6 +201,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       let k = 0;
       let bits = 0;
       while (k < ps.length && bits < probeBits + 48) bits += Math.log2(ps[k++]!);
+      if (bits < probeBits + 48) return null; // not enough primes yet
       W = crtSymmetric(ps.slice(0, k), xs.slice(0, k), d, E) ?? crtSymmetric(ps, xs, d, E);
     }
     if (!W) {
@@ -224,8 +229,9 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       if (!q) return null;
       fracs.push(q);
       d = (d / gcd(d, q[1])) * q[1];
-      bits = Math.max(bits, bitLen(q[0]) + bitLen(q[1]));
     }
+    // size of the probes of W = d·X: |num|·d/den
+    for (const [a, b] of fracs) bits = Math.max(bits, bitLen(a) + bitLen(d) - bitLen(b) + 1);
     return { fracs, d, bits };
   };
   let candidate: ReturnType<typeof reconstructProbes> = null;

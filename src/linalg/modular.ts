@@ -140,8 +140,7 @@ export function rankProfileMod(a: Float64Array, m: number, n: number, p: number)
       const irow = i * n;
       const x = a[irow + c]!;
       if (x === 0) continue;
-      const f = mulMod(x, inv, p);
-      for (let j = c + 1; j < n; j++) a[irow + j] = a[irow + j]! - f * a[prow + j]!;
+      subMul(a.subarray(irow + c + 1, irow + n), a.subarray(prow + c + 1, prow + n), mulMod(x, inv, p));
     }
     rows.push(perm[r]!);
     cols.push(c);
@@ -162,9 +161,9 @@ function swapRows(a: Float64Array, n: number, i: number, k: number, from: number
 
 /**
  * Solves M·X = B modulo p for a square r×r M that is nonsingular mod p, with s right-hand sides:
- * Gauss–Jordan on [M | B] (row-major, r×(r+s), residues in [0, p)), overwritten. Returns X
- * (r×s, row-major, residues in [0, p)) or null when M is singular modulo p.
- * Requires p < lazyPrimeBound(r).
+ * forward elimination on [M | B] (row-major, r×(r+s), residues in [0, p); overwritten), then back
+ * substitution on the B part. Returns X (r×s, row-major, residues in [0, p)) or null when M is
+ * singular modulo p. Requires p < lazyPrimeBound(r).
  */
 export function solveMod(aug: Float64Array, r: number, s: number, p: number): Float64Array | null {
   const w = r + s;
@@ -180,21 +179,36 @@ export function solveMod(aug: Float64Array, r: number, s: number, p: number): Fl
     if (piv !== c) swapRows(aug, w, piv, c, c);
     const prow = c * w;
     const inv = invMod(aug[prow + c]!, p);
-    // normalize the pivot row so that elimination above needs no second factor
+    // normalize the pivot row: back substitution then needs no divisions
     for (let j = c + 1; j < w; j++) aug[prow + j] = mulMod(reduce(aug[prow + j]!, p), inv, p);
     aug[prow + c] = 1;
-    for (let i = 0; i < r; i++) {
-      if (i === c) continue;
+    const pivotRow = aug.subarray(prow + c + 1, prow + w);
+    for (let i = c + 1; i < r; i++) {
       const irow = i * w;
-      const f = reduce(aug[irow + c]!, p);
-      aug[irow + c] = 0;
+      const f = aug[irow + c]!;
       if (f === 0) continue;
-      for (let j = c + 1; j < w; j++) aug[irow + j] = aug[irow + j]! - f * aug[prow + j]!;
+      subMul(aug.subarray(irow + c + 1, irow + w), pivotRow, f);
     }
   }
+  // back substitution on the right-hand sides: row c -= M[c][k]·row k for k > c
   const x = new Float64Array(r * s);
-  for (let i = 0; i < r; i++) for (let j = 0; j < s; j++) x[i * s + j] = reduce(aug[i * w + r + j]!, p);
+  for (let c = r - 1; c >= 0; c--) {
+    const xc = x.subarray(c * s, c * s + s);
+    const src = aug.subarray(c * w + r, c * w + w);
+    for (let j = 0; j < s; j++) xc[j] = reduce(src[j]!, p);
+    for (let k = c + 1; k < r; k++) {
+      const f = aug[c * w + k]!; // reduced: pivot rows were normalized
+      if (f !== 0) subMul(xc, x.subarray(k * s, k * s + s), f);
+    }
+    for (let j = 0; j < s; j++) xc[j] = reduce(xc[j]!, p);
+  }
   return x;
+}
+
+/** dst -= f·src elementwise, unreduced: the lazy-reduction kernel (a small function V8 optimizes early). */
+function subMul(dst: Float64Array, src: Float64Array, f: number): void {
+  const len = dst.length;
+  for (let j = 0; j < len; j++) dst[j] = dst[j]! - f * src[j]!;
 }
 
 /**
