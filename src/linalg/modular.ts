@@ -212,33 +212,47 @@ function subMul(dst: Float64Array, src: Float64Array, f: number): void {
 }
 
 /**
- * Determinant of a square k×k matrix modulo a prime p < 2^26, by plain elimination with every
- * product reduced (no lazy bound needed). Kept deliberately separate from `rankProfileMod` so that
- * certificate verification does not reuse the code that produced the certificate.
+ * Determinant of a square k×k matrix modulo a prime p < 2^26 (entries in [0, p); overwritten).
+ * Kept deliberately separate from `rankProfileMod` so that certificate verification does not reuse
+ * the code that produced the certificate: row-oriented updates with the whole trailing block
+ * reduced every `budget` steps, where budget·(p−1)² + p < 2^53 keeps every value exact for any
+ * prime the certificate may name.
  */
 export function detMod(a: Float64Array, k: number, p: number): number {
+  const budget = Math.max(1, Math.floor((2 ** 53 - p) / ((p - 1) * (p - 1))));
   let det = 1;
+  let since = 0;
   for (let c = 0; c < k; c++) {
+    if (since >= budget) {
+      for (let i = c; i < k; i++) for (let j = c; j < k; j++) a[i * k + j] = reduce(a[i * k + j]!, p);
+      since = 0;
+    }
     let piv = -1;
-    for (let i = c; i < k; i++)
-      if (a[i * k + c]! !== 0) {
-        piv = i;
-        break;
-      }
+    for (let i = c; i < k; i++) {
+      const v = reduce(a[i * k + c]!, p);
+      a[i * k + c] = v;
+      if (v !== 0 && piv < 0) piv = i;
+    }
     if (piv < 0) return 0;
     if (piv !== c) {
       swapRows(a, k, piv, c, c);
       det = det === 0 ? 0 : p - det;
     }
-    const pv = a[c * k + c]!;
+    const base = c * k;
+    for (let j = c + 1; j < k; j++) a[base + j] = reduce(a[base + j]!, p);
+    const pv = a[base + c]!;
     det = mulMod(det, pv, p);
     const inv = invMod(pv, p);
     for (let i = c + 1; i < k; i++) {
       const x = a[i * k + c]!;
       if (x === 0) continue;
-      const f = p - mulMod(x, inv, p);
-      for (let j = c + 1; j < k; j++) a[i * k + j] = reduce(a[i * k + j]! + f * a[c * k + j]!, p);
+      eliminateRow(a, i * k, base, mulMod(x, inv, p), c + 1, k);
     }
+    since++;
   }
   return det;
+}
+
+function eliminateRow(a: Float64Array, row: number, pivotRow: number, f: number, from: number, to: number): void {
+  for (let j = from; j < to; j++) a[row + j] = a[row + j]! - f * a[pivotRow + j]!;
 }
