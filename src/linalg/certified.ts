@@ -54,7 +54,7 @@ export interface CertifiedRankOptions {
   seed?: number;
   /**
    * Check the null vectors exactly before returning (default true). With false the search only
-   * checks A·v ≡ 0 modulo two fresh primes, and the caller MUST run verifyRankCertificate (the CLI
+   * checks A·v ≡ 0 modulo a fresh prime, and the caller MUST run verifyRankCertificate (the CLI
    * does): this avoids doing the exact check twice.
    */
   verify?: boolean;
@@ -322,10 +322,10 @@ function vectorsAnnihilate(M: IntMatrix, vectors: bigint[][], firstRows: number[
   return true;
 }
 
-/** A·v ≡ 0 modulo two fresh primes: a fast filter, not a proof (the proof is verifyRankCertificate). */
+/** A·v ≡ 0 modulo a fresh prime: a fast filter, not a proof (the proof is verifyRankCertificate). */
 function vectorsAnnihilateMod(M: IntMatrix, vectors: bigint[][], primes: PrimeStream): boolean {
   const { m, n } = M;
-  for (let t = 0; t < 2; t++) {
+  for (let t = 0; t < 1; t++) {
     const p = primes.next();
     const pb = BigInt(p);
     const R = M.residues(p);
@@ -421,34 +421,48 @@ function crtValues(ps: number[], xs: Float64Array[], E: number): bigint[] {
     for (let j = 0; j < k; j++) prod = reduce(prod * reduce(ps[j]!, p), p);
     C[k] = invMod(prod, p);
   }
-  const v = new Float64Array(K);
+  // mixed-radix digits, computed for all entries at once (one simple loop per (k, j) pair)
+  const digits: Float64Array[] = [];
+  const h = new Float64Array(E);
+  for (let k = 0; k < K; k++) {
+    const p = ps[k]!;
+    h.fill(0);
+    for (let j = k - 1; j >= 0; j--) hornerStep(h, ps[j]!, digits[j]!, p);
+    const dk = new Float64Array(E);
+    const xk = xs[k]!;
+    const ck = C[k]!;
+    for (let e = 0; e < E; e++) {
+      let t = xk[e]! - h[e]!;
+      if (t < 0) t += p;
+      dk[e] = reduce(t * ck, p);
+    }
+    digits.push(dk);
+  }
   const out: bigint[] = new Array(E);
   const pairs: bigint[] = [];
   for (let k = 0; k + 1 < K; k += 2) pairs.push(BigInt(ps[k]! * ps[k + 1]!));
   for (let e = 0; e < E; e++) {
-    for (let k = 0; k < K; k++) {
-      const p = ps[k]!;
-      const pinv = 1 / p;
-      let h = 0;
-      for (let j = k - 1; j >= 0; j--) {
-        const y = h * ps[j]! + v[j]!;
-        h = y - Math.floor(y * pinv) * p;
-        if (h < 0) h += p;
-        else if (h >= p) h -= p;
-      }
-      let t = xs[k]![e]! - h;
-      if (t < 0) t += p;
-      v[k] = reduce(t * C[k]!, p);
-    }
     // x = v0 + p0·(v1 + p1·(v2 + …)), consumed from the top two digits at a time
     let x = 0n;
     let k = K - 1;
     if (K % 2 === 1) {
-      x = BigInt(v[k]!);
+      x = BigInt(digits[k]![e]!);
       k--;
     }
-    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(v[k - 1]! + ps[k - 1]! * v[k]!);
+    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(digits[k - 1]![e]! + ps[k - 1]! * digits[k]![e]!);
     out[e] = x;
   }
   return out;
+}
+
+/** h ← (h·q + d) mod p elementwise (h < p, q, d < 2^26: exact in doubles). */
+function hornerStep(h: Float64Array, q: number, d: Float64Array, p: number): void {
+  const pinv = 1 / p;
+  for (let e = 0; e < h.length; e++) {
+    const y = h[e]! * q + d[e]!;
+    let r = y - Math.floor(y * pinv) * p;
+    if (r < 0) r += p;
+    else if (r >= p) r -= p;
+    h[e] = r;
+  }
 }
