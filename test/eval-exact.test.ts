@@ -95,3 +95,28 @@ describe("evaluateExact", () => {
     expect(evaluateExact(net, [[0]], [[x]])[0]![0]![0]!.eq(y2)).toBe(true);
   });
 });
+
+describe("dyadic helpers", () => {
+  it("trailingZeros finds the lowest set bit (capped), for any sign and size", async () => {
+    const { trailingZeros } = await import("../src/eval/dyadic.ts");
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 400n), max: 1n << 400n }).filter((m) => m !== 0n), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 4000 }), (m, t, cap) => {
+        const odd = m / (m & -m);
+        expect(trailingZeros(odd << BigInt(t), cap)).toBe(Math.min(t, cap));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("evaluateExact progress", () => {
+  it("reports every stage and ends each token-wise stage's count at its number of distinct vectors", () => {
+    const { net, vocabulary, sequences } = randomNetwork({ seed: 3, depth: 6, width: 2, kinds: ["ffn", "relu"], attention: ["uniform"], sequences: 5 });
+    const seen: { stage: number; stages: number; done: number; total: number }[] = [];
+    const out = evaluateExact(net, sequences, vocabulary, { onProgress: (p) => seen.push(p) });
+    expect(show(out)).toEqual(show(evaluateNaiveExact(net, sequences, vocabulary)));
+    const stages = seen[0]!.stages;
+    expect(new Set(seen.map((p) => p.stage)).size).toBe(stages);
+    for (const p of seen) expect(p.done <= p.total).toBe(true);
+  });
+});
