@@ -5,7 +5,8 @@ import { register as kruskal } from "./kruskal.ts";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
+import { register as train } from "./train.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, train];
