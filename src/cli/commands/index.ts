@@ -6,7 +6,8 @@ import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
 import { register as train } from "./train.ts";
+import { register as capacity } from "./capacity.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, train];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, train, capacity];
