@@ -7,7 +7,8 @@ import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
 import { register as train } from "./train.ts";
 import { register as capacity } from "./capacity.ts";
+import { register as crosscheck } from "./crosscheck.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, train, capacity];
+export const COMMANDS: RegisterCommand[] = [rank, kruskal, construct, bounds, check, train, capacity, crosscheck];
