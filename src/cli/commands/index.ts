@@ -18,6 +18,8 @@ export const COMMAND_MODULES: Record<string, Loader> = {
   counterexample: () => import("./claims.ts"),
   assumptions: () => import("./assumptions.ts"),
   train: () => import("./train.ts"),
+  capacity: () => import("./capacity.ts"),
+  crosscheck: () => import("./crosscheck.ts"),
 };
 
 /** The modules to load for this command line: the named command's only, or all (help, unknown names). */
