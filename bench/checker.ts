@@ -6,14 +6,14 @@
  * on the same network, as a ratio in the same run. (The builders' own verification is not on this
  * branch yet; the lead adds that comparison.)
  *
- *   npx tsx bench/checker.ts [N=300] [n=16] [L=200] [BITS=1000]
+ *   npx tsx bench/checker.ts [N=10] [n=16] [L=40] [BITS=300]   (the naive peer is the slow side: ~1 min at the defaults)
  */
 import { checkCertificate } from "../proofs-check/check.ts";
 import { refOutputs, rng, int } from "../test/checker-fixtures.ts";
 import type { Certificate } from "../src/certificate/format.ts";
 import type { Layer } from "../src/ir/network.ts";
 
-const [N, n, L, BITS] = process.argv.slice(2).map(Number).concat([300, 16, 200, 1000].slice(process.argv.length - 2)) as number[];
+const [N, n, L, BITS] = process.argv.slice(2).map(Number).concat([10, 16, 40, 300].slice(process.argv.length - 2)) as number[];
 const r = rng(1);
 const big = () => `${BigInt.asUintN(BITS!, BigInt(int(r, 1, 2 ** 30)) ** BigInt(Math.ceil(BITS! / 30)))}/${1n << BigInt(BITS! + 4)}`;
 const small = () => (r() < 0.7 ? "0" : String(int(r, -2, 2)));
