@@ -81,6 +81,18 @@ describe("modular kernels", () => {
     );
     expect(lazyPrimeBound(300) ** 2 * 302).toBeLessThan(2 ** 53);
   });
+  it("residues: limbs reduce to the same values as BigInt arithmetic, whole matrix or submatrix", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.bigInt({ min: -(1n << 100n), max: 1n << 100n }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 2, max: 2 ** 26 - 1 }).filter(isPrime), (rows, p) => {
+        const M = IntMatrix.fromBigInts(rows);
+        const want = rows.flat().map((x) => Number(((x % BigInt(p)) + BigInt(p)) % BigInt(p)));
+        expect(Array.from(M.residues(p))).toEqual(want);
+        const sub = M.residuesOf([rows.length - 1, 0], [2, 0], p);
+        expect(Array.from(sub)).toEqual([want[(rows.length - 1) * 3 + 2], want[(rows.length - 1) * 3], want[2], want[0]]);
+      }),
+      { numRuns: 100 },
+    );
+  });
   it("rational reconstruction recovers small fractions", () => {
     const mod = 1000003n * 999983n * 1000033n;
     fc.assert(

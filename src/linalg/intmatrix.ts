@@ -131,6 +131,34 @@ export class IntMatrix {
     return out;
   }
 
+  /**
+   * The submatrix on `rows` × `cols` (in the given orders) modulo p (p < 2^26), row-major, in [0, p).
+   * One reduction per entry for up to 14 digits (two limbs combine exactly below 2^53).
+   */
+  residuesOf(rows: readonly number[], cols: readonly number[], p: number): Float64Array {
+    const { n, L, limbs, neg } = this;
+    const w = cols.length;
+    const out = new Float64Array(rows.length * w);
+    const pinv = 1 / p;
+    for (let a = 0; a < rows.length; a++) {
+      const base = rows[a]! * n;
+      for (let b = 0; b < w; b++) {
+        const e = base + cols[b]!;
+        const off = e * L;
+        let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
+        r -= Math.floor(r * pinv) * p;
+        for (let l = 2; l < L; l++) {
+          r = r * BASE + limbs[off + l]!;
+          r -= Math.floor(r * pinv) * p;
+        }
+        if (r < 0) r += p;
+        else if (r >= p) r -= p;
+        out[a * w + b] = neg[e] && r !== 0 ? p - r : r;
+      }
+    }
+    return out;
+  }
+
   /** All entries modulo p (p < 2^26), row-major, in [0, p). */
   residues(p: number): Float64Array {
     const { m, n, L, limbs, neg } = this;

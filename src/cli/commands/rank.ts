@@ -26,7 +26,12 @@ export function register(program: Command): void {
       const { readMatrixFile } = await import("../../linalg/read.ts");
       const { certifiedRank, verifyRankCertificate } = await import("../../linalg/certified.ts");
       const f = readMatrixFile(file);
-      const res = certifiedRank(f.int, { seed: o.seed, verify: false });
+      // progress on stderr only for a person watching (stdout stays parseable, pipes stay quiet)
+      const onProgress = process.stderr.isTTY
+        ? (i: { primes: number; bits: number }) => process.stderr.write(`\rrank: null-space certificate, ${i.primes} primes (${i.bits} bits)`)
+        : undefined;
+      const res = certifiedRank(f.int, { seed: o.seed, verify: false, onProgress });
+      if (onProgress) process.stderr.write("\r\x1b[K");
       // the proof: an independent re-check of the certificate (the search's own checks were modular)
       let cert = res.certificate;
       if (!verifyRankCertificate(f.int, cert)) {
@@ -65,7 +70,8 @@ function maxBits(vs: (bigint | string)[][] | undefined): number {
   for (const v of vs ?? [])
     for (const x of v) {
       const b = BigInt(x);
-      best = Math.max(best, b === 0n ? 0 : (b < 0n ? -b : b).toString(2).length);
+      const hex = (b < 0n ? -b : b).toString(16);
+      if (b !== 0n) best = Math.max(best, (hex.length - 1) * 4 + parseInt(hex[0]!, 16).toString(2).length);
     }
   return best;
 }
