@@ -123,16 +123,16 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
     if (detMod(M.residuesOf(cert.rows, cert.cols, p), r, p) === 0) return false;
   }
   if (r === Math.min(m, n)) return true;
-  const vs = cert.nullVectors;
-  if (!vs || vs.length !== n - r) return false;
+  const vs: unknown = cert.nullVectors;
+  if (!Array.isArray(vs) || vs.length !== n - r) return false;
   const isPivot = new Uint8Array(n);
   for (const c of cert.cols) isPivot[c] = 1;
   const nonPivot: number[] = [];
   for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
   const rows = M.bigRows();
   for (let k = 0; k < vs.length; k++) {
-    const text = vs[k]!;
-    if (text.length !== n) return false;
+    const text: unknown = vs[k];
+    if (!Array.isArray(text) || text.length !== n) return false;
     const v: bigint[] = [];
     for (const s of text) {
       if (typeof s === "bigint") v.push(s);
