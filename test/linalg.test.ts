@@ -215,7 +215,7 @@ describe("certified rank", () => {
           const c = certifiedRank(A, { seed: vals[0]! >>> 0 });
           expect(c.rank).toBe(k);
           expect(verifyRankCertificate(A, c.certificate)).toBe(true);
-          if (k < Math.min(m, n)) expect(c.certificate.nullVectors!.length).toBe(n - k);
+          if (k < Math.min(m, n)) expect(c.certificate.nullVectors!.length).toBe(Math.min(m, n) - k); // the smaller side
         },
       ),
       { numRuns: 120 },
@@ -248,6 +248,15 @@ describe("certified rank", () => {
       }),
       { numRuns: 60 },
     );
+  });
+  it("wide matrices are certified by left null vectors (yᵀA = 0), and the side is part of what is checked", () => {
+    const A = ratMatrix([[1, 2, 3, 4, 5], [2, 4, 6, 8, 10], [1, 0, 1, 0, 1]]);
+    const c = certifiedRank(A).certificate;
+    expect(c.rank).toBe(2);
+    expect(c.side).toBe("left");
+    expect(c.nullVectors!.length).toBe(1);
+    expect(verifyRankCertificate(A, c)).toBe(true);
+    expect(verifyRankCertificate(A, { ...c, side: "right" })).toBe(false);
   });
   it("a minor that is singular over Z is rejected whatever prime is named", () => {
     const A = ratMatrix([[1, 2], [2, 4]]);

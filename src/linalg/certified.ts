@@ -36,10 +36,14 @@ export interface RankCertificate {
   /** A prime (< 2^26) modulo which the minor's determinant is nonzero. */
   prime: number;
   /**
-   * Present when rank < min(m, n): n − rank integer null vectors, the k-th one nonzero at the k-th
-   * non-pivot column (increasing order) and zero at the other non-pivot columns.
+   * Present when rank < min(m, n). Side "right" (the default): n − rank integer vectors v with
+   * A·v = 0, the k-th one nonzero at the k-th non-pivot column (increasing order) and zero at the
+   * other non-pivot columns. Side "left" (chosen when m < n, as it is smaller): m − rank vectors y
+   * with yᵀA = 0 and the same pattern on the non-pivot rows. A is the row-scaled integer matrix
+   * (each row times the lcm of its denominators; the identity for integer input).
    */
   nullVectors?: (bigint | string)[][];
+  side?: "right" | "left";
 }
 
 export interface CertifiedRank {
@@ -86,7 +90,11 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
     if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
     // A second prime cheaply guards against an unlucky first one before the costly part (b).
     if (attempt === 0) continue;
-    const res = nullVectorsByCRT(M, best.rows, best.cols, primes, opts.verify ?? true, opts.onProgress);
+    // rank ≤ r from whichever side needs fewer, shorter vectors: the left null space of A is the right one of Aᵀ
+    const left = m < n;
+    const res = left
+      ? nullVectorsByCRT(M.transpose(), best.cols, best.rows, primes, opts.verify ?? true, opts.onProgress)
+      : nullVectorsByCRT(M, best.rows, best.cols, primes, opts.verify ?? true, opts.onProgress);
     primesUsed += res.primes;
     if (res.vectors) {
       const certificate: RankCertificate = {
@@ -95,6 +103,7 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
         cols: best.cols,
         prime: best.prime,
         nullVectors: res.vectors,
+        ...(left ? { side: "left" as const } : {}),
       };
       return { rank: best.rank, certificate, primesUsed };
     }
@@ -123,13 +132,21 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
     if (detMod(M.residuesOf(cert.rows, cert.cols, p), r, p) === 0) return false;
   }
   if (r === Math.min(m, n)) return true;
-  const vs: unknown = cert.nullVectors;
-  if (!Array.isArray(vs) || vs.length !== n - r) return false;
+  const side: unknown = cert.side ?? "right";
+  if (side !== "right" && side !== "left") return false;
+  // left null vectors of A are right null vectors of Aᵀ, with the pivot rows as pivot columns
+  return nullVectorsProveRank(side === "left" ? M.transpose() : M, side === "left" ? cert.rows : cert.cols, cert.nullVectors);
+}
+
+/** The vectors are K.n − |pivots| in number, have the diagonal pattern off the pivots, and K·v = 0 exactly. */
+function nullVectorsProveRank(K: IntMatrix, pivots: number[], vs: unknown): boolean {
+  const { m, n } = K;
+  if (!Array.isArray(vs) || vs.length !== n - pivots.length) return false;
   const isPivot = new Uint8Array(n);
-  for (const c of cert.cols) isPivot[c] = 1;
+  for (const c of pivots) isPivot[c] = 1;
   const nonPivot: number[] = [];
   for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
-  const rows = M.bigRows();
+  const rows = K.bigRows();
   for (let k = 0; k < vs.length; k++) {
     const text: unknown = vs[k];
     if (!Array.isArray(text) || text.length !== n) return false;

@@ -102,6 +102,21 @@ export class IntMatrix {
     return { matrix: IntMatrix.fromBigInts(rows), scales };
   }
 
+  /** The transpose (n×m). */
+  transpose(): IntMatrix {
+    const { m, n, L, limbs, neg } = this;
+    const tl = new Float64Array(limbs.length);
+    const tn = new Uint8Array(neg.length);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        const src = i * n + j;
+        const dst = j * m + i;
+        tn[dst] = neg[src]!;
+        for (let l = 0; l < L; l++) tl[dst * L + l] = limbs[src * L + l]!;
+      }
+    return new IntMatrix(n, m, L, tl, tn);
+  }
+
   /** Entry (i, j) as a BigInt. */
   get(i: number, j: number): bigint {
     return this.bigRows()[i]![j]!;

@@ -48,7 +48,7 @@ export function register(program: Command): void {
         certificate:
           o.fullCertificate || !cert.nullVectors
             ? cert
-            : { rank: cert.rank, rows: cert.rows, cols: cert.cols, prime: cert.prime, nullVectorCount: nullity, nullVectorMaxBits: maxBits(cert.nullVectors) },
+            : { rank: cert.rank, rows: cert.rows, cols: cert.cols, prime: cert.prime, nullVectorCount: nullity, nullVectorMaxBits: maxBits(cert.nullVectors), side: cert.side ?? "right" },
         verified: true,
         ...(floatRes ? { float: floatRes } : {}),
       };
@@ -57,7 +57,7 @@ export function register(program: Command): void {
         const why =
           cert.rank === Math.min(f.m, f.n)
             ? `a ${cert.rank}×${cert.rank} minor with nonzero determinant mod ${cert.prime}`
-            : `a ${cert.rank}×${cert.rank} minor nonzero mod ${cert.prime} and ${nullity} exact null vectors (up to ${maxBits(cert.nullVectors)} bits)`;
+            : `a ${cert.rank}×${cert.rank} minor nonzero mod ${cert.prime} and ${nullity} exact ${cert.side === "left" ? "left " : ""}null vectors (up to ${maxBits(cert.nullVectors)} bits)`;
         lines.push(`certified (${f.m}×${f.n}): ${why}; verified`);
         if (floatRes) lines.push(`float64 rank (estimate, not a proof): ${floatRes.rank} at tolerance ${floatRes.tolerance.toExponential(3)}`);
         return lines.join("\n");
