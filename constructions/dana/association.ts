@@ -135,9 +135,23 @@ export function precisionLadder(max: number): number[] {
 }
 
 /** The construction with the automatic precision search (see header). */
+/**
+ * The rank the skip connection contributes to M: the x_S rows span at most min(d, #distinct last
+ * tokens) dimensions (equal last tokens give equal x_S = e(t_S) + pos_S).
+ * @example skipBlockRank([[0, 1], [2, 1], [1, 1]], 2) // 1
+ */
+export function skipBlockRank(sequences: number[][], d: number): number {
+  return Math.min(d, new Set(sequences.map((s) => s[s.length - 1]!)).size);
+}
+
 export function constructAot(table: LookupTable, o: AotOptions): AotResult {
   const say = o.progress ?? (() => {});
   const capacity = o.d + o.H * o.dh;
+  const skip = skipBlockRank(table.sequences, o.d);
+  if (table.sequences.length > o.H * o.dh + skip && table.sequences.length <= capacity)
+    throw new RangeError(
+      `M = [x_S; W_V·A] has rank at most H·d_h + min(d, #distinct last tokens) = ${o.H * o.dh + skip} < T = ${table.sequences.length}: the sequences end in only ${skip} distinct token(s), so the skip connection spans fewer than d = ${o.d} dimensions and the construction cannot interpolate (claim dana.construction-rank.literal)`,
+    );
   const attempts: Attempt[] = [];
   let t0 = performance.now();
   say(`solving Z·M = E in float64 (T = ${table.sequences.length}, H·d_h + d = ${capacity}) …`);

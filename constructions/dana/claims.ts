@@ -9,7 +9,7 @@ import { defineClaim, type Claim } from "../../src/claims/registry.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { rank } from "../../src/linalg/index.ts";
 import { randomConditionals, randomLookupTable } from "../../src/data/associations.ts";
-import { constructAot } from "./association.ts";
+import { constructAot, skipBlockRank } from "./association.ts";
 import { featureMatrixDecimal, genericWeights } from "./aot.ts";
 import { decimalLogitEnclosures } from "./decimal-interval.ts";
 import { circleEncoder, fitLowRankEncoder, weightedKLFloat } from "./encoders.ts";
@@ -21,13 +21,14 @@ export const DANA_CLAIMS: Claim[] = [
     id: "dana.cor-1",
     paper: PAPER,
     source: "Corollary 1 / Theorem 1 with ε = 0",
-    statement: "an attention-only Transformer with H heads of dimension d_h memorizes T₀ = H·d_h + d associations of a random look-up table (certified argmax for every association)",
+    statement: "an attention-only Transformer with H heads of dimension d_h memorizes T₀ = H·d_h + d associations of a random look-up table whose sequences end in at least d distinct tokens (certified argmax for every association)",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), H: fc.integer({ min: 1, max: 4 }), dh: fc.integer({ min: 1, max: 2 }), N: fc.integer({ min: 4, max: 6 }) }),
     check: ({ seed, H, dh, N }) => {
       const d = 2;
       const T = H * dh + d;
       if (T > N * N) return { holds: true };
       const table = randomLookupTable({ N, S: 2, T, seed });
+      if (skipBlockRank(table.sequences, d) < d) return { holds: true }; // premise of the repaired statement fails (see dana.construction-rank.literal)
       const r = constructAot(table, { d, dh, H, seed, decimalEnclosure: decimalLogitEnclosures, maxPrecision: 80 });
       return r.certified === T ? { holds: true } : { holds: false, detail: `${r.certified} of ${T} associations certified` };
     },
@@ -83,5 +84,29 @@ export const DANA_CLAIMS: Claim[] = [
     },
     expected: "holds",
     quickRuns: 50,
+  }),
+  defineClaim({
+    id: "dana.construction-rank.literal",
+    paper: PAPER,
+    source: "Theorem 1 / Corollary 1, proof step 5: M = [x(t,S); W_V^h A^h(t)] has rank T₀ when T₀ ≤ H·d_h + d",
+    statement: "for generic embeddings and rank-1 heads, the (d + H·d_h) × T₀ matrix M of any T₀ ≤ H·d_h + d distinct sequences has full rank T₀ (exact rank of a 40-digit rational stand-in)",
+    arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), H: fc.integer({ min: 1, max: 2 }), dh: fc.constant(1), N: fc.integer({ min: 3, max: 5 }) }),
+    check: ({ seed, H, dh, N }) => {
+      const d = 2;
+      const T = Math.min(H * dh + d, N * N);
+      const table = randomLookupTable({ N, S: 2, T, seed });
+      const w = genericWeights({ N, S: 2, d, dh, H, seed, qkScale: 8 });
+      const D = Decimal.clone({ precision: 40 });
+      const M = featureMatrixDecimal(w, table.sequences, D).map((row) => row.map((v) => Rational.parse(v.toFixed(38))));
+      const r = rank(M);
+      return r === T
+        ? { holds: true }
+        : { holds: false, detail: `rank(M) = ${r} < T₀ = ${T}: the ${T} sequences (${table.sequences.map((s) => `(${s})`).join(" ")}) end in ${skipBlockRank(table.sequences, d)} distinct token(s), so the skip rows x_S span fewer than d = ${d} dimensions` };
+    },
+    describe: ({ seed, H, dh, N }) => `N = ${N}, S = 2, d = 2, d_h = ${dh}, H = ${H}, table seed ${seed}`,
+    expected: "fails",
+    knownCounterexample: { input: { seed: 69517, H: 1, dh: 1, N: 5 }, seed: 1, note: "found by `memcap claims --run --seed 1` as a NaN weight in dana.cor-1; three sequences, one shared last token" },
+    repair: "dana.cor-1 requires ≥ d distinct last tokens among the T₀ sequences (M's skip block then has rank d); the builder refuses other tables with this diagnosis. Whether Corollary 1 itself fails on them is not settled: another construction might succeed",
+    quickRuns: 40,
   }),
 ];
