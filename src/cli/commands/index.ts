@@ -1,6 +1,7 @@
 /** The registry of CLI commands: one line per command module. */
 import type { Command } from "commander";
+import { register as report } from "./report.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [report];

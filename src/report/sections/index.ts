@@ -1,0 +1,7 @@
+/**
+ * The registry of report sections, in the order the default suite runs them. A section joins the
+ * report by one import and one entry here (its module lives next to this file).
+ */
+import type { AnySection } from "../types.ts";
+
+export const SECTIONS: AnySection[] = [];
