@@ -1,0 +1,409 @@
+/**
+ * Certified exact rank by a multi-modular route.
+ *
+ * The rank modulo a prime never exceeds the rank over Q, and equals it unless the prime divides
+ * every maximal nonzero minor — improbable for a random prime. So memcap computes the rank profile
+ * modulo random primes (fast, in doubles: src/linalg/modular.ts) and then *proves* the answer:
+ *
+ *   (a) rank ≥ r: the r×r minor on `rows`×`cols` has det ≢ 0 (mod `prime`), hence det ≠ 0 over Z;
+ *   (b) rank ≤ r (needed only when r < min(m, n)): n − r integer vectors v with A·v = 0 exactly,
+ *       one per non-pivot column c, with v[c] ≠ 0 and v[c'] = 0 at the other non-pivot columns c'.
+ *       That "diagonal block" makes them independent by inspection, so nullity ≥ n − r.
+ *
+ * The null vectors solve M·X = −A[rows, N] for the nonsingular minor M (N = non-pivot columns):
+ * X mod many primes → rational reconstruction of a few probe entries gives the common
+ * denominator d → Chinese remaindering of W = d·X → exact check A·[W; d·I] = 0. If the check
+ * fails although the primes' product exceeds the Hadamard bound that guarantees the
+ * reconstruction, the rank must be larger than r, and the search restarts with fresh primes.
+ *
+ * @example
+ *   const { rank, certificate } = certifiedRank(ratMatrix([[1, 2], [2, 4]]));
+ *   rank // 1
+ *   verifyRankCertificate(ratMatrix([[1, 2], [2, 4]]), certificate) // true
+ */
+import type { Rational } from "../numbers/rational.ts";
+import { gcd } from "../numbers/rational.ts";
+import { IntMatrix } from "./intmatrix.ts";
+import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, rankProfileMod, reduce, solveMod } from "./modular.ts";
+
+/** A rank certificate; JSON-ready (integers as decimal strings). */
+export interface RankCertificate {
+  rank: number;
+  /** Row indices of a nonsingular r×r minor. */
+  rows: number[];
+  /** Column indices of that minor. */
+  cols: number[];
+  /** A prime (< 2^26) modulo which the minor's determinant is nonzero. */
+  prime: number;
+  /**
+   * Present when rank < min(m, n): n − rank integer null vectors, the k-th one nonzero at the k-th
+   * non-pivot column (increasing order) and zero at the other non-pivot columns.
+   */
+  nullVectors?: string[][];
+}
+
+export interface CertifiedRank {
+  rank: number;
+  certificate: RankCertificate;
+  /** Primes tried while computing (for the record; not part of the proof). */
+  primesUsed: number;
+}
+
+export interface CertifiedRankOptions {
+  /** Seed of the random primes (default 1). */
+  seed?: number;
+}
+
+/**
+ * Exact rank of a rational (or integer) matrix with a certificate that `verifyRankCertificate`
+ * re-checks independently. Rows are scaled to integers first (rank and null space unchanged).
+ *
+ * @example
+ *   certifiedRank(ratMatrix([[1, 0], [0, 1]])).certificate // { rank: 2, rows: [0, 1], cols: [0, 1], prime: … }
+ */
+export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, opts: CertifiedRankOptions = {}): CertifiedRank {
+  const M = A instanceof IntMatrix ? A : IntMatrix.fromRationals(A).matrix;
+  const { m, n } = M;
+  const full = Math.min(m, n);
+  const bound = lazyPrimeBound(Math.max(m, n));
+  const primes = new PrimeStream(bound, (opts.seed ?? 1) * 2654435761);
+  let primesUsed = 0;
+  let best = { rank: -1, rows: [] as number[], cols: [] as number[], prime: 0 };
+  // Try primes until the rank profile is proven: full rank needs only (a); otherwise (b) must verify.
+  for (let attempt = 0; ; attempt++) {
+    const p = primes.next();
+    primesUsed++;
+    const prof = rankProfileMod(M.residues(p), m, n, p);
+    if (prof.rank > best.rank) best = { ...prof, prime: p }; // ranks mod p are lower bounds: keep the largest
+    if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
+    // A second prime cheaply guards against an unlucky first one before the costly part (b).
+    if (attempt === 0) continue;
+    const res = nullVectorsByCRT(M, best.rows, best.cols, primes);
+    primesUsed += res.primes;
+    if (res.vectors) {
+      const certificate: RankCertificate = {
+        rank: best.rank,
+        rows: best.rows,
+        cols: best.cols,
+        prime: best.prime,
+        nullVectors: res.vectors.map((v) => v.map(String)),
+      };
+      return { rank: best.rank, certificate, primesUsed };
+    }
+    // (b) failed beyond the Hadamard bound: the rank is larger than best.rank; look again.
+  }
+}
+
+/**
+ * Independent re-check of a rank certificate: (a) the minor's determinant is nonzero modulo the
+ * (re-tested) prime, computed by a separate plain elimination; (b) the null vectors have the
+ * diagonal block on the non-pivot columns and A·v = 0 in exact integer arithmetic.
+ *
+ * @example
+ *   verifyRankCertificate(A, { ...cert, rank: cert.rank + 1 }) // false
+ */
+export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntMatrix, cert: RankCertificate): boolean {
+  const M = A instanceof IntMatrix ? A : IntMatrix.fromRationals(A).matrix;
+  const { m, n } = M;
+  const r = cert.rank;
+  if (!Number.isInteger(r) || r < 0 || r > Math.min(m, n)) return false;
+  if (!distinctIndices(cert.rows, r, m) || !distinctIndices(cert.cols, r, n)) return false;
+  if (r > 0) {
+    const p = cert.prime;
+    if (!isPrime(p) || p >= MAX_PRIME) return false;
+    const R = M.residues(p);
+    const minor = new Float64Array(r * r);
+    for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) minor[a * r + b] = R[cert.rows[a]! * n + cert.cols[b]!]!;
+    if (detMod(minor, r, p) === 0) return false;
+  }
+  if (r === Math.min(m, n)) return true;
+  const vs = cert.nullVectors;
+  if (!vs || vs.length !== n - r) return false;
+  const isPivot = new Uint8Array(n);
+  for (const c of cert.cols) isPivot[c] = 1;
+  const nonPivot: number[] = [];
+  for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
+  const rows = M.bigRows();
+  for (let k = 0; k < vs.length; k++) {
+    const text = vs[k]!;
+    if (text.length !== n) return false;
+    const v: bigint[] = [];
+    for (const s of text) {
+      if (typeof s !== "string" || !/^-?\d+$/.test(s)) return false;
+      v.push(BigInt(s));
+    }
+    for (let t = 0; t < nonPivot.length; t++) if ((v[nonPivot[t]!]! !== 0n) !== (t === k)) return false;
+    const support: number[] = [];
+    for (let j = 0; j < n; j++) if (v[j] !== 0n) support.push(j);
+    for (let i = 0; i < m; i++) {
+      const row = rows[i]!;
+      let s = 0n;
+      for (const j of support) s += row[j]! * v[j]!;
+      if (s !== 0n) return false;
+    }
+  }
+  return true;
+}
+
+function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] {
+  if (!Array.isArray(xs) || xs.length !== r) return false;
+  const seen = new Set<number>();
+  for (const x of xs) {
+    if (!Number.isInteger(x) || x < 0 || x >= limit || seen.has(x)) return false;
+    seen.add(x);
+  }
+  return true;
+}
+
+/**
+ * Part (b) of the certificate: integer null vectors [W; d·I] (in the column order of A) from the
+ * minor (rows × cols), or null when they cannot exist, i.e. the true rank exceeds rows.length.
+ */
+function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: PrimeStream): { vectors: bigint[][] | null; primes: number } {
+  const { n } = M;
+  const r = rows.length;
+  const isPivot = new Uint8Array(n);
+  for (const c of cols) isPivot[c] = 1;
+  const nonPivot: number[] = [];
+  for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
+  const s = nonPivot.length;
+  const E = r * s;
+  // Hadamard: every Cramer numerator/denominator of X is at most the product of the r largest column norms.
+  const norms = Array.from(M.log2ColumnNorms(), (x) => Math.max(0, x)).sort((a, b) => b - a);
+  let log2H = 1;
+  for (let k = 0; k < r; k++) log2H += norms[k]!;
+  const guaranteed = 2 * log2H + 2; // product of primes beyond this: reconstruction is exact
+
+  const ps: number[] = [];
+  const xs: Float64Array[] = [];
+  // probes: a few entries whose denominators give the common denominator d
+  const probeIdx = r === 0 ? [] : [...new Set([E - 1, 0, s - 1, (r - 1) * s, Math.floor(r / 2) * s + Math.floor(s / 2)])];
+  const probeVal = probeIdx.map(() => 0n);
+  let modulus = 1n;
+  let log2Mod = 0;
+  let lastRecon: string | null = null;
+  let nextTry = 8;
+  let used = 0;
+  const tryVectors = (final: boolean): bigint[][] | null => {
+    // common denominator d from the probes, and their size (to pick how many primes W needs)
+    let d: bigint | null = 1n;
+    let key = "";
+    let probeBits = 0;
+    for (let t = 0; t < probeIdx.length && d !== null; t++) {
+      const q = ratRecon(probeVal[t]!, modulus);
+      if (!q) d = null;
+      else {
+        d = (d / gcd(d, q[1])) * q[1];
+        key += `${q[0]}/${q[1]};`;
+        probeBits = Math.max(probeBits, bitLen(q[0]) + bitLen(q[1]));
+      }
+    }
+    if (!final) {
+      if (d === null) return null;
+      if (key !== lastRecon) {
+        lastRecon = key; // wait for one more confirmation with more primes
+        return null;
+      }
+    }
+    let W: bigint[] | null = null;
+    if (d !== null) {
+      let k = 0;
+      let bits = 0;
+      while (k < ps.length && bits < probeBits + 48) bits += Math.log2(ps[k++]!);
+      W = crtSymmetric(ps.slice(0, k), xs.slice(0, k), d, E) ?? crtSymmetric(ps, xs, d, E);
+    }
+    if (!W && final) {
+      // the probes missed a denominator (structured matrices): take the lcm over every entry
+      d = lcmOfAllDenominators(ps, xs, E);
+      if (d !== null) W = crtSymmetric(ps, xs, d, E);
+    }
+    if (!W || d === null) return null;
+    const vectors: bigint[][] = [];
+    for (let k = 0; k < s; k++) {
+      const v = new Array<bigint>(n).fill(0n);
+      for (let t = 0; t < r; t++) v[cols[t]!] = W[t * s + k]!;
+      v[nonPivot[k]!] = d;
+      vectors.push(v);
+    }
+    return vectorsAnnihilate(M, vectors, rows) ? vectors : null;
+  };
+
+  for (;;) {
+    const p = primes.next();
+    used++;
+    const R = M.residues(p);
+    const aug = new Float64Array(r * n);
+    for (let t = 0; t < r; t++) {
+      const src = rows[t]! * n;
+      const dst = t * n;
+      for (let a = 0; a < r; a++) aug[dst + a] = R[src + cols[a]!]!;
+      for (let k = 0; k < s; k++) aug[dst + r + k] = R[src + nonPivot[k]!]!;
+    }
+    const X = solveMod(aug, r, s, p);
+    if (!X) continue; // the minor is singular mod this prime: skip it
+    for (let e = 0; e < E; e++) if (X[e] !== 0) X[e] = p - X[e]!; // X = −M⁻¹·A[rows, N]
+    ps.push(p);
+    xs.push(X);
+    // incremental CRT of the probes
+    const pb = BigInt(p);
+    const inv = BigInt(invMod(Number(modulus % pb), p));
+    for (let t = 0; t < probeIdx.length; t++) {
+      const x = probeVal[t]!;
+      const diff = (BigInt(X[probeIdx[t]!]!) - (x % pb) + pb) % pb;
+      probeVal[t] = x + modulus * ((diff * inv) % pb);
+    }
+    modulus *= pb;
+    log2Mod += Math.log2(p);
+    if (log2Mod > guaranteed) {
+      // past the Hadamard bound the reconstruction is exact if the rank is r: failure disproves r
+      return { vectors: tryVectors(true), primes: used };
+    }
+    if (ps.length >= nextTry) {
+      const vs = tryVectors(false);
+      if (vs) return { vectors: vs, primes: used };
+      nextTry = Math.ceil(ps.length * 1.25) + 2;
+    }
+  }
+}
+
+function bitLen(x: bigint): number {
+  return (x < 0n ? -x : x).toString(16).length * 4;
+}
+
+/** lcm of the reduced denominators of all entries (by Garner + rational reconstruction), or null if one fails. */
+function lcmOfAllDenominators(ps: number[], xs: Float64Array[], E: number): bigint | null {
+  const u = crtValues(ps, xs, E);
+  let modulus = 1n;
+  for (const p of ps) modulus *= BigInt(p);
+  let d = 1n;
+  for (const x of u) {
+    const q = ratRecon(x, modulus);
+    if (!q) return null;
+    d = (d / gcd(d, q[1])) * q[1];
+  }
+  return d;
+}
+
+/** A·v = 0 for every vector, in exact integer arithmetic (rows of the minor first: they fail first). */
+function vectorsAnnihilate(M: IntMatrix, vectors: bigint[][], firstRows: number[]): boolean {
+  const rows = M.bigRows();
+  const order = [...firstRows];
+  const seen = new Set(firstRows);
+  for (let i = 0; i < M.m; i++) if (!seen.has(i)) order.push(i);
+  for (const v of vectors) {
+    const support: number[] = [];
+    for (let j = 0; j < v.length; j++) if (v[j] !== 0n) support.push(j);
+    for (const i of order) {
+      const row = rows[i]!;
+      let acc = 0n;
+      for (const j of support) acc += row[j]! * v[j]!;
+      if (acc !== 0n) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Rational reconstruction (Wang): the fraction a/b with |a|, b ≤ √(mod/2) and a ≡ u·b (mod mod),
+ * or null when there is none.
+ */
+export function ratRecon(u: bigint, mod: bigint): [bigint, bigint] | null {
+  const bound = sqrtBig(mod / 2n);
+  let r0 = mod;
+  let r1 = ((u % mod) + mod) % mod;
+  let t0 = 0n;
+  let t1 = 1n;
+  while (r1 > bound) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
+  }
+  if (t1 === 0n) return null;
+  const b = t1 < 0n ? -t1 : t1;
+  if (b > bound || gcd(r1, b) !== 1n) return null;
+  return [t1 < 0n ? -r1 : r1, b];
+}
+
+/** ⌊√x⌋ by Newton's method from above. */
+function sqrtBig(x: bigint): bigint {
+  if (x < 2n) return x;
+  let y = 1n << BigInt(Math.ceil(x.toString(2).length / 2)); // y ≥ √x
+  for (;;) {
+    const z = (y + x / y) >> 1n;
+    if (z >= y) return y;
+    y = z;
+  }
+}
+
+/**
+ * Chinese remaindering of W = d·X for all E entries, symmetric range. Returns null when some
+ * value exceeds modulus/2^21 — genuine values are far smaller, so that is the sign of a wrong d
+ * or too few primes.
+ */
+function crtSymmetric(ps: number[], xs: Float64Array[], d: bigint, E: number): bigint[] | null {
+  const ws = xs.map((X, k) => {
+    const p = ps[k]!;
+    const dm = Number(((d % BigInt(p)) + BigInt(p)) % BigInt(p));
+    const out = new Float64Array(E);
+    for (let e = 0; e < E; e++) out[e] = reduce(dm * X[e]!, p);
+    return out;
+  });
+  const u = crtValues(ps, ws, E);
+  let modulus = 1n;
+  for (const p of ps) modulus *= BigInt(p);
+  const half = modulus / 2n;
+  const limit = modulus >> 21n;
+  for (let e = 0; e < E; e++) {
+    let x = u[e]!;
+    if (x > half) x -= modulus;
+    if (x > limit || -x > limit) return null;
+    u[e] = x;
+  }
+  return u;
+}
+
+/**
+ * The values in [0, ∏ps) with the given residues (entry e of xs[k] modulo ps[k]): Garner's mixed
+ * radix in doubles, then Horner in BigInt two primes at a time.
+ */
+function crtValues(ps: number[], xs: Float64Array[], E: number): bigint[] {
+  const K = ps.length;
+  // C[k] = (p_0 ⋯ p_{k−1})⁻¹ mod p_k
+  const C = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const p = ps[k]!;
+    let prod = 1;
+    for (let j = 0; j < k; j++) prod = reduce(prod * reduce(ps[j]!, p), p);
+    C[k] = invMod(prod, p);
+  }
+  const v = new Float64Array(K);
+  const out: bigint[] = new Array(E);
+  const pairs: bigint[] = [];
+  for (let k = 0; k + 1 < K; k += 2) pairs.push(BigInt(ps[k]! * ps[k + 1]!));
+  for (let e = 0; e < E; e++) {
+    for (let k = 0; k < K; k++) {
+      const p = ps[k]!;
+      const pinv = 1 / p;
+      let h = 0;
+      for (let j = k - 1; j >= 0; j--) {
+        const y = h * ps[j]! + v[j]!;
+        h = y - Math.floor(y * pinv) * p;
+        if (h < 0) h += p;
+        else if (h >= p) h -= p;
+      }
+      let t = xs[k]![e]! - h;
+      if (t < 0) t += p;
+      v[k] = reduce(t * C[k]!, p);
+    }
+    // x = v0 + p0·(v1 + p1·(v2 + …)), consumed from the top two digits at a time
+    let x = 0n;
+    let k = K - 1;
+    if (K % 2 === 1) {
+      x = BigInt(v[k]!);
+      k--;
+    }
+    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(v[k - 1]! + ps[k - 1]! * v[k]!);
+    out[e] = x;
+  }
+  return out;
+}
