@@ -1,0 +1,248 @@
+/**
+ * The trained models, each one a GraphBuilder program shared by both backends, and the random
+ * memorization task of its paper's kind.
+ *
+ *  ks          Kajitsuka & Sato App. H: E_in (d→m) · F1 (#blocks residual FFN, m = 2, q = 8) · one attention
+ *              layer (uniform by default; softmax/hardmax) · F2 (#blocks) · E_out (m→1), next-token at the last
+ *              position, no positional encoding; MSE on Rademacher ±1 labels of random U[0,1)^d token sequences.
+ *  mha         Mahdavi, Liao & Thrampoulidis: a query token x attends to its n context tokens only; per head
+ *              W_Q, W_K ∈ R^{d×d_h}, W_V ∈ R^{d×1} (d_v = 1), W_O ∈ R^{H×d}, linear readout d→classes; scores scaled
+ *              by 1/√d_h. Queries and contexts U[0,1]^d (a new context per example); uniform class labels and
+ *              cross-entropy, or (classes = 0) y ~ U[0,1] and MSE.
+ *  aot         Dana, Pydi & Chevaleyre eq. (2): x_s = e(t_s) + pos_s, H heads of width d_h, the last position is the
+ *              only query, no scaling, T = W_U (x_S + Σ_h W_O^h W_V^h Σ_s a_s x_s); cross-entropy at the last position.
+ *  aot-code    Their code: x̃ = C(e(t) + pos) with a shared compress Linear(d→d_h) when d ≠ d_h, per-head d_h×d_h
+ *              Q/K/V/O with 1/√d_h scaling and a causal mask, heads summed, shared decompress Linear(d_h→d),
+ *              residual from e(t_S) only (positional embedding on the attention input only), W_U.
+ *  transformer one standard block without LayerNorm: embedding + positional, causal multi-head attention (1/√d_h),
+ *              residual, ReLU MLP (width `hidden`) with residual, unembedding; same task as aot.
+ * Data for aot / aot-code / transformer (Dana et al.'s association task): sequences t ∈ [vocab]^S, by default all
+ * vocab^S of them (T₀ = vocab^S), each with a uniformly random next token g(t).
+ * Only the last position enters every loss, so only its query row is computed (a causal mask is then a no-op
+ * for that row; it is implemented and tested all the same).
+ */
+import { GraphBuilder, type AttnMode, type Graph, type View } from "./graph.ts";
+import { Rng } from "./prng.ts";
+
+export const MODEL_NAMES = ["ks", "mha", "aot", "aot-code", "transformer"] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export interface ModelConfig {
+  model: ModelName;
+  /** token / model dimension */
+  d: number;
+  /** head dimension d_h */
+  dh: number;
+  heads: number;
+  /** vocabulary size (aot family) */
+  vocab: number;
+  /** sequence length: S (aot family), n tokens (ks), n context tokens (mha) */
+  seqLen: number;
+  /** number of training examples (0: every sequence of the aot family's vocab^S) */
+  examples: number;
+  /** classes for mha (0 = regression) */
+  classes: number;
+  /** K&S: FFN blocks in each of F1 and F2 */
+  blocks: number;
+  /** K&S: residual stream width m */
+  width: number;
+  /** K&S FFN hidden width q; transformer MLP width */
+  hidden: number;
+  attention: AttnMode;
+  /** regression tolerance for the accuracy of MSE tasks with real-valued labels */
+  tol: number;
+}
+
+/** Small defaults per model: each trains visibly within 200 steps. */
+export const MODEL_DEFAULTS: Record<ModelName, ModelConfig> = {
+  ks: { model: "ks", d: 6, dh: 2, heads: 1, vocab: 0, seqLen: 10, examples: 100, classes: 0, blocks: 4, width: 2, hidden: 8, attention: "uniform", tol: 0.1 },
+  mha: { model: "mha", d: 16, dh: 8, heads: 8, vocab: 0, seqLen: 8, examples: 64, classes: 10, blocks: 0, width: 0, hidden: 0, attention: "softmax", tol: 0.05 },
+  aot: { model: "aot", d: 8, dh: 8, heads: 4, vocab: 10, seqLen: 2, examples: 0, classes: 0, blocks: 0, width: 0, hidden: 0, attention: "softmax", tol: 0 },
+  "aot-code": { model: "aot-code", d: 8, dh: 4, heads: 4, vocab: 10, seqLen: 2, examples: 0, classes: 0, blocks: 0, width: 0, hidden: 0, attention: "softmax", tol: 0 },
+  transformer: { model: "transformer", d: 16, dh: 8, heads: 2, vocab: 10, seqLen: 2, examples: 0, classes: 0, blocks: 0, width: 0, hidden: 64, attention: "softmax", tol: 0 },
+};
+
+/** A dataset: per-example float and int arrays keyed by the graph's input names. */
+export interface Dataset {
+  size: number;
+  floats: Map<string, { per: number; data: Float64Array }>;
+  ints: Map<string, { per: number; data: Int32Array }>;
+}
+
+/** Number of examples a config's dataset holds. @example datasetSize(MODEL_DEFAULTS.aot) === 100 */
+export function datasetSize(c: ModelConfig): number {
+  if (c.model === "ks" || c.model === "mha") return c.examples;
+  const all = c.vocab ** c.seqLen;
+  return c.examples > 0 ? Math.min(c.examples, all) : all;
+}
+
+/** Checks a config; throws RangeError with one line naming the problem. @example validateConfig(MODEL_DEFAULTS.ks) */
+export function validateConfig(c: ModelConfig): void {
+  const pos = (v: number, n: string) => {
+    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${n} must be a positive integer for --model ${c.model}, got ${v}`);
+  };
+  pos(c.d, "--d");
+  pos(c.seqLen, "--seq-len");
+  if (c.model === "ks") {
+    pos(c.width, "--width");
+    pos(c.hidden, "--hidden");
+    pos(c.examples, "--examples");
+    if (!(c.blocks >= 0)) throw new RangeError("--blocks must be ≥ 0");
+  } else {
+    pos(c.dh, "--dh");
+    pos(c.heads, "--heads");
+  }
+  if (c.model === "mha") pos(c.examples, "--examples");
+  if (c.model === "aot" || c.model === "aot-code" || c.model === "transformer") {
+    pos(c.vocab, "--vocab");
+    if (c.vocab < 2) throw new RangeError("--vocab must be at least 2");
+    if (c.vocab ** c.seqLen > 2 ** 24 && c.examples === 0) throw new RangeError(`vocab^S = ${c.vocab}^${c.seqLen} sequences is too many; pass --examples`);
+  }
+  if (c.model === "transformer") pos(c.hidden, "--hidden");
+  if (c.model === "mha" && c.classes === 1) throw new RangeError("--classes must be 0 (regression) or at least 2");
+}
+
+/**
+ * Generates the seeded memorization task for a config.
+ * @example const data = makeDataset(MODEL_DEFAULTS.aot, 1); data.size === 100
+ */
+export function makeDataset(c: ModelConfig, seed: number): Dataset {
+  const rng = new Rng(seed ^ 0x5eed);
+  const N = datasetSize(c);
+  const floats = new Map<string, { per: number; data: Float64Array }>();
+  const ints = new Map<string, { per: number; data: Int32Array }>();
+  if (c.model === "ks") {
+    const x = new Float64Array(N * c.seqLen * c.d).map(() => rng.uniform());
+    const y = new Float64Array(N).map(() => rng.sign());
+    floats.set("x", { per: c.seqLen * c.d, data: x });
+    floats.set("y", { per: 1, data: y });
+  } else if (c.model === "mha") {
+    floats.set("query", { per: c.d, data: new Float64Array(N * c.d).map(() => rng.uniform()) });
+    floats.set("context", { per: c.seqLen * c.d, data: new Float64Array(N * c.seqLen * c.d).map(() => rng.uniform()) });
+    if (c.classes > 0) ints.set("labels", { per: 1, data: new Int32Array(N).map(() => rng.int(c.classes)) });
+    else floats.set("y", { per: 1, data: new Float64Array(N).map(() => rng.uniform()) });
+  } else {
+    const all = c.vocab ** c.seqLen;
+    // every sequence (T₀ = vocab^S) or a random distinct subset
+    const ids = N === all ? Array.from({ length: all }, (_, i) => i) : sampleDistinct(rng, all, N);
+    const toks = new Int32Array(N * c.seqLen);
+    ids.forEach((id, e) => {
+      for (let s = c.seqLen - 1; s >= 0; s--) {
+        toks[e * c.seqLen + s] = id % c.vocab;
+        id = Math.floor(id / c.vocab);
+      }
+    });
+    ints.set("tokens", { per: c.seqLen, data: toks });
+    ints.set("labels", { per: 1, data: new Int32Array(N).map(() => rng.int(c.vocab)) });
+  }
+  return { size: N, floats, ints };
+}
+
+function sampleDistinct(rng: Rng, all: number, k: number): number[] {
+  const seen = new Set<number>();
+  while (seen.size < k) seen.add(rng.int(all));
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** A bias-free linear map x·W with W ~ N(0, std²/in) (its parameter is named `name`). */
+function lin(g: GraphBuilder, x: string, rows: number, i: number, o: number, name: string, std = 1): string {
+  const W = g.param(name, [i, o], { kind: "normal", std: std / Math.sqrt(i) });
+  return g.linear(x, rows, i, o, W, undefined, `${name}(x)`);
+}
+
+/** View of a (B·rowsPerSeq) × (H·dh) tensor as (B, H, rowsPerSeq, dh). */
+function headView(t: string, rowsPerSeq: number, H: number, dh: number): View {
+  return { t, s0: rowsPerSeq * H * dh, s1: dh, rs: H * dh, cs: 1 };
+}
+
+/**
+ * Builds the graph of a model for a given batch size (the same graph on every backend).
+ * @example const g = buildModel(MODEL_DEFAULTS.aot, 100); g.paramCount > 0
+ */
+export function buildModel(c: ModelConfig, B: number): Graph {
+  validateConfig(c);
+  const g = new GraphBuilder(B);
+  const { d, dh, heads: H } = c;
+  if (c.model === "ks") {
+    const n = c.seqLen, m = c.width;
+    const x = g.input("x", [B * n, d]);
+    let h = lin(g, x, B * n, d, m, "E_in");
+    for (let l = 0; l < c.blocks; l++) h = g.ffnBlock(h, B * n, m, c.hidden, `F1.${l}`);
+    const last = g.rows(h, B, m, n, n - 1, "F1.last");
+    // F_SA with one head of width m: the value path V = Z W_V, O = W_O; uniform attention has no W_Q/W_K (≡ W_K = 0)
+    const V = lin(g, h, B * n, m, m, "attn.W_V");
+    let q: View | undefined, k: View | undefined;
+    if (c.attention !== "uniform") {
+      q = headView(lin(g, last, B, m, m, "attn.W_Q"), 1, 1, m);
+      k = headView(lin(g, h, B * n, m, m, "attn.W_K"), n, 1, m);
+    }
+    const a = g.attention({ prefix: "attn", B, H: 1, nq: 1, nk: n, dh: m, dv: m, q, k, v: headView(V, n, 1, m), scale: 1, mode: c.attention, causal: false, qFirst: n - 1 });
+    let z = g.addT(last, lin(g, a, B, m, m, "attn.W_O"), "attn.res");
+    for (let l = 0; l < c.blocks; l++) z = g.ffnBlock(z, B, m, c.hidden, `F2.${l}`);
+    const out = lin(g, z, B, m, 1, "E_out");
+    g.mse(out, g.input("y", [B, 1]), B, 1, "sign", c.tol);
+  } else if (c.model === "mha") {
+    const n = c.seqLen;
+    const xq = g.input("query", [B, d]);
+    const ctx = g.input("context", [B * n, d]);
+    const Q = lin(g, xq, B, d, H * dh, "W_Q");
+    const K = lin(g, ctx, B * n, d, H * dh, "W_K");
+    const V = lin(g, ctx, B * n, d, H, "W_V"); // d_v = 1 per head
+    const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: n, dh, dv: 1, q: headView(Q, 1, H, dh), k: headView(K, n, H, dh), v: headView(V, n, H, 1), scale: 1 / Math.sqrt(dh), mode: c.attention, causal: false, qFirst: n });
+    const o = lin(g, a, B, H, d, "W_O");
+    if (c.classes > 0) g.ce(lin(g, o, B, d, c.classes, "readout"), g.intInput("labels", B), B, c.classes);
+    else g.mse(lin(g, o, B, d, 1, "readout"), g.input("y", [B, 1]), B, 1, "abs", c.tol);
+  } else {
+    const S = c.seqLen, V = c.vocab;
+    const tokens = g.intInput("tokens", B * S);
+    const E = g.param("embed", [V, d], { kind: "normal", std: 1 });
+    const P = g.param("pos", [S, d], { kind: "normal", std: 1 });
+    const e = g.gather(E, tokens, B * S, d, V, "e(t)");
+    const x = g.addT(e, P, "x", S * d);
+    let res: string;
+    if (c.model === "aot" || c.model === "transformer") {
+      const xl = g.rows(x, B, d, S, S - 1, "x_S");
+      const Q = lin(g, xl, B, d, H * dh, "W_Q");
+      const K = lin(g, x, B * S, d, H * dh, "W_K");
+      const Vv = lin(g, x, B * S, d, H * dh, "W_V");
+      const aot = c.model === "aot";
+      const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: S, dh, dv: dh, q: headView(Q, 1, H, dh), k: headView(K, S, H, dh), v: headView(Vv, S, H, dh), scale: aot ? 1 : 1 / Math.sqrt(dh), mode: c.attention, causal: !aot, qFirst: S - 1 });
+      res = g.addT(xl, lin(g, a, B, H * dh, d, "W_O"), "attn.res");
+      if (c.model === "transformer") res = g.ffnBlock(res, B, d, c.hidden, "mlp");
+    } else {
+      // aot-code
+      const comp = d !== dh;
+      const xt = comp ? lin(g, x, B * S, d, dh, "compress") : x;
+      const xtl = g.rows(xt, B, dh, S, S - 1, "x̃_S");
+      const Q = lin(g, xtl, B, dh, H * dh, "W_Q");
+      const K = lin(g, xt, B * S, dh, H * dh, "W_K");
+      const Vv = lin(g, xt, B * S, dh, H * dh, "W_V");
+      const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: S, dh, dv: dh, q: headView(Q, 1, H, dh), k: headView(K, S, H, dh), v: headView(Vv, S, H, dh), scale: 1 / Math.sqrt(dh), mode: c.attention, causal: true, qFirst: S - 1 });
+      let o = lin(g, a, B, H * dh, dh, "W_O"); // Σ_h W_O^h o_h
+      if (comp) o = lin(g, o, B, dh, d, "decompress");
+      res = g.addT(g.rows(e, B, d, S, S - 1, "e(t_S)"), o, "attn.res");
+    }
+    g.ce(lin(g, res, B, d, V, "W_U"), g.intInput("labels", B), B, V);
+  }
+  return g.finish();
+}
+
+/**
+ * Assembles the batch of examples `idx` for a graph built with batch size idx.length.
+ * @example const b = assembleBatch(data, [0, 1, 2]);
+ */
+export function assembleBatch(data: Dataset, idx: readonly number[]): { floats: Map<string, Float64Array>; ints: Map<string, Int32Array> } {
+  const floats = new Map<string, Float64Array>();
+  const ints = new Map<string, Int32Array>();
+  for (const [name, { per, data: src }] of data.floats) {
+    const out = new Float64Array(idx.length * per);
+    idx.forEach((e, r) => out.set(src.subarray(e * per, (e + 1) * per), r * per));
+    floats.set(name, out);
+  }
+  for (const [name, { per, data: src }] of data.ints) {
+    const out = new Int32Array(idx.length * per);
+    idx.forEach((e, r) => out.set(src.subarray(e * per, (e + 1) * per), r * per));
+    ints.set(name, out);
+  }
+  return { floats, ints };
+}

@@ -1,0 +1,166 @@
+/**
+ * The training loop, identical for every backend: seeded data and initial weights, batches drawn as
+ * consecutive windows of per-epoch seeded permutations (so every batch has the graph's static size),
+ * Adam/AdamW with a warmup + decay schedule, periodic logging of the batch loss and accuracy, and a
+ * final pass over the whole training set. Accuracies are float measurements of a float model.
+ */
+import type { AdamStep, Backend, BatchStats } from "./backend.ts";
+import { compileGraph, initParams, type Program } from "./graph.ts";
+import { assembleBatch, buildModel, datasetSize, makeDataset, type Dataset, type ModelConfig } from "./models.ts";
+import { Rng } from "./prng.ts";
+import { learningRate, type Schedule } from "./schedule.ts";
+
+export interface TrainOptions {
+  steps: number;
+  lr: number;
+  batch: number;
+  schedule: Schedule;
+  warmup: number;
+  seed: number;
+  optimizer: "adam" | "adamw";
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** log every k steps (the first and last step are always logged) */
+  logEvery: number;
+  /** stop early once a logged full-batch step reaches accuracy 1 */
+  stopAtFullAccuracy?: boolean;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = {
+  steps: 200, lr: 1e-2, batch: 256, schedule: "cosine", warmup: 10, seed: 1, optimizer: "adamw",
+  weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, logEvery: 10,
+};
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+}
+
+export interface TrainSummary {
+  summary: true;
+  model: string;
+  backend: string;
+  seed: number;
+  steps: number;
+  examples: number;
+  batch: number;
+  parameters: number;
+  /** loss over the whole training set after training */
+  loss: number;
+  /** fraction of training examples counted correct after training (float measurement) */
+  accuracy: number;
+  correct: number;
+  firstLoss: number;
+  seconds: number;
+  stepsPerSecond: number;
+  examplesPerSecond: number;
+  arithmetic: string;
+}
+
+export type BackendFactory = (program: Program) => Promise<Backend>;
+
+/** Everything needed to run a training job, built once (also used by tests and the benchmark). */
+export interface TrainingSetup {
+  config: ModelConfig;
+  data: Dataset;
+  batch: number;
+  program: Program;
+  params: Float64Array;
+}
+
+/**
+ * Builds data, graph and initial weights from a config and a seed.
+ * @example const s = setupTraining(MODEL_DEFAULTS.aot, 256, 1); s.batch === 100
+ */
+export function setupTraining(config: ModelConfig, batch: number, seed: number): TrainingSetup {
+  const data = makeDataset(config, seed);
+  const B = Math.min(batch, datasetSize(config));
+  const program = compileGraph(buildModel(config, B));
+  return { config, data, batch: B, program, params: initParams(program.graph, seed) };
+}
+
+/** Seeded batch order: windows of per-epoch permutations. @example const next = batchOrder(10, 4, 1); next() */
+export function batchOrder(N: number, B: number, seed: number): () => number[] {
+  const rng = new Rng(seed ^ 0xba7c4);
+  if (B >= N) {
+    const all = Array.from({ length: N }, (_, i) => i);
+    return () => all;
+  }
+  let perm = rng.permutation(N), pos = 0;
+  return () => {
+    const out: number[] = [];
+    while (out.length < B) {
+      if (pos === N) {
+        perm = rng.permutation(N);
+        pos = 0;
+      }
+      out.push(perm[pos++]!);
+    }
+    return out;
+  };
+}
+
+/**
+ * Loss and accuracy over the whole training set, in windows of the graph's batch size (the last window is
+ * shifted back to stay full; rows already counted are skipped).
+ * @example const { loss, accuracy } = await evaluateAll(backend, data);
+ */
+export async function evaluateAll(be: Backend, data: Dataset): Promise<{ loss: number; accuracy: number; correct: number }> {
+  const B = be.program.graph.batch, N = data.size;
+  let loss = 0, correct = 0, done = 0;
+  while (done < N) {
+    const start = Math.min(done, N - B);
+    const idx = Array.from({ length: B }, (_, i) => start + i);
+    be.setBatch(assembleBatch(data, idx));
+    be.forward();
+    const st: BatchStats = await be.stats();
+    for (let r = done - start; r < B; r++) {
+      loss += st.lossRows[r]!;
+      correct += st.correct[r]!;
+    }
+    done = start + B;
+  }
+  return { loss: loss / N, accuracy: correct / N, correct };
+}
+
+/**
+ * Trains a model on its seeded task.
+ * @example const summary = await train(setupTraining(MODEL_DEFAULTS.aot, 256, 1), DEFAULT_TRAIN, async (p) => new CpuBackend(p));
+ */
+export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: BackendFactory, onLog?: (r: StepRecord) => void): Promise<TrainSummary> {
+  const be = await makeBackend(setup.program);
+  try {
+    await be.setParams(setup.params);
+    const next = batchOrder(setup.data.size, setup.batch, o.seed);
+    let firstLoss = NaN, steps = 0;
+    const t0 = performance.now();
+    for (let t = 0; t < o.steps; t++) {
+      be.setBatch(assembleBatch(setup.data, next()));
+      be.forwardBackward();
+      const lr = learningRate(o.schedule, o.lr, o.warmup, o.steps, t);
+      const h: AdamStep = { lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.optimizer === "adamw", t: t + 1 };
+      be.adamStep(h);
+      steps = t + 1;
+      if (t === 0 || (t + 1) % o.logEvery === 0 || t === o.steps - 1) {
+        const st = await be.stats(); // statistics of this step's batch, before its update
+        if (t === 0) firstLoss = st.loss;
+        onLog?.({ step: t + 1, loss: st.loss, accuracy: st.accuracy, lr });
+        if (o.stopAtFullAccuracy && st.accuracy === 1 && setup.batch === setup.data.size) break;
+      }
+    }
+    const ev = await evaluateAll(be, setup.data);
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      summary: true, model: setup.config.model, backend: be.name, seed: o.seed, steps, examples: setup.data.size, batch: setup.batch,
+      parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds,
+      stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
+      arithmetic: be.name === "cpu" ? "float64" : "float32",
+    };
+  } finally {
+    be.dispose();
+  }
+}
