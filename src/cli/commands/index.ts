@@ -1,7 +1,9 @@
 /** The registry of CLI commands: one line per command module. */
 import type { Command } from "commander";
+import { register as construct } from "./construct.ts";
+import { register as bounds } from "./bounds.ts";
 import { register as report } from "./report.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [report];
+export const COMMANDS: RegisterCommand[] = [construct, bounds, report];
