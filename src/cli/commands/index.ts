@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
+import { register as check } from "./check.ts";
 import { register as report } from "./report.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [construct, bounds, report];
+export const COMMANDS: RegisterCommand[] = [construct, bounds, check, report];

@@ -1,0 +1,212 @@
+/**
+ * The independent checker: re-derives every claim of a certificate from its network and dataset.
+ *
+ * Verdict: REJECTED if some claim is certainly false (the first one is reported with the example
+ * index and the computed vs claimed value), else INCONCLUSIVE if some claim cannot be decided at
+ * the working precision, else VERIFIED. An unreadable or malformed certificate throws `Invalid`.
+ * Networks without softmax are evaluated exactly whatever the evaluation mode says (exact is
+ * stronger); softmax networks by intervals at max(certificate precisionDigits, --precision) digits.
+ *
+ * @example
+ *   const r = checkCertificate(JSON.parse(text));
+ *   r.verdict // "VERIFIED"
+ */
+import { Decimal } from "decimal.js";
+import { Rational } from "../src/numbers/rational.ts";
+import { evaluateBound, formatBoundValue, vetExpression } from "./bound.ts";
+import { recount, type Counts } from "./counts.ts";
+import { Evaluator } from "./evaluate.ts";
+import { exactArith, toRationals } from "./exact.ts";
+import { intervalArith, type Iv } from "./interval.ts";
+import { Invalid, Undecided, validateCertificate, type Checked } from "./validate.ts";
+
+export type Status = "verified" | "rejected" | "inconclusive";
+export interface ClaimResult {
+  id: string;
+  kind: string;
+  status: Status;
+  detail: string;
+  example?: number;
+  computed?: string;
+  claimed?: string;
+  neededDigits?: number;
+}
+export interface Report {
+  verdict: "VERIFIED" | "REJECTED" | "INCONCLUSIVE";
+  claims: ClaimResult[];
+  arithmetic: "exact" | "interval";
+  precisionDigits: number | null;
+  examples: number;
+  construction: string;
+}
+export interface CheckOptions {
+  /** raise the interval precision above the certificate's */
+  precision?: number;
+  /** called with (examples done, total) while evaluating */
+  progress?: (done: number, total: number) => void;
+}
+
+/** An output entry as an enclosure [lo, hi] of rationals (lo = hi when evaluated exactly). */
+type Enc = { lo: Rational; hi: Rational };
+type Outcome = { ok: true } | { ok: false; sure: boolean; computed: string; claimed: string; needed?: number };
+
+const show = (e: Enc): string => (e.lo.eq(e.hi) ? e.lo.toString() : `[${e.lo.toNumber().toPrecision(17)}, ${e.hi.toNumber().toPrecision(17)}]`);
+const log10 = (r: Rational): number => (r.isZero() ? -Infinity : (r.abs().num.toString(2).length - r.den.toString(2).length) * Math.log10(2));
+/** Digits needed to shrink an interval of width w enough to decide a margin m (an estimate). */
+const needed = (P: number, w: Rational, m: Rational): number => (m.isZero() ? Infinity : Math.max(P + 1, Math.ceil(P + log10(w) - log10(m) + 3)));
+
+/** Decides one criterion on one read position. */
+function judge(crit: { type: string; epsilon?: unknown }, out: Enc[], label: Rational[], logits: boolean, P: number): Outcome {
+  const claimed = label.map((l) => l.toString()).join(", ");
+  const computed = out.map(show).join(", ");
+  if (logits) {
+    const c = Number(label[0]!.num);
+    const me = out[c]!;
+    let undecided = false;
+    let need = 0;
+    for (let k = 0; k < out.length; k++) {
+      if (k === c) continue;
+      if (out[k]!.lo.ge(me.hi)) return { ok: false, sure: true, computed: `argmax ${k} (logits ${computed})`, claimed: `class ${c}` };
+      if (!me.lo.gt(out[k]!.hi)) (undecided = true), (need = Math.max(need, needed(P, me.hi.sub(me.lo).add(out[k]!.hi.sub(out[k]!.lo)), me.lo.add(me.hi).sub(out[k]!.lo).sub(out[k]!.hi))));
+    }
+    return undecided ? { ok: false, sure: false, computed: `logits ${computed}`, claimed: `class ${c}`, needed: need } : { ok: true };
+  }
+  const eps = crit.type === "abs-error" ? Rational.from(crit.epsilon) : Rational.ZERO;
+  let undecided = false;
+  let need = 0;
+  for (let i = 0; i < out.length; i++) {
+    const { lo, hi } = out[i]!;
+    const y = label[i]!;
+    if (lo.sub(y).gt(eps) || y.sub(hi).gt(eps)) return { ok: false, sure: true, computed, claimed };
+    if (hi.sub(y).gt(eps) || y.sub(lo).gt(eps)) {
+      undecided = true;
+      const margin = eps.sub(lo.add(hi).mulPow2(-1).sub(y).abs());
+      need = Math.max(need, needed(P, hi.sub(lo), margin));
+    }
+  }
+  return undecided ? { ok: false, sure: false, computed, claimed, needed: need } : { ok: true };
+}
+
+/** The variables a bound claim may name, measured from the certificate. */
+function measure(c: Checked, k: Counts): Record<string, bigint | number> {
+  const flat = c.labels.flat().map((l) => l.toString());
+  return {
+    N: c.sequences.length,
+    n: Math.max(...c.sequences.map((s) => s.length)),
+    d: c.raw.network.input.kind === "vectors" ? c.raw.network.input.dim : c.dims[1]!,
+    C: c.raw.network.output.kind === "logits" ? c.outDim : new Set(flat).size,
+    ...k,
+  };
+}
+
+const HP = Decimal.clone({ precision: 200 });
+
+function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bound" }>, vars: Record<string, bigint | number>): Omit<ClaimResult, "id" | "kind"> {
+  const names = Object.keys(claim.variables);
+  try {
+    vetExpression(claim.expression, names);
+  } catch (e) {
+    throw new Invalid(`claim ${claim.id}: expression "${claim.expression}": ${(e as Error).message}`);
+  }
+  const scope = Object.fromEntries(names.map((v) => [v, vars[claim.variables[v]!]!]));
+  const at = scope as Record<string, bigint | number>;
+  let hi: Decimal, lo: Decimal;
+  try {
+    hi = evaluateBound(claim.expression, at, 80);
+    lo = evaluateBound(claim.expression, at, 60);
+  } catch (e) {
+    return { status: "rejected", detail: (e as Error).message, claimed: claim.value };
+  }
+  const value = formatBoundValue(hi);
+  const where = `${claim.expression} with ${names.map((v) => `${v}=${scope[v]}`).join(", ")}`;
+  if (formatBoundValue(lo) !== value) return { status: "inconclusive", detail: `${where} is too close to a 12-digit rounding boundary to round reliably`, computed: hi.toString(), claimed: claim.value, neededDigits: 120 };
+  let claimed: Decimal;
+  try {
+    claimed = new HP(claim.value.trim());
+  } catch {
+    return { status: "rejected", detail: `claimed value "${claim.value}" is not a decimal number`, claimed: claim.value, computed: value };
+  }
+  if (!claimed.isFinite() || !claimed.eq(new HP(value))) return { status: "rejected", detail: `${where} = ${value}, claimed ${claim.value}`, computed: value, claimed: claim.value };
+  if (!claim.compare) return { status: "verified", detail: `${where} = ${value}` };
+  const q = claim.compare.quantity;
+  if (!(q in vars)) throw new Invalid(`claim ${claim.id}: unknown compared quantity "${q}" (one of ${Object.keys(vars).join(", ")})`);
+  const m = new HP(vars[q]!.toString());
+  const gap = HP.sub(m, hi);
+  const text = `${q} = ${m} ${claim.compare.relation} ${value}`;
+  if (gap.abs().lte(HP.mul(hi.abs(), "1e-40"))) return { status: "inconclusive", detail: `${text}: the two sides agree to 40 digits; cannot decide`, neededDigits: 120 };
+  const holds = claim.compare.relation === "<=" ? gap.isNeg() : gap.isPos();
+  if (holds !== claim.compare.holds) return { status: "rejected", detail: `${text} is ${holds}, claimed ${claim.compare.holds}`, computed: String(holds), claimed: String(claim.compare.holds) };
+  return { status: "verified", detail: `${where} = ${value}; ${text} is ${holds}` };
+}
+
+/**
+ * Checks every claim of a parsed certificate. Throws `Invalid` for a malformed certificate.
+ * @example checkCertificate(JSON.parse(readFileSync("c.json", "utf8")), { precision: 60 }).verdict
+ */
+export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
+  const c = validateCertificate(data);
+  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const ev = c.raw.evaluation;
+  const P = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0, softmax ? 10 : 0);
+  const N = c.sequences.length;
+  let outputs: (i: number) => Enc[][];
+  if (softmax) {
+    const A = intervalArith(P);
+    const e = new Evaluator(c, A);
+    outputs = (i) => e.outputs(i).map((v: Iv[]) => v.map((x) => ({ lo: A.toRational(x.lo), hi: A.toRational(x.hi) })));
+  } else {
+    const e = new Evaluator(c, exactArith());
+    outputs = (i) => e.outputs(i).map((v) => toRationals(v).map((r) => ({ lo: r, hi: r })));
+  }
+  const cache = new Map<number, Enc[][] | Undecided>();
+  const logits = c.raw.network.output.kind === "logits";
+  /** Outcome of a criterion on example i, one per read position (outputs cached across claims). */
+  const outcome = (i: number, crit: { type: string; epsilon?: unknown }): Outcome[] | Undecided => {
+    let outs = cache.get(i);
+    if (!outs) {
+      try {
+        outs = outputs(i);
+      } catch (e) {
+        if (!(e instanceof Undecided)) throw e;
+        outs = e;
+      }
+      cache.set(i, outs);
+      opts.progress?.(cache.size, N);
+    }
+    if (outs instanceof Undecided) return outs;
+    return outs.map((o, p) => judge(crit, o, c.raw.network.output.kind === "vector" ? c.labels[i]! : [c.labels[i]![p]!], logits, P));
+  };
+
+  const counts = recount(c);
+  const vars = measure(c, counts);
+  const results: ClaimResult[] = c.raw.claims.map((claim) => {
+    const base = { id: claim.id, kind: claim.kind };
+    if (claim.kind === "count") {
+      const got = counts[claim.quantity];
+      const ok = String(got) === String(claim.value).replace(/^0+(?=\d)/, "");
+      return { ...base, status: ok ? "verified" : "rejected", detail: `${claim.quantity} = ${got}${ok ? "" : `, claimed ${claim.value}`}`, computed: String(got), claimed: String(claim.value) };
+    }
+    if (claim.kind === "bound") return { ...base, ...checkBound(claim, vars) };
+    // memorizes: the listed examples meet the criterion and (for a list) no other example does
+    const listed = claim.examples === "all" ? null : new Set(claim.examples);
+    let undecided: ClaimResult | null = null;
+    for (let i = 0; i < N; i++) {
+      const want = listed === null || listed.has(i);
+      const r = outcome(i, claim.criterion);
+      if (r instanceof Undecided) {
+        undecided ??= { ...base, status: "inconclusive", detail: `example ${i}: ${r.message}`, example: i, neededDigits: r.neededDigits };
+        continue;
+      }
+      const sure = r.find((o) => !o.ok && o.sure) as Extract<Outcome, { ok: false }> | undefined;
+      const unsure = r.find((o) => !o.ok && !o.sure) as Extract<Outcome, { ok: false }> | undefined;
+      if (want && sure) return { ...base, status: "rejected", detail: `example ${i} fails ${claim.criterion.type}: computed ${sure.computed}, label ${sure.claimed}`, example: i, computed: sure.computed, claimed: sure.claimed };
+      if (!want && !sure && !unsure) return { ...base, status: "rejected", detail: `example ${i} meets ${claim.criterion.type} but is not listed (the list must be exactly the memorized examples)`, example: i };
+      if (unsure && !sure)
+        undecided ??= { ...base, status: "inconclusive", detail: `example ${i}: ${claim.criterion.type} cannot be decided at ${P} digits (computed ${unsure.computed}, label ${unsure.claimed})`, example: i, neededDigits: unsure.needed };
+    }
+    if (undecided) return undecided;
+    return { ...base, status: "verified", detail: `${claim.count} of ${N} examples meet ${claim.criterion.type}${claim.criterion.type === "abs-error" ? ` (epsilon ${claim.criterion.epsilon})` : ""}${listed ? ", the others do not" : ""}` };
+  });
+  const verdict = results.some((r) => r.status === "rejected") ? "REJECTED" : results.some((r) => r.status === "inconclusive") ? "INCONCLUSIVE" : "VERIFIED";
+  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: N, construction: c.raw.construction.id };
+}

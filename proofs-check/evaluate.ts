@@ -1,0 +1,146 @@
+/**
+ * The checker's network evaluator, generic over an arithmetic (exact.ts or interval.ts), so that
+ * the layer semantics (docs/network-ir.md, header of src/ir/network.ts) are written once:
+ *   embedding/positional/affine/relu/ffn act token-wise; attention mixes positions:
+ *   y_i = [x_i if residual] + Σ_h WO_h Σ_{j ∈ keys(i)} a^h_ij WV_h x_j,
+ *   a^h_i· = σ(scale·(WQ_h x_i)·(WK_h x_j))_j, σ ∈ {softmax, hardmax (uniform on the argmax set), uniform}.
+ *
+ * Speed without new semantics: token-wise layers before the first attention layer depend only on
+ * (token, position) — on the token alone when no positional layer precedes — so they are computed
+ * once per distinct key and cached; after the last attention layer only the read positions are computed.
+ *
+ * @example
+ *   const ev = new Evaluator(checked, exactArith());
+ *   ev.outputs(0) // one output vector per read position of example 0
+ */
+import type { Rational } from "../src/numbers/rational.ts";
+import type { Checked, LayerQ, Mat } from "./validate.ts";
+
+/** What an arithmetic must provide: vectors V, scalars S, compiled linear maps M. */
+export interface Arith<V, S, M> {
+  lin(W: Mat, b: Rational[] | null): M;
+  apply(m: M, v: V): V;
+  input(row: Rational[]): V;
+  relu(v: V): V;
+  add(a: V, b: V): V;
+  dot(a: V, b: V): S;
+  times(s: S, r: Rational): S;
+  /** attention weights over the keys from their scores (scores unused for uniform) */
+  weights(kind: "softmax" | "hardmax" | "uniform", scores: S[]): S[];
+  mix(ws: S[], vs: V[]): V;
+}
+
+type Tok<V> = { tok: true; positional: boolean; f: (v: V, pos: number) => V };
+type Seq<V> = { tok: false; f: (xs: V[]) => V[] };
+
+function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
+  switch (L.type) {
+    case "embedding": // applied by `start`
+      return { tok: true, positional: false, f: (v) => v };
+    case "positional": {
+      const rows = L.table.map((r) => A.input(r));
+      return { tok: true, positional: true, f: (v, p) => A.add(v, rows[p]!) };
+    }
+    case "affine": {
+      const m = A.lin(L.W, L.b);
+      return { tok: true, positional: false, f: (v) => A.apply(m, v) };
+    }
+    case "relu":
+      return { tok: true, positional: false, f: (v) => A.relu(v) };
+    case "ffn": {
+      const m1 = A.lin(L.W1, L.b1);
+      const m2 = A.lin(L.W2, L.b2);
+      return { tok: true, positional: false, f: (v) => A.add(v, A.apply(m2, A.relu(A.apply(m1, v)))) };
+    }
+    case "attention": {
+      const heads = L.heads.map((h) => ({ Q: A.lin(h.WQ, null), K: A.lin(h.WK, null), V: A.lin(h.WV, null), O: A.lin(h.WO, null) }));
+      return {
+        tok: false,
+        f: (xs) => {
+          const n = xs.length;
+          const out = xs.slice();
+          const per = heads.map((h) => ({ v: xs.map((x) => A.apply(h.V, x)), k: L.attention === "uniform" ? [] : xs.map((x) => A.apply(h.K, x)) }));
+          for (let i = L.queries === "last" ? n - 1 : 0; i < n; i++) {
+            const keys: number[] = [];
+            const last = L.keys === "all" ? n - 1 : L.keys === "all-but-last" ? n - 2 : i;
+            for (let j = 0; j <= last; j++) keys.push(j);
+            let y: V | null = L.residual ? xs[i]! : null;
+            heads.forEach((h, hi) => {
+              const P = per[hi]!;
+              let scores: S[] = [];
+              if (L.attention !== "uniform") {
+                const q = A.apply(h.Q, xs[i]!);
+                scores = keys.map((j) => A.times(A.dot(q, P.k[j]!), L.scale));
+              } else scores = keys.map(() => undefined as S);
+              const z = A.apply(h.O, A.mix(A.weights(L.attention, scores), keys.map((j) => P.v[j]!)));
+              y = y === null ? z : A.add(y, z);
+            });
+            out[i] = y!;
+          }
+          return out;
+        },
+      };
+    }
+  }
+}
+
+/** Evaluates the certificate's network on its examples with one arithmetic. */
+export class Evaluator<V, S, M> {
+  private readonly stages: (Tok<V> | Seq<V>)[];
+  private readonly first: number;
+  private readonly last: number;
+  private readonly keyedByPosition: boolean;
+  private readonly cache = new Map<number, V>();
+  private readonly start: (t: number) => V;
+
+  constructor(private readonly c: Checked, A: Arith<V, S, M>) {
+    this.stages = c.layers.map((L) => compile(L, A));
+    const att = this.stages.flatMap((s, i) => (s.tok ? [] : [i]));
+    this.first = att.length ? att[0]! : this.stages.length;
+    this.last = att.length ? att[att.length - 1]! : this.stages.length;
+    this.keyedByPosition = this.stages.slice(0, this.first).some((s) => s.tok && s.positional);
+    const emb = c.layers[0]?.type === "embedding" ? c.layers[0].table : null;
+    const rows = new Map<number, V>();
+    this.start = (t) => {
+      let v = rows.get(t);
+      if (!v) rows.set(t, (v = A.input((emb ?? c.vocabulary!)[t]!)));
+      return v;
+    };
+  }
+
+  /** Token-wise layers [from, to) applied to one position. */
+  private tokenwise(v: V, pos: number, from: number, to: number): V {
+    for (let s = from; s < to; s++) v = (this.stages[s] as Tok<V>).f(v, pos);
+    return v;
+  }
+
+  /** The representation of (token, position) after the layers before the first attention layer. */
+  private prefix(t: number, pos: number, n: number): V {
+    const key = this.keyedByPosition ? t * 65536 + pos : t;
+    if (!this.keyedByPosition || pos < 65536) {
+      let v = this.cache.get(key);
+      if (!v) this.cache.set(key, (v = this.tokenwise(this.start(t), pos, 0, this.first)));
+      return v;
+    }
+    return this.tokenwise(this.start(t), pos, 0, this.first);
+  }
+
+  /** Read positions of a sequence of length n. */
+  readPositions(n: number): number[] {
+    return this.c.raw.network.output.positions === "last" ? [n - 1] : Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** The network's output at each read position of example i. */
+  outputs(i: number): V[] {
+    const seq = this.c.sequences[i]!;
+    const n = seq.length;
+    const read = this.readPositions(n);
+    if (this.first === this.stages.length) return read.map((p) => this.prefix(seq[p]!, p, n));
+    let xs = seq.map((t, p) => this.prefix(t, p, n));
+    for (let s = this.first; s <= this.last; s++) {
+      const st = this.stages[s]!;
+      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs);
+    }
+    return read.map((p) => this.tokenwise(xs[p]!, p, this.last + 1, this.stages.length));
+  }
+}
