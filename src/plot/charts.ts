@@ -42,7 +42,7 @@ export function seriesChart(o: SeriesChartOptions): TopLevelSpec {
   const names = o.series.map((s) => s.name);
   const x = { field: "x", type: "quantitative" as const, title: o.xTitle, scale: o.xLog ? { type: "log" as const } : { zero: false } };
   const y = { field: "y", type: "quantitative" as const, title: o.yTitle, scale: o.yLog ? { type: "log" as const } : { zero: true } };
-  const color = { field: "series", type: "nominal" as const, title: null, scale: { domain: names }, legend: { orient: "bottom" as const, columns: 2, labelLimit: 360 } };
+  const color = { field: "series", type: "nominal" as const, title: null, scale: { domain: names }, legend: { orient: "bottom" as const, columns: 1, labelLimit: 520 } };
   const roles = [...new Set(o.series.map((s) => s.role))];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

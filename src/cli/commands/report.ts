@@ -22,6 +22,7 @@ interface ReportFlags {
   quick?: boolean;
   seed?: number;
   sections?: string;
+  strict?: boolean;
 }
 
 export function register(program: Command): void {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option("--quick", "smaller sizes for a fast look")
     .option("--seed <n>", "override the suite's seed", intFlag("seed", 0, 2 ** 31 - 1))
     .option("--sections <ids>", "comma-separated section ids to run (overrides the config's list)")
+    .option("--strict", "exit 1 when a certificate is REJECTED or a section errors (default: exit 0 once the report is written)")
     .option("--json", "print the report data as one JSON document on stdout")
     .addHelpText("after", `\nSections: ${SECTIONS.map((s) => s.id).join(", ") || "(none registered)"}\nExample: memcap report --quick --out report/quick`)
     .action(async (flags: ReportFlags) => {
@@ -55,6 +57,8 @@ export function register(program: Command): void {
           `report: ${written.html} (+ report.md, report.json, ${written.plots.length} plots as SVG and PNG)`,
         ].join("\n");
       });
-      process.exitCode = reportExitCode(data);
+      const bad = reportExitCode(data);
+      if (bad) process.stderr.write(`memcap report: some certificates were REJECTED or a section failed; see ${written.html}\n`);
+      process.exitCode = flags.strict ? bad : 0;
     });
 }

@@ -3,5 +3,7 @@
  * report by one import and one entry here (its module lives next to this file).
  */
 import type { AnySection } from "../types.ts";
+import { kajitsukaSatoSection } from "./kajitsuka-sato.ts";
+import { mahdaviSection } from "./mahdavi.ts";
 
-export const SECTIONS: AnySection[] = [];
+export const SECTIONS: AnySection[] = [kajitsukaSatoSection, mahdaviSection];
