@@ -35,11 +35,11 @@ export function tally(verdicts: Verdict[]): string {
   return [...c].map(([k, n]) => `${n} ${k}`).join(", ") || "—";
 }
 
-/** The terminal/summary table: one row per section. */
-export function summaryTable(data: ReportData): Table {
+/** The summary table: one row per section (by id on the terminal, by title in the documents). */
+export function summaryTable(data: ReportData, o: { short?: boolean } = {}): Table {
   return {
     columns: ["section", "result", "verdicts", "time (s)"],
-    rows: data.sections.map((s) => [s.title, s.result.summary, tally(s.result.verdicts), s.seconds.toFixed(1)]),
+    rows: data.sections.map((s) => [o.short ? s.id : s.title, s.result.summary, tally(s.result.verdicts), s.seconds.toFixed(1)]),
   };
 }
 

@@ -51,7 +51,7 @@ export function register(program: Command): void {
       emit(!!flags.json, { ...data, written }, () => {
         const counts = Object.entries(verdictCounts(data)).map(([k, n]) => `${n} ${k}`).join(", ");
         return [
-          formatTextTable(summaryTable(data)),
+          formatTextTable(summaryTable(data, { short: true }), 90),
           "",
           `verdicts: ${counts || "none"}; ${data.seconds.toFixed(1)} s`,
           `report: ${written.html} (+ report.md, report.json, ${written.plots.length} plots as SVG and PNG)`,
