@@ -61,8 +61,10 @@ export interface AotResult {
   certified: number;
   refuted: number;
   inconclusive: number;
-  /** Level at which the reported verdicts were obtained. */
+  /** Level at which the reported verdicts were obtained: "float64" or "<p> digits". */
   level: string;
+  /** Decimal digits at which the verdicts were obtained (null: float64 intervals). */
+  precisionDigits: number | null;
   attempts: Attempt[];
   capacity: number;
   solveShape: string;
@@ -151,17 +153,25 @@ export function constructAot(table: LookupTable, o: AotOptions): AotResult {
     else if (table.sequences.length > (o.decimalSolveLimit ?? 400)) reason = `float64 intervals too wide; a decimal re-solve for T = ${table.sequences.length} exceeds --decimal-solve-limit`;
     else {
       for (const p of precisionLadder(max)) {
+        // (a) the float64-built network, decimal intervals at p digits on what is still open
         t0 = performance.now();
-        say(`precision ${p}: decimal solve at ${p + 10} digits, weights to ${p} digits, decimal intervals at ${p} digits …`);
+        const open0 = verdicts.map((v, i) => (v === "inconclusive" ? i : -1)).filter((i) => i >= 0);
+        say(`precision ${p}: decimal intervals at ${p} digits on ${open0.length} open associations …`);
+        const dec0 = decimalVerdicts(o.decimalEnclosure(built.network, open0.map((i) => table.sequences[i]!), p), open0.map((i) => table.next[i]!));
+        open0.forEach((i, k) => (verdicts[i] = dec0[k]!));
+        level = `${p} digits`;
+        attempts.push({ level: `${p}-digit intervals, same weights`, ...tally(verdicts), seconds: (performance.now() - t0) / 1000 });
+        if (tally(verdicts).inconclusive === 0) break;
+        // (b) re-solve in decimal so that the weights themselves are p digits accurate
+        t0 = performance.now();
+        say(`precision ${p}: decimal solve at ${p + 10} digits, weights to ${p} digits …`);
         built = buildAssociationNetwork(table, o, { kind: "decimal", digits: p + 10 }, p);
         const fast = fastVerdicts(built.network, table);
         const open = fast.map((v, i) => (v === "inconclusive" ? i : -1)).filter((i) => i >= 0);
-        const enc = open.length ? o.decimalEnclosure(built.network, open.map((i) => table.sequences[i]!), p) : [];
-        const dec = decimalVerdicts(enc, open.map((i) => table.next[i]!));
+        const dec = decimalVerdicts(open.length ? o.decimalEnclosure(built.network, open.map((i) => table.sequences[i]!), p) : [], open.map((i) => table.next[i]!));
         verdicts = fast.slice();
         open.forEach((i, k) => (verdicts[i] = dec[k]!));
-        level = `${p} digits`;
-        attempts.push({ level, ...tally(verdicts), seconds: (performance.now() - t0) / 1000 });
+        attempts.push({ level: `${p}-digit decimal solve and intervals`, ...tally(verdicts), seconds: (performance.now() - t0) / 1000 });
         if (tally(verdicts).inconclusive === 0) break;
       }
       if (tally(verdicts).inconclusive > 0) reason = `intervals still too wide at --max-precision ${max} digits`;
@@ -175,6 +185,7 @@ export function constructAot(table: LookupTable, o: AotOptions): AotResult {
     verdicts,
     ...tally(verdicts),
     level,
+    precisionDigits: level === "float64" ? null : Number.parseInt(level, 10),
     attempts,
     capacity,
     solveShape: built.rd.shape,

@@ -11,6 +11,7 @@
 import type { Command } from "commander";
 import { Rational } from "../../numbers/rational.ts";
 import { ksBounds } from "../../bounds/ks.ts";
+import { DANA_BOUNDS } from "../../../constructions/dana/kinds.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../errors.ts";
 
@@ -62,7 +63,7 @@ const KS: BoundFamily = {
 };
 
 /** The registry: one entry per paper. */
-export const BOUND_FAMILIES: BoundFamily[] = [KS];
+export const BOUND_FAMILIES: BoundFamily[] = [KS, DANA_BOUNDS];
 
 export function register(program: Command): void {
   const bounds = program.command("bounds").description("print a paper's bound values for a dataset shape");

@@ -12,6 +12,7 @@
  */
 import type { Command } from "commander";
 import { KS_KINDS } from "../../../constructions/kajitsuka-sato/kinds.ts";
+import { AOT_KINDS } from "../../../constructions/dana/kinds.ts";
 
 export interface ConstructionKind {
   /** The subcommand name: `memcap construct <name>`. */
@@ -24,7 +25,7 @@ export interface ConstructionKind {
 }
 
 /** The registry: one entry per construction kind. */
-export const CONSTRUCTION_KINDS: ConstructionKind[] = [...KS_KINDS];
+export const CONSTRUCTION_KINDS: ConstructionKind[] = [...KS_KINDS, ...AOT_KINDS];
 
 export function register(program: Command): void {
   const construct = program.command("construct").description("build a paper's network, verify it exactly, optionally write a certificate (--out)");

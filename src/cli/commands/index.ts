@@ -3,8 +3,10 @@ import type { Command } from "commander";
 import { register as construct } from "./construct.ts";
 import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
+import { register as rank } from "./rank.ts";
+import { register as kruskal } from "./kruskal.ts";
 import { register as report } from "./report.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [construct, bounds, check, report];
+export const COMMANDS: RegisterCommand[] = [construct, bounds, check, rank, kruskal, report];
