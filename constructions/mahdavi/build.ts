@@ -17,7 +17,7 @@
  */
 import { Rational } from "../../src/numbers/rational.ts";
 import type { MhaDataset } from "../../src/data/mha.ts";
-import { mhaSequences } from "../../src/data/mha.ts";
+import { mhaSequences, seededRng } from "../../src/data/mha.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
@@ -39,17 +39,21 @@ export interface MhaBuildOptions {
   H: number;
   dh: number;
   seed: number;
-  /** Saturation constant; default: the digest's sufficient bound (float), rounded up to a power of two. */
+  /** Saturation constant; default: the digest's sufficient bound (float), rounded up to a power of two, capped at 2^30. */
   c?: number;
   /** ε of the regression claim, as written in the certificate (e.g. "1e-9"). */
   epsilon?: string;
   /** Decimal digits of the enclosure; absent: start at 30 and double until decided (≤ maxPrecision). */
   precision?: number;
   maxPrecision?: number;
-  /** Significant bits of the rounded W_Q, W_K (default 30). */
+  /** Significant bits of the rounded W_Q, W_K rows (default 52: the float design exactly, up to row scaling). */
   weightBits?: number;
   /** Progress lines (stderr). */
   progress?: (msg: string) => void;
+  /** "construction" (default) or "random": i.i.d. Gaussian W_Q, W_K (the explorer's baseline). */
+  attention?: "construction" | "random";
+  /** Certify the outputs too (default true; the explorer certifies rank only). */
+  certifyLabels?: boolean;
 }
 
 export interface PrecisionAttempt {
@@ -87,11 +91,20 @@ export interface MhaBuild {
 
 /** Dyadic-rounded heads in IR orientation (d_h × d) and their exact scaled form. */
 function rationalHeads(ds: MhaDataset, o: MhaBuildOptions, c: number) {
+  const bits = o.weightBits ?? 52;
+  // one power of two per IR row: the c·v0 row of WK must not swamp the interpolation rows' precision
+  const roundRows = (M: number[][]) => transpose(M).map((row) => dyadicRound([row], bits)[0]!);
+  if (o.attention === "random") {
+    const rng = seededRng(o.seed ^ 0xa77e);
+    const gauss = () => Array.from({ length: ds.d }, () => Array.from({ length: o.dh }, () => rng.normal() / Math.sqrt(ds.d)));
+    return { heads: Array.from({ length: o.H }, () => ({ WQ: roundRows(gauss()), WK: roundRows(gauss()) })) };
+  }
   const sh = saturatedHeads(ds, { H: o.H, dh: o.dh, c, seed: o.seed });
-  const bits = o.weightBits ?? 30;
-  const heads = sh.heads.map((h) => ({ WQ: transpose(dyadicRound(h.WQ, bits)), WK: transpose(dyadicRound(h.WK, bits)) }));
+  const heads = sh.heads.map((h) => ({ WQ: roundRows(h.WQ), WK: roundRows(h.WK) }));
   return { sh, heads };
 }
+
+const NO_SATURATION: SaturationBound = { c: 0, minGap: NaN, maxB: NaN, sigmaInf: NaN, unsaturated: [] };
 
 /** c used by default: the sufficient bound rounded up to a power of two (≥ 1). */
 export function chooseSaturationConstant(ds: MhaDataset, o: MhaBuildOptions): { c: number; bound: SaturationBound; source: string } {
@@ -99,7 +112,7 @@ export function chooseSaturationConstant(ds: MhaDataset, o: MhaBuildOptions): { 
   const bound = sufficientSaturationConstant(ds, probe);
   if (o.c !== undefined) return { c: o.c, bound, source: "--c" };
   const cf = Number.isFinite(bound.c) && bound.c > 1 ? 2 ** Math.ceil(Math.log2(bound.c)) : 1;
-  return { c: Math.min(cf, 2 ** 40), bound, source: `sufficient bound ${bound.c.toPrecision(4)} (float, [R]) rounded up to a power of two` };
+  return { c: Math.min(cf, 2 ** 30), bound, source: `sufficient bound ${bound.c.toPrecision(4)} (float, [R]) rounded up to a power of two` };
 }
 
 /**
@@ -112,7 +125,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
   const T = ds.queries.length;
   const m = Math.min(ds.n, o.dh);
   const capacity = mahdaviCapacity({ H: o.H, n: ds.n, dh: o.dh });
-  const { c, bound, source } = chooseSaturationConstant(ds, o);
+  const { c, bound, source } = o.attention === "random" ? { c: 0, bound: NO_SATURATION, source: "random attention (no saturation)" } : chooseSaturationConstant(ds, o);
   const { heads } = rationalHeads(ds, o, c);
   const [X, ...E] = scaleRationals(ds.queries, ...ds.contexts);
   const Dx = X!.den;
@@ -144,7 +157,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
       log(`mha: readout refined (${ro.iterations.join(",")} steps, residual ${Math.max(...ro.residual).toExponential(2)}); certifying rank(Z)…`);
       const rank = certifyFullRowRank(enc, ro);
       const cond = condEstimate(ro.qr);
-      if (outputs.undecided.length === 0 && rank.certified) {
+      if ((outputs.undecided.length === 0 || o.certifyLabels === false) && rank.certified) {
         outcome = "certified";
         detail = `all ${T} outputs decided; rank(Z) = ${T} certified`;
         attempts.push({ digits, outcome, detail, seconds: (performance.now() - ta) / 1000 });
@@ -158,7 +171,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
           paperFormula: "2Hd·d_h + 2Hd·d_v",
           paperFormulaValue: paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv }),
         };
-        const certificate = mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
+        const certificate = outputs.undecided.length > 0 ? undefined : mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
         return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, certificate, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
       }
       outcome = outputs.undecided.length ? "undecided-outputs" : "rank-not-certified";
@@ -280,7 +293,7 @@ function mhaCertificate(
     construction: {
       id: "mahdavi-mha",
       paper: "Mahdavi, Liao & Thrampoulidis, Memorization Capacity of Multi-Head Attention in Transformers (ICLR 2024)",
-      options: { H: o.H, dh: o.dh, c: k.c, epsilon: epsText, weightBits: o.weightBits ?? 30, data: ds.origin, context: ds.shared ? "shared" : "per-example" },
+      options: { H: o.H, dh: o.dh, c: k.c, epsilon: epsText, weightBits: o.weightBits ?? 52, data: ds.origin, context: ds.shared ? "shared" : "per-example" },
       seed: o.seed,
     },
     network,

@@ -239,13 +239,19 @@ export function sufficientSaturationConstant(ds: MhaDataset, sh: SaturatedHeads)
       const q = Array.from({ length: k }, (_, j) => head.WQ.reduce((acc, row, i) => acc + row[j]! * x[i]!, 0));
       const r = head.WK.map((row) => row.slice(0, k).reduce((acc, v, j) => acc + v * q[j]!, 0));
       const b = Et.map((e) => e.reduce((acc, v, i) => acc + v * r[i]!, 0));
-      if (h === 0 || inGroup) return Et[0]!.map((_, i) => softmaxFloat(b).reduce((acc, a, j) => acc + a * Et[j]![i]!, 0));
+      const unsat = () => Et[0]!.map((_, i) => softmaxFloat(b).reduce((acc, a, j) => acc + a * Et[j]![i]!, 0));
+      if (h === 0 || inGroup) return unsat();
       maxB = Math.max(maxB, ...b.map(Math.abs));
       const ux = head.u0!.reduce((acc, v, i) => acc + v * x[i]!, 0);
+      // u0ᵀx(s) = 0 (x(s) ∈ span of the head's new queries: Assumption 1 fails): never saturates
+      if (Math.abs(ux) <= 1e-9 * Math.hypot(...x)) {
+        unsaturated.push({ head: h, example: s });
+        minGap = 0;
+        return unsat();
+      }
       const ev = Et.map((e) => Math.sign(ux) * e.reduce((acc, v, i) => acc + v * head.v0![i]!, 0));
       const sorted = [...ev].sort((a, b2) => b2 - a);
       const g = Math.abs(ux) * (sorted[0]! - (sorted[1] ?? -Infinity));
-      if (Math.abs(ux) < 1e-12) unsaturated.push({ head: h, example: s });
       minGap = Math.min(minGap, g);
       const jstar = ev.indexOf(sorted[0]!);
       return Et[jstar]!.slice();

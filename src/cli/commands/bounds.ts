@@ -14,6 +14,7 @@ import { ksBounds } from "../../bounds/ks.ts";
 import { DANA_BOUNDS } from "../../../constructions/dana/kinds.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../errors.ts";
+import { MHA_BOUNDS } from "../../../constructions/mahdavi/cli.ts";
 
 export interface BoundFamily {
   name: string;
@@ -63,7 +64,7 @@ const KS: BoundFamily = {
 };
 
 /** The registry: one entry per paper. */
-export const BOUND_FAMILIES: BoundFamily[] = [KS, DANA_BOUNDS];
+export const BOUND_FAMILIES: BoundFamily[] = [KS, MHA_BOUNDS, DANA_BOUNDS];
 
 export function register(program: Command): void {
   const bounds = program.command("bounds").description("print a paper's bound values for a dataset shape");

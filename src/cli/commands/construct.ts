@@ -13,6 +13,7 @@
 import type { Command } from "commander";
 import { KS_KINDS } from "../../../constructions/kajitsuka-sato/kinds.ts";
 import { AOT_KINDS } from "../../../constructions/dana/kinds.ts";
+import { MHA_KIND } from "../../../constructions/mahdavi/cli.ts";
 
 export interface ConstructionKind {
   /** The subcommand name: `memcap construct <name>`. */
@@ -25,7 +26,7 @@ export interface ConstructionKind {
 }
 
 /** The registry: one entry per construction kind. */
-export const CONSTRUCTION_KINDS: ConstructionKind[] = [...KS_KINDS, ...AOT_KINDS];
+export const CONSTRUCTION_KINDS: ConstructionKind[] = [...KS_KINDS, MHA_KIND, ...AOT_KINDS];
 
 export function register(program: Command): void {
   const construct = program.command("construct").description("build a paper's network, verify it exactly, optionally write a certificate (--out)");
