@@ -52,6 +52,12 @@ export interface CertifiedRank {
 export interface CertifiedRankOptions {
   /** Seed of the random primes (default 1). */
   seed?: number;
+  /**
+   * Check the null vectors exactly before returning (default true). With false the search only
+   * checks A·v ≡ 0 modulo two fresh primes, and the caller MUST run verifyRankCertificate (the CLI
+   * does): this avoids doing the exact check twice.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -78,7 +84,7 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
     if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
     // A second prime cheaply guards against an unlucky first one before the costly part (b).
     if (attempt === 0) continue;
-    const res = nullVectorsByCRT(M, best.rows, best.cols, primes);
+    const res = nullVectorsByCRT(M, best.rows, best.cols, primes, opts.verify ?? true);
     primesUsed += res.primes;
     if (res.vectors) {
       const certificate: RankCertificate = {
@@ -159,7 +165,7 @@ function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] 
  * Part (b) of the certificate: integer null vectors [W; d·I] (in the column order of A) from the
  * minor (rows × cols), or null when they cannot exist, i.e. the true rank exceeds rows.length.
  */
-function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: PrimeStream): { vectors: bigint[][] | null; primes: number } {
+function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: PrimeStream, exact: boolean): { vectors: bigint[][] | null; primes: number } {
   const { n } = M;
   const r = rows.length;
   const isPivot = new Uint8Array(n);
@@ -181,30 +187,11 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
   const probeVal = probeIdx.map(() => 0n);
   let modulus = 1n;
   let log2Mod = 0;
-  let lastRecon: string | null = null;
   let nextTry = 8;
   let used = 0;
-  const tryVectors = (final: boolean): bigint[][] | null => {
-    // common denominator d from the probes, and their size (to pick how many primes W needs)
-    let d: bigint | null = 1n;
-    let key = "";
-    let probeBits = 0;
-    for (let t = 0; t < probeIdx.length && d !== null; t++) {
-      const q = ratRecon(probeVal[t]!, modulus);
-      if (!q) d = null;
-      else {
-        d = (d / gcd(d, q[1])) * q[1];
-        key += `${q[0]}/${q[1]};`;
-        probeBits = Math.max(probeBits, bitLen(q[0]) + bitLen(q[1]));
-      }
-    }
-    if (!final) {
-      if (d === null) return null;
-      if (key !== lastRecon) {
-        lastRecon = key; // wait for one more confirmation with more primes
-        return null;
-      }
-    }
+  // Build and check the vectors for a denominator d (null: recover d from every entry first).
+  const build = (dIn: bigint | null, probeBits: number): bigint[][] | null => {
+    let d = dIn;
     let W: bigint[] | null = null;
     if (d !== null) {
       let k = 0;
@@ -212,7 +199,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       while (k < ps.length && bits < probeBits + 48) bits += Math.log2(ps[k++]!);
       W = crtSymmetric(ps.slice(0, k), xs.slice(0, k), d, E) ?? crtSymmetric(ps, xs, d, E);
     }
-    if (!W && final) {
+    if (!W) {
       // the probes missed a denominator (structured matrices): take the lcm over every entry
       d = lcmOfAllDenominators(ps, xs, E);
       if (d !== null) W = crtSymmetric(ps, xs, d, E);
@@ -225,8 +212,24 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       v[nonPivot[k]!] = d;
       vectors.push(v);
     }
-    return vectorsAnnihilate(M, vectors, rows) ? vectors : null;
+    return (exact ? vectorsAnnihilate(M, vectors, rows) : vectorsAnnihilateMod(M, vectors, primes)) ? vectors : null;
   };
+  // Early termination: reconstruct the probes; once two further primes agree, build.
+  const reconstructProbes = (): { fracs: [bigint, bigint][]; d: bigint; bits: number } | null => {
+    const fracs: [bigint, bigint][] = [];
+    let d = 1n;
+    let bits = 0;
+    for (let t = 0; t < probeIdx.length; t++) {
+      const q = ratRecon(probeVal[t]!, modulus);
+      if (!q) return null;
+      fracs.push(q);
+      d = (d / gcd(d, q[1])) * q[1];
+      bits = Math.max(bits, bitLen(q[0]) + bitLen(q[1]));
+    }
+    return { fracs, d, bits };
+  };
+  let candidate: ReturnType<typeof reconstructProbes> = null;
+  let confirmations = 0;
 
   for (;;) {
     const p = primes.next();
@@ -256,12 +259,22 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
     log2Mod += Math.log2(p);
     if (log2Mod > guaranteed) {
       // past the Hadamard bound the reconstruction is exact if the rank is r: failure disproves r
-      return { vectors: tryVectors(true), primes: used };
+      const c = reconstructProbes();
+      return { vectors: build(c ? c.d : null, c ? c.bits : 0), primes: used };
     }
-    if (ps.length >= nextTry) {
-      const vs = tryVectors(false);
-      if (vs) return { vectors: vs, primes: used };
-      nextTry = Math.ceil(ps.length * 1.25) + 2;
+    if (candidate) {
+      const ok = candidate.fracs.every(([a, b], t) => (((a - b * BigInt(X[probeIdx[t]!]!)) % pb) + pb) % pb === 0n);
+      if (!ok) candidate = null;
+      else if (++confirmations >= 2) {
+        const vs = build(candidate.d, candidate.bits);
+        if (vs) return { vectors: vs, primes: used };
+        candidate = null;
+      }
+    }
+    if (!candidate && ps.length >= nextTry) {
+      candidate = reconstructProbes();
+      confirmations = 0;
+      nextTry = ps.length + Math.max(2, Math.ceil(ps.length / 16));
     }
   }
 }
@@ -298,6 +311,32 @@ function vectorsAnnihilate(M: IntMatrix, vectors: bigint[][], firstRows: number[
       let acc = 0n;
       for (const j of support) acc += row[j]! * v[j]!;
       if (acc !== 0n) return false;
+    }
+  }
+  return true;
+}
+
+/** A·v ≡ 0 modulo two fresh primes: a fast filter, not a proof (the proof is verifyRankCertificate). */
+function vectorsAnnihilateMod(M: IntMatrix, vectors: bigint[][], primes: PrimeStream): boolean {
+  const { m, n } = M;
+  for (let t = 0; t < 2; t++) {
+    const p = primes.next();
+    const pb = BigInt(p);
+    const R = M.residues(p);
+    const v = new Float64Array(n);
+    for (const vec of vectors) {
+      const support: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const x = vec[j]!;
+        if (x === 0n) continue;
+        v[j] = Number(((x % pb) + pb) % pb);
+        support.push(j);
+      }
+      for (let i = 0; i < m; i++) {
+        let acc = 0;
+        for (const j of support) acc = reduce(acc + R[i * n + j]! * v[j]!, p);
+        if (acc !== 0) return false;
+      }
     }
   }
   return true;
