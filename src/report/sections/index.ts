@@ -5,5 +5,7 @@
 import type { AnySection } from "../types.ts";
 import { kajitsukaSatoSection } from "./kajitsuka-sato.ts";
 import { mahdaviSection } from "./mahdavi.ts";
+import { danaSection } from "./dana.ts";
+import { trainingSection } from "./training.ts";
 
-export const SECTIONS: AnySection[] = [kajitsukaSatoSection, mahdaviSection];
+export const SECTIONS: AnySection[] = [kajitsukaSatoSection, mahdaviSection, danaSection, trainingSection];
