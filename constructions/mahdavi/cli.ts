@@ -123,7 +123,7 @@ function summary(b: MhaBuild, ds: MhaDataset, o: MhaOpts, rep: AssumptionReport,
       `CERTIFIED at ${b.precisionDigits} digits: all ${b.T} examples memorized, ${crit}; ${b.saturatedWeights} attention weights enclosed as saturated (< 2^-${Math.ceil(b.precisionDigits * Math.log2(10))})`,
       `rank(Z) = ${b.T} CERTIFIED (‖I − Z·R‖_F ≤ ${b.rank!.eta.toExponential(3)} < 1 over the enclosure; σ_min(Z) ≥ ${b.rank!.sigmaMinLower.toExponential(3)}); cond₂(Z) ≈ ${b.cond!.cond.toExponential(3)} (float64 estimate, σ_max ≈ ${b.cond!.sigmaMax.toExponential(3)})`,
       `readout: minimum-norm solution, ${b.refinement!.iterations.join("/")} refinement steps with exact residuals (final max residual ${Math.max(...b.refinement!.residual).toExponential(2)})`,
-      `parameters: ${b.parameters!.measured} measured (countNetwork) = ${b.parameters!.irFormula} = ${b.parameters!.irFormulaValue}; paper ${b.parameters!.paperFormula} = ${b.parameters!.paperFormulaValue} = Θ(Hd²) (Hd² = ${b.H * b.d * b.d})`,
+      `parameters: ${b.parameters!.measured} measured (countNetwork) = ${b.parameters!.irFormula} = ${b.parameters!.irFormulaValue}; paper ${b.parameters!.paperFormula} = ${b.parameters!.paperFormulaValue} = Θ(Hd²) for the attention layer alone (Hd² = ${b.H * b.d * b.d})`,
     );
   } else {
     lines.push(`INCONCLUSIVE: ${b.reason}`);
@@ -156,6 +156,7 @@ export const MHA_KIND: ConstructionKind = {
     if (o.H === undefined) throw new UserError("--H is required");
     const { ds, dh } = loadDataset(o);
     const T = ds.queries.length;
+    if (ds.labels.kind === "classes" && ds.labels.classes > ds.d) throw new UserError(`${ds.labels.classes} classes > d = ${ds.d}: the read-out needs K ≤ d (logits carried in the token dimension)`);
     const cap = mahdaviCapacity({ H: o.H, n: ds.n, dh });
     if (T > cap && !o.force) throw new UserError(`T = ${T} exceeds the construction's capacity H(min(n,d_h)−1)+1 = ${cap}; use --explore to probe beyond it, or --force`);
     progress("mha: checking the assumptions…");

@@ -22,6 +22,7 @@
 import { Matrix, SingularValueDecomposition, pseudoInverse } from "ml-matrix";
 import { Rational } from "../../src/numbers/rational.ts";
 import { seededRng, type MhaDataset, type Rng } from "../../src/data/mha.ts";
+import { inverse, matMul, matVec, minNormSolve, transpose as transposeQ } from "../../src/linalg/index.ts";
 
 export interface FloatHead {
   /** W_Q, W_K in the paper's orientation: d × d_h (zero-padded columns beyond those used). */
@@ -261,4 +262,43 @@ export function sufficientSaturationConstant(ds: MhaDataset, sh: SaturatedHeads)
   const sigmaInf = sv.length >= T ? sv[T - 1]! : 0;
   const c = (2 * maxB + Math.log((2 * Math.max(n - 1, 1) * R * Math.sqrt(T)) / sigmaInf)) / minGap;
   return { c, minGap, maxB, sigmaInf, unsaturated };
+}
+
+/**
+ * The interpolation lemma over Q (for the exact property tests): U = X_Gᵀ(X_G X_Gᵀ)⁻¹ (so
+ * X_G U = I), v_t = the minimum-norm solution of E(t)v = ℓ_t. Returns null when X_G is not of full
+ * row rank (Assumption 1 fails inside the group) or some E(t)v = ℓ_t is inconsistent (Assumption 2).
+ *
+ * @example
+ *   const r = interpolationLemmaExact(X, E, [0, 1], logits); // E(t)·(Σ v_s u_sᵀ)·x(t) = ℓ_t exactly
+ */
+export function interpolationLemmaExact(X: Rational[][], E: Rational[][][], group: number[], logits: Rational[][]): { U: Rational[][]; V: Rational[][] } | null {
+  const XG = group.map((t) => X[t]!);
+  const Ginv = inverse(matMul(XG, transposeQ(XG)));
+  if (!Ginv) return null;
+  const U = matMul(transposeQ(XG), Ginv); // d × |G|
+  const vs: Rational[][] = [];
+  for (let k = 0; k < group.length; k++) {
+    const r = minNormSolve(E[group[k]!]!, logits[k]!);
+    if (!r.consistent) return null;
+    vs.push(r.x);
+  }
+  return { U, V: transposeQ(vs) };
+}
+
+/** u0 = g − X_Gᵀ(X_G X_Gᵀ)⁻¹X_G g over Q: exactly orthogonal to the group's queries. */
+export function saturationDirectionExact(XG: Rational[][], g: Rational[]): Rational[] {
+  if (XG.length === 0) return g;
+  const Ginv = inverse(matMul(XG, transposeQ(XG)));
+  if (!Ginv) throw new RangeError("saturationDirectionExact: the group's queries are dependent");
+  const coef = matVec(Ginv, matVec(XG, g));
+  const proj = matVec(transposeQ(XG), coef);
+  return g.map((v, i) => v.sub(proj[i]!));
+}
+
+/** Logits E(t) W_K W_Qᵀ x(t) over Q for paper-orientation W_K, W_Q (d × k). */
+export function logitsExact(Et: Rational[][], WK: Rational[][], WQ: Rational[][], x: Rational[]): Rational[] {
+  const q = matVec(transposeQ(WQ), x);
+  const r = matVec(WK, q);
+  return Et.map((e) => e.reduce((s, v, i) => s.add(v.mul(r[i]!)), Rational.ZERO));
 }

@@ -38,13 +38,14 @@ export function paperParameterExpression(o: { H: number; dh: number; dv: number 
 }
 
 /**
- * The exact count of memcap's layer: H heads with WQ, WK (d_h × d), WV (d_v × d), WO (d_out × d_v);
- * the output is read at the query only (d_out = 1 for regression, K for K classes).
+ * The exact count of memcap's network: H heads with WQ, WK (d_h × d), WV (d_v × d), WO (d × d_v) —
+ * the paper's layer — plus the affine read-out (d_out × d) at the query (d_out = 1 for regression,
+ * K for K classes).
  */
 export function irParameterCount(o: { H: number; d: number; dh: number; dv: number; dout: number }): number {
-  return o.H * (2 * o.d * o.dh + o.d * o.dv + o.dout * o.dv);
+  return o.H * (2 * o.d * o.dh + 2 * o.d * o.dv) + o.dout * o.d;
 }
 
 export function irParameterFormula(): string {
-  return "H·(2·d·d_h + d·d_v + d_out·d_v)";
+  return "H·(2·d·d_h + 2·d·d_v) + d_out·d";
 }
