@@ -188,6 +188,8 @@ export interface Readout {
   Z: (number | Decimal)[][];
   shape: "square" | "least-squares" | "minimum-norm";
   relResidual: number | null;
+  /** Float square case: Mᵀ and its LU, reused for the conditioning estimate. */
+  factor?: { A: Float64Array; n: number; lu: import("./float64.ts").LU };
 }
 
 /**
@@ -223,8 +225,8 @@ export function solveReadout(w: GenericWeights, sequences: number[][], E: number
   if (shape === "square") {
     const A = new Float64Array(T * T);
     for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) A[i * T + j] = M[j * T + i]!;
-    const { x, relResidual } = solveRefined(A, T, Ef.map((r) => Float64Array.from(r)));
-    return { Z: x.map((v) => Array.from(v)), shape, relResidual };
+    const { x, relResidual, lu } = solveRefined(A, T, Ef.map((r) => Float64Array.from(r)), 2);
+    return { Z: x.map((v) => Array.from(v)), shape, relResidual, factor: { A, n: T, lu } };
   }
   // Gram systems in float64 square the conditioning: only for small over/under-determined problems
   const n = shape === "least-squares" ? rows : T;
@@ -300,7 +302,11 @@ export function aotNetwork(w: GenericWeights, WU: Decimal[][], WO: Decimal[][], 
 }
 
 /** Float conditioning of the square M (σ_min/σ_max by power/inverse iteration), labelled float. */
-export function conditioningFloat(w: GenericWeights, sequences: number[][]): { sigmaMax: number; sigmaMin: number; ratio: number } | null {
+export function conditioningFloat(w: GenericWeights, sequences: number[][], factor?: Readout["factor"]): { sigmaMax: number; sigmaMin: number; ratio: number } | null {
+  if (factor) {
+    const { sigmaMax, sigmaMin } = singularValueEstimates(factor.A, factor.n, factor.lu); // σ(Mᵀ) = σ(M)
+    return { sigmaMax, sigmaMin, ratio: sigmaMin / sigmaMax };
+  }
   const { rows, cols, M } = featureMatrixFloat(w, sequences);
   if (rows !== cols) return null;
   const f = luFactor(M, rows);

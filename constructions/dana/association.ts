@@ -177,7 +177,7 @@ export function constructAot(table: LookupTable, o: AotOptions): AotResult {
       if (tally(verdicts).inconclusive > 0) reason = `intervals still too wide at --max-precision ${max} digits`;
     }
   }
-  const cond = table.sequences.length === capacity && capacity <= 3000 ? conditioningFloat(built.w, table.sequences) : null;
+  const cond = table.sequences.length === capacity && capacity <= 3000 ? conditioningFloat(built.w, table.sequences, built.rd.factor) : null;
   return {
     network: built.network,
     weights: built.w,

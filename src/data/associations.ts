@@ -92,7 +92,6 @@ export function randomSequences(N: number, S: number, T: number, seed: number): 
   if (!Number.isSafeInteger(total) || total > 50_000_000) throw new UserError(`N^S = ${N}^${S} is too large to enumerate`);
   if (T > total) throw new UserError(`T = ${T} exceeds the number of sequences N^S = ${total}`);
   const rng = new SeededRandom(seed ^ 0x5eed);
-  if (T === total) return Array.from({ length: T }, (_, i) => sequenceAt(i, N, S));
   // partial Fisher–Yates on an implicit identity array, so memory stays O(T)
   const swapped = new Map<number, number>();
   const out: number[][] = [];
