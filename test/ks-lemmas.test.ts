@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rational } from "../src/numbers/rational.ts";
-import { bitSegment, stepUnit, tentMap, tentMapResidual, xorUnit, bitEncoding, stepConstants } from "../constructions/kajitsuka-sato/bit-extraction.ts";
+import { bitSegment, bitSegmentScaled, stepUnit, tentMap, tentMapResidual, xorUnit, bitEncoding, stepConstants } from "../constructions/kajitsuka-sato/bit-extraction.ts";
 import { intervalIndicator, segmentIndicator, planLemmaC1, lemmaC1Reference, lemmaC1Depth, emitLemmaC1, c1Registers } from "../constructions/kajitsuka-sato/lemma-c1.ts";
 import { Chamber } from "../constructions/kajitsuka-sato/chamber.ts";
 import { greedyDistinguishingTokens, restrictedCounts, lemmaB2Weights, lemmaB2h, weightedSum, tokenIdProjection, floorSqrtPiTimes } from "../constructions/kajitsuka-sato/sequence-id.ts";
@@ -46,6 +46,11 @@ describe("Lemma G.4 machinery: tent map ψ, exact steps, XOR", () => {
       expect(got).toBe(want);
       expect(got < 1n << BigInt(j - i + 1)).toBe(true);
     }), { numRuns: 300 });
+  });
+  it("the chamber's integer coordinates Z = 2^{L+2}·z give the same bits as the literal Lemma G.4 arithmetic", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 64 }).chain((L) => fc.tuple(fc.constant(L), fc.bigInt({ min: 0n, max: (1n << BigInt(L)) - 1n }), fc.integer({ min: 1, max: L }))), ([L, u, i]) => {
+      expect(bitSegmentScaled(u, L, i, L)).toBe(bitSegment(u, L, i, L));
+    }), { numRuns: 200 });
   });
   it("Lemma G.4 margins: |ψ^{k−1}(z1) − ½| ≥ 2^{−L−1} and |ψ^{k−1}(z2) − ψ^{k−1}(z1)| ≥ 2^{−L−2} (so K₁, K₂ make the steps exact)", () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 24 }).chain((L) => fc.tuple(fc.constant(L), fc.bigInt({ min: 0n, max: (1n << BigInt(L)) - 1n }))), ([L, u]) => {

@@ -10,17 +10,21 @@
  * τ = s − t (|s − t| = 2^{k−L−3}·2 ≥ 2^{−L−2}), and XOR(a, b) = σ(a − b) + σ(b − a) on {0,1}.
  * Constants: bit complexity L + 3 (the steps' K), the tent map's weights 2 and 4.
  *
- * In residual form one bit costs two blocks per stream (6 hidden units each):
- *   probe: a := step_{K₁}(z1 − ½), p := step_{K₂}(z2 − z1)         (old a, p cleared in the same block)
- *   emit : seg += ω·XOR(a, p);  z1 := ψ(z1), z2 := ψ(z2)
- * where ψ on [0, 1] is applied in one residual block as z += σ(z) − σ(4z − 2) (equal to Telgarsky's
- * two-layer ψ there because σ(2z) = 2z ≥ σ(4z − 2) on [0,1]; property-tested).
+ In the chamber the registers hold Z = S·z with S = 2^{L+2} (the same network up to a rescaling of
+ * two coordinates), so that every weight and every value is an integer: the encoding is
+ * (Z1, Z2) = (4u + 2, 4u + 1), the margins become |Z1 − S/2| ≥ 2 and |Z2 − Z1| ≥ 1, the steps
+ * step(Z1 − S/2 − 1) and step(Z2 − Z1) with K = 1, and ψ becomes Z ↦ 2Z − σ(4Z − 2S). One bit costs two
+ * residual blocks per stream (6 hidden units each):
+ *   probe: a := σ(Z1 − S/2 − 1) − σ(Z1 − S/2 − 2), p := σ(Z2 − Z1) − σ(Z2 − Z1 − 1)   (old a, p cleared here)
+ *   emit : seg += ω·XOR(a, p);  Z := Z + σ(Z) − σ(4Z − 2S)                            (ψ, one block)
+ * The one-block ψ equals Telgarsky's two-layer ψ on [0, 1] because σ(2z) = 2z ≥ σ(4z − 2) there, and the
+ * scaled extraction equals the literal one (`bitSegmentScaled` = `bitSegment`): both property-tested.
  *
  * @example
  *   bitSegment(0b101101n, 6, 2, 4) // 0b011n
  */
 import { Rational } from "../../src/numbers/rational.ts";
-import { Chamber, R, clear, unit, type Unit } from "./chamber.ts";
+import { Chamber, clear, unit, type Unit } from "./chamber.ts";
 
 const ZERO = Rational.ZERO;
 const HALF = Rational.of(1, 2);
@@ -82,6 +86,32 @@ export function bitSegment(u: bigint, L: number, i: number, j: number): bigint {
   return acc;
 }
 
+/**
+ * Lemma G.4 in the chamber's integer coordinates Z = 2^{L+2}·z (see the header); must equal `bitSegment`.
+ * @example bitSegmentScaled(0b101101n, 6, 2, 4) // 0b011n
+ */
+export function bitSegmentScaled(u: bigint, L: number, i: number, j: number): bigint {
+  const S = 1n << BigInt(L + 2);
+  const r = (v: bigint) => (v > 0n ? v : 0n);
+  let Z1 = 4n * u + 2n;
+  let Z2 = 4n * u + 1n;
+  let acc = 0n;
+  for (let k = 1; k <= j; k++) {
+    const a = r(Z1 - S / 2n - 1n) - r(Z1 - S / 2n - 2n);
+    const p = r(Z2 - Z1) - r(Z2 - Z1 - 1n);
+    const b = r(a - p) + r(p - a);
+    if (k >= i) acc = 2n * acc + b;
+    Z1 = Z1 + r(Z1) - r(4n * Z1 - 2n * S);
+    Z2 = Z2 + r(Z2) - r(4n * Z2 - 2n * S);
+  }
+  return acc;
+}
+
+/** The Stage II encoding in chamber coordinates: (Z1, Z2) = (4u + 2, 4u + 1). */
+export function scaledEncoding(u: bigint): [bigint, bigint] {
+  return [4n * u + 2n, 4n * u + 1n];
+}
+
 /** Registers of one extraction stream inside a chamber. */
 export interface StreamRegisters {
   z1: number;
@@ -100,7 +130,7 @@ export interface StreamStep {
 
 /**
  * Emits the two residual blocks of one Lemma G.4 bit step for every active stream (in parallel):
- * probe (6 units per stream) then emit (6 units per stream).
+ * probe (6 units per stream) then emit (6 units per stream), in the integer coordinates Z = 2^{L+2}·z.
  */
 export function emitTentBitStep(ch: Chamber, steps: StreamStep[], label: string): void {
   const active = steps.filter((s) => s.weight !== null);
@@ -108,23 +138,22 @@ export function emitTentBitStep(ch: Chamber, steps: StreamStep[], label: string)
   const probe: Unit[] = [];
   const emit: Unit[] = [];
   for (const { regs: g, L, weight } of active) {
-    const [K1, K2] = stepConstants(L);
-    const k1 = R(K1);
-    const k2 = R(K2);
-    // a := step_{K1}(z1 − ½), p := step_{K2}(z2 − z1); the previous step's a, p are cleared here
-    probe.push(unit([[g.z1, k1]], k1.mul(HALF).neg(), [[g.a, 1]]));
-    probe.push(unit([[g.z1, k1]], k1.mul(HALF).neg().sub(Rational.ONE), [[g.a, -1]]));
-    probe.push(unit([[g.z2, k2], [g.z1, k2.neg()]], 0, [[g.p, 1]]));
-    probe.push(unit([[g.z2, k2], [g.z1, k2.neg()]], -1, [[g.p, -1]]));
+    const S = 1n << BigInt(L + 2);
+    const half = S / 2n;
+    // a := [z1 > 1/2] = σ(Z1 − S/2 − 1) − σ(Z1 − S/2 − 2);  p := [z2 > z1] = σ(Z2 − Z1) − σ(Z2 − Z1 − 1)
+    probe.push(unit([[g.z1, 1]], -half - 1n, [[g.a, 1]]));
+    probe.push(unit([[g.z1, 1]], -half - 2n, [[g.a, -1]]));
+    probe.push(unit([[g.z2, 1], [g.z1, -1]], 0, [[g.p, 1]]));
+    probe.push(unit([[g.z2, 1], [g.z1, -1]], -1, [[g.p, -1]]));
     probe.push(clear(g.a), clear(g.p));
-    // seg += ω·XOR(a, p); z := ψ(z) = z + σ(z) − σ(4z − 2)
+    // seg += ω·XOR(a, p); Z := ψ(Z) = Z + σ(Z) − σ(4Z − 2S)
     emit.push(unit([[g.a, 1], [g.p, -1]], 0, [[g.seg, weight!]]));
     emit.push(unit([[g.p, 1], [g.a, -1]], 0, [[g.seg, weight!]]));
     for (const z of [g.z1, g.z2]) {
       emit.push(unit([[z, 1]], 0, [[z, 1]]));
-      emit.push(unit([[z, 4]], -2, [[z, -1]]));
+      emit.push(unit([[z, 4]], -2n * S, [[z, -1]]));
     }
   }
-  ch.block(`${label} probe: a := step(z1 − 1/2), p := step(z2 − z1)  [Lemma G.4]`, probe);
-  ch.block(`${label} emit: seg += w·XOR(a, p); z := ψ(z)  [Lemma G.4]`, emit);
+  ch.block(`${label} probe: a := [z1 > 1/2], p := [z2 > z1] (exact steps, Z = 2^(L+2)·z)  [Lemma G.4]`, probe);
+  ch.block(`${label} emit: seg += w·XOR(a, p); Z := ψ(Z) = 2Z − σ(4Z − 2^(L+3))  [Lemma G.4]`, emit);
 }

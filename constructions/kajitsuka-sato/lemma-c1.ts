@@ -7,8 +7,9 @@
  *     u_j = concatenation of its ⌊x_i⌋ (ρ bits each),   w_j = concatenation of its labels (c bits each),
  *  selected by the Lemma G.2 interval indicator 1_j(x) = σ(1 − 2σ(a_j − x) − 2σ(x − b_j)) on
  *  [a_j, b_j] = [⌊x_first⌋, ⌊x_last + 1⌋] (1 there, 0 outside [a_j − ½, b_j + ½]); the selected pair is
- *  written directly in the Lemma G.4 encoding (u/2^{gρ} + 2^{−gρ−1}, u/2^{gρ} + 2^{−gρ−2}, same for w).
- *  Four groups share one pair of blocks (8 scratch registers). Bit complexity gρ + 2.
+ *  written directly in the Lemma G.4 encoding (u/2^{gρ} + 2^{−gρ−1}, u/2^{gρ} + 2^{−gρ−2}, same for w),
+ *  held in the chamber as the integers (4u + 2, 4u + 1) (coordinates scaled by 2^{gρ+2}, see
+ *  bit-extraction.ts). Four groups share one pair of blocks (8 scratch registers). Bit complexity about gρ + 4.
  *  Stage III (Lemma G.6): for each of the g slots i, extract the i-th ρ-bit segment u_i of u and c-bit
  *  segment w_i of w (Lemma G.4, both streams in lockstep, max(ρ, c) steps), then
  *     out += σ(1[x ∈ [u_i, u_i + 1]]·2^{c+1} − 2^{c+1} + w_i)
@@ -32,7 +33,7 @@
 import { Rational } from "../../src/numbers/rational.ts";
 import { bitLength } from "../../src/numbers/rational.ts";
 import { Chamber, R, clear, unit, type Unit } from "./chamber.ts";
-import { bitSegment, emitTentBitStep, relu, type StreamRegisters } from "./bit-extraction.ts";
+import { bitSegment, emitTentBitStep, relu, scaledEncoding, type StreamRegisters } from "./bit-extraction.ts";
 
 /** Lemma G.2 interval indicator σ(1 − 2σ(a − x) − 2σ(x − b)). @example intervalIndicator(q(3), q(2), q(5)) // 1 */
 export function intervalIndicator(x: Rational, a: Rational, b: Rational): Rational {
@@ -130,12 +131,6 @@ export function planLemmaC1(points: bigint[], labels: bigint[], extras: bigint[]
   return { points: xs, labels: ys, extras: [...extras], g, m, rho, c, paperG, groups, swapWidths: !!opts.swapWidths };
 }
 
-/** The G.4 encoding constants a group writes in Stage II: (u/2^L + 2^{−L−1}, u/2^L + 2^{−L−2}). */
-function encoding(v: bigint, L: number): [Rational, Rational] {
-  const base = Rational.of(v, 1n << BigInt(L));
-  return [base.add(Rational.of(1n, 1n << BigInt(L + 1))), base.add(Rational.of(1n, 1n << BigInt(L + 2)))];
-}
-
 /**
  * Lemma C.1 as arithmetic (Stage II selection by the G.2 indicator, Stage III scan by G.4 segments and
  * the G.5 indicator): the function the emitted blocks must realize. @example lemmaC1Reference(plan, 6n)
@@ -195,8 +190,6 @@ export function emitStageII(ch: Chamber, regs: C1Registers, plan: C1Plan, label 
     [regs.w.p, regs.w.seg],
     [regs.r1, regs.r2],
   ];
-  const Lu = plan.g * plan.rho;
-  const Lw = plan.g * plan.c;
   for (let j0 = 0; j0 < plan.m; j0 += scratch.length) {
     const batch = plan.groups.slice(j0, j0 + scratch.length);
     const A: Unit[] = [];
@@ -205,8 +198,9 @@ export function emitStageII(ch: Chamber, regs: C1Registers, plan: C1Plan, label 
       const [s1, s2] = scratch[q]!;
       A.push(unit([[regs.x, -1]], gr.a, [[s1, 1]]));
       A.push(unit([[regs.x, 1]], -gr.b, [[s2, 1]]));
-      const [zu1, zu2] = encoding(gr.u, Lu);
-      const [zw1, zw2] = encoding(gr.w, Lw);
+      // the G.4 encodings in chamber coordinates Z = 2^{L+2}·z (bit-extraction.ts)
+      const [zu1, zu2] = scaledEncoding(gr.u);
+      const [zw1, zw2] = scaledEncoding(gr.w);
       B.push(
         unit([[s1, -2], [s2, -2]], 1, [
           [regs.u.z1, zu1],
