@@ -16,13 +16,18 @@
  *   formatBoundValue("1331.9128306085347323865") // "1331.91283061"
  */
 import { Decimal } from "decimal.js";
-import { all, create, type MathJsInstance, type MathNode } from "mathjs";
+import { createRequire } from "node:module";
+import type { MathJsInstance, MathNode } from "mathjs";
 
 /** mathjs instances are expensive to create (~0.1 s): one per precision. */
 const instances = new Map<number, MathJsInstance>();
 function mathAt(digits: number): MathJsInstance {
   let m = instances.get(digits);
-  if (!m) instances.set(digits, (m = digits === 0 ? create(all!) : create(all!, { number: "BigNumber", precision: digits })));
+  if (!m) {
+    // loaded on first use: importing mathjs costs seconds, and most checks outside bounds never need it
+    const { create, all } = createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
+    instances.set(digits, (m = digits === 0 ? create(all!) : create(all!, { number: "BigNumber", precision: digits })));
+  }
   return m;
 }
 
@@ -40,8 +45,14 @@ export function formatBoundValue(x: string | Decimal): string {
   return new D12(x.toString()).toSignificantDigits(12).toString();
 }
 
+const vetted = new Map<string, MathNode>();
+const values = new Map<string, Decimal>();
+
 /** Parses and vets the expression: throws an Error naming the first forbidden construct. */
 export function vetExpression(expression: string, variables: string[]): MathNode {
+  const key = JSON.stringify([expression, variables]);
+  const hit = vetted.get(key);
+  if (hit) return hit;
   const node = mathAt(0).parse(expression);
   node.traverse((n: MathNode, _path: string, parent: MathNode | null) => {
     const t = n.type;
@@ -56,11 +67,19 @@ export function vetExpression(expression: string, variables: string[]): MathNode
       if (!["add", "subtract", "multiply", "divide", "pow", "unaryMinus", "unaryPlus"].includes((n as unknown as { fn: string }).fn)) throw new Error(`operator ${(n as unknown as { op: string }).op} is not allowed`);
     } else if (t !== "ParenthesisNode" && t !== "FunctionNode") throw new Error(`${t} is not allowed`);
   });
+  vetted.set(key, node);
   return node;
 }
 
-/** Evaluates the vetted expression at `digits` significant digits; the result as a decimal.js value. */
+/** Evaluates the vetted expression at `digits` significant digits (memoized: it is pure). */
 export function evaluateBound(expression: string, scope: Record<string, bigint | number>, digits: number): Decimal {
+  const key = JSON.stringify([expression, digits, Object.entries(scope).map(([k, v]) => [k, v.toString()])]);
+  let v = values.get(key);
+  if (!v) values.set(key, (v = evaluateOnce(expression, scope, digits)));
+  return v;
+}
+
+function evaluateOnce(expression: string, scope: Record<string, bigint | number>, digits: number): Decimal {
   const math = mathAt(digits);
   const s: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(scope)) s[k] = math.bignumber(v.toString());

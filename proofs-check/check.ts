@@ -48,43 +48,34 @@ export interface CheckOptions {
 
 /** An output entry as an enclosure [lo, hi] of rationals (lo = hi when evaluated exactly). */
 type Enc = { lo: Rational; hi: Rational };
-type Outcome = { ok: true } | { ok: false; sure: boolean; computed: string; claimed: string; needed?: number };
+type Outcome = { ok: true } | { ok: false; sure: boolean; computed: string; claimed: string };
 
 const show = (e: Enc): string => (e.lo.eq(e.hi) ? e.lo.toString() : `[${e.lo.toNumber().toPrecision(17)}, ${e.hi.toNumber().toPrecision(17)}]`);
-const log10 = (r: Rational): number => (r.isZero() ? -Infinity : (r.abs().num.toString(2).length - r.den.toString(2).length) * Math.log10(2));
-/** Digits needed to shrink an interval of width w enough to decide a margin m (an estimate). */
-const needed = (P: number, w: Rational, m: Rational): number => (m.isZero() ? Infinity : Math.max(P + 1, Math.ceil(P + log10(w) - log10(m) + 3)));
 
 /** Decides one criterion on one read position. */
-function judge(crit: { type: string; epsilon?: unknown }, out: Enc[], label: Rational[], logits: boolean, P: number): Outcome {
+function judge(crit: { type: string; epsilon?: unknown }, out: Enc[], label: Rational[], logits: boolean): Outcome {
   const claimed = label.map((l) => l.toString()).join(", ");
   const computed = out.map(show).join(", ");
   if (logits) {
     const c = Number(label[0]!.num);
     const me = out[c]!;
     let undecided = false;
-    let need = 0;
     for (let k = 0; k < out.length; k++) {
       if (k === c) continue;
       if (out[k]!.lo.ge(me.hi)) return { ok: false, sure: true, computed: `argmax ${k} (logits ${computed})`, claimed: `class ${c}` };
-      if (!me.lo.gt(out[k]!.hi)) (undecided = true), (need = Math.max(need, needed(P, me.hi.sub(me.lo).add(out[k]!.hi.sub(out[k]!.lo)), me.lo.add(me.hi).sub(out[k]!.lo).sub(out[k]!.hi))));
+      if (!me.lo.gt(out[k]!.hi)) undecided = true;
     }
-    return undecided ? { ok: false, sure: false, computed: `logits ${computed}`, claimed: `class ${c}`, needed: need } : { ok: true };
+    return undecided ? { ok: false, sure: false, computed: `logits ${computed}`, claimed: `class ${c}` } : { ok: true };
   }
   const eps = crit.type === "abs-error" ? Rational.from(crit.epsilon) : Rational.ZERO;
   let undecided = false;
-  let need = 0;
   for (let i = 0; i < out.length; i++) {
     const { lo, hi } = out[i]!;
     const y = label[i]!;
     if (lo.sub(y).gt(eps) || y.sub(hi).gt(eps)) return { ok: false, sure: true, computed, claimed };
-    if (hi.sub(y).gt(eps) || y.sub(lo).gt(eps)) {
-      undecided = true;
-      const margin = eps.sub(lo.add(hi).mulPow2(-1).sub(y).abs());
-      need = Math.max(need, needed(P, hi.sub(lo), margin));
-    }
+    if (hi.sub(y).gt(eps) || y.sub(lo).gt(eps)) undecided = true;
   }
-  return undecided ? { ok: false, sure: false, computed, claimed, needed: need } : { ok: true };
+  return undecided ? { ok: false, sure: false, computed, claimed } : { ok: true };
 }
 
 /** The variables a bound claim may name, measured from the certificate. */
@@ -119,7 +110,7 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
   }
   const value = formatBoundValue(hi);
   const where = `${claim.expression} with ${names.map((v) => `${v}=${scope[v]}`).join(", ")}`;
-  if (formatBoundValue(lo) !== value) return { status: "inconclusive", detail: `${where} is too close to a 12-digit rounding boundary to round reliably`, computed: hi.toString(), claimed: claim.value, neededDigits: 120 };
+  if (formatBoundValue(lo) !== value) return { status: "inconclusive", detail: `${where} is too close to a 12-digit rounding boundary to round reliably`, computed: hi.toString(), claimed: claim.value };
   let claimed: Decimal;
   try {
     claimed = new HP(claim.value.trim());
@@ -133,7 +124,7 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
   const m = new HP(vars[q]!.toString());
   const gap = HP.sub(m, hi);
   const text = `${q} = ${m} ${claim.compare.relation} ${value}`;
-  if (gap.abs().lte(HP.mul(hi.abs(), "1e-40"))) return { status: "inconclusive", detail: `${text}: the two sides agree to 40 digits; cannot decide`, neededDigits: 120 };
+  if (gap.abs().lte(HP.mul(hi.abs(), "1e-40"))) return { status: "inconclusive", detail: `${text}: the two sides agree to 40 digits; cannot decide` };
   const holds = claim.compare.relation === "<=" ? gap.isNeg() : gap.isPos();
   if (holds !== claim.compare.holds) return { status: "rejected", detail: `${text} is ${holds}, claimed ${claim.compare.holds}`, computed: String(holds), claimed: String(claim.compare.holds) };
   return { status: "verified", detail: `${where} = ${value}; ${text} is ${holds}` };
@@ -149,17 +140,38 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
   const ev = c.raw.evaluation;
   const P = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0, softmax ? 10 : 0);
   const N = c.sequences.length;
-  let outputs: (i: number) => Enc[][];
-  if (softmax) {
-    const A = intervalArith(P);
-    const e = new Evaluator(c, A);
-    outputs = (i) => e.outputs(i).map((v: Iv[]) => v.map((x) => ({ lo: A.toRational(x.lo), hi: A.toRational(x.hi) })));
-  } else {
-    const e = new Evaluator(c, exactArith());
-    outputs = (i) => e.outputs(i).map((v) => toRationals(v).map((r) => ({ lo: r, hi: r })));
-  }
-  const cache = new Map<number, Enc[][] | Undecided>();
+  /** The evaluator at a precision (exact when there is no softmax), as enclosures. */
+  const evaluators = new Map<number, (i: number) => Enc[][]>();
+  const evaluatorAt = (digits: number): ((i: number) => Enc[][]) => {
+    let f = evaluators.get(digits);
+    if (f) return f;
+    if (softmax) {
+      const A = intervalArith(digits);
+      const e = new Evaluator(c, A);
+      f = (i) => e.outputs(i).map((v: Iv[]) => v.map((x) => ({ lo: A.toRational(x.lo), hi: A.toRational(x.hi) })));
+    } else {
+      const e = new Evaluator(c, exactArith());
+      f = (i) => e.outputs(i).map((v) => toRationals(v).map((r) => ({ lo: r, hi: r })));
+    }
+    evaluators.set(digits, f);
+    return f;
+  };
+  const outputs = evaluatorAt(P);
+  const target = (i: number, p: number): Rational[] => (c.raw.network.output.kind === "vector" ? c.labels[i]! : [c.labels[i]![p]!]);
+  /** The smallest of 2P, 4P, 8P (≤ 4000) digits at which example i's criterion is decided, if any. */
+  const escalate = (i: number, crit: { type: string; epsilon?: unknown }): number | undefined => {
+    for (let digits = 2 * P; digits <= Math.min(8 * P, 4000); digits *= 2) {
+      try {
+        const outs = evaluatorAt(digits)(i);
+        if (outs.every((o, p) => { const r = judge(crit, o, target(i, p), logits); return r.ok || r.sure; })) return digits;
+      } catch (e) {
+        if (!(e instanceof Undecided)) throw e;
+      }
+    }
+    return undefined;
+  };
   const logits = c.raw.network.output.kind === "logits";
+  const cache = new Map<number, Enc[][] | Undecided>();
   /** Outcome of a criterion on example i, one per read position (outputs cached across claims). */
   const outcome = (i: number, crit: { type: string; epsilon?: unknown }): Outcome[] | Undecided => {
     let outs = cache.get(i);
@@ -174,7 +186,7 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
       opts.progress?.(cache.size, N);
     }
     if (outs instanceof Undecided) return outs;
-    return outs.map((o, p) => judge(crit, o, c.raw.network.output.kind === "vector" ? c.labels[i]! : [c.labels[i]![p]!], logits, P));
+    return outs.map((o, p) => judge(crit, o, target(i, p), logits));
   };
 
   const counts = recount(c);
@@ -190,11 +202,16 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
     // memorizes: the listed examples meet the criterion and (for a list) no other example does
     const listed = claim.examples === "all" ? null : new Set(claim.examples);
     let undecided: ClaimResult | null = null;
+    const inconclusive = (i: number, why: string): ClaimResult => {
+      const need = softmax ? escalate(i, claim.criterion) : undefined;
+      const more = need ? `; decided at ${need} digits (other examples may need more)` : `; not decided even at ${Math.min(8 * P, 4000)} digits (the values may be equal)`;
+      return { ...base, status: "inconclusive", detail: `example ${i}: ${why}${more}`, example: i, neededDigits: need };
+    };
     for (let i = 0; i < N; i++) {
       const want = listed === null || listed.has(i);
       const r = outcome(i, claim.criterion);
       if (r instanceof Undecided) {
-        undecided ??= { ...base, status: "inconclusive", detail: `example ${i}: ${r.message}`, example: i, neededDigits: r.neededDigits };
+        undecided ??= inconclusive(i, r.message);
         continue;
       }
       const sure = r.find((o) => !o.ok && o.sure) as Extract<Outcome, { ok: false }> | undefined;
@@ -202,7 +219,7 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
       if (want && sure) return { ...base, status: "rejected", detail: `example ${i} fails ${claim.criterion.type}: computed ${sure.computed}, label ${sure.claimed}`, example: i, computed: sure.computed, claimed: sure.claimed };
       if (!want && !sure && !unsure) return { ...base, status: "rejected", detail: `example ${i} meets ${claim.criterion.type} but is not listed (the list must be exactly the memorized examples)`, example: i };
       if (unsure && !sure)
-        undecided ??= { ...base, status: "inconclusive", detail: `example ${i}: ${claim.criterion.type} cannot be decided at ${P} digits (computed ${unsure.computed}, label ${unsure.claimed})`, example: i, neededDigits: unsure.needed };
+        undecided ??= inconclusive(i, `${claim.criterion.type} cannot be decided at ${P} digits (computed ${unsure.computed}, label ${unsure.claimed})`);
     }
     if (undecided) return undecided;
     return { ...base, status: "verified", detail: `${claim.count} of ${N} examples meet ${claim.criterion.type}${claim.criterion.type === "abs-error" ? ` (epsilon ${claim.criterion.epsilon})` : ""}${listed ? ", the others do not" : ""}` };

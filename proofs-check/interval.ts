@@ -111,7 +111,7 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
         const idxs = top.flatMap((t, j) => (t ? [j] : []));
         const tied = idxs.map((j) => scores[j]!);
         if (idxs.length > 1 && !tied.every((s) => isPoint(s) && s.lo.eq(tied[0]!.lo)))
-          throw new Undecided(`hardmax argmax set cannot be decided at ${P} digits (scores within ${width(tied[0]!).toExponential(2)})`, 2 * P);
+          throw new Undecided(`hardmax argmax set cannot be decided at ${P} digits (scores within ${width(tied[0]!).toExponential(2)})`);
         const w = point(Rational.of(1n, BigInt(idxs.length)));
         return scores.map((_, j) => (top[j] ? w : { lo: ZERO, hi: ZERO }));
       }

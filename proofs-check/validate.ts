@@ -18,9 +18,6 @@ export class Invalid extends Error {
 /** A value cannot be decided at the working precision: exit code 3. */
 export class Undecided extends Error {
   override name = "Undecided";
-  constructor(message: string, readonly neededDigits: number) {
-    super(message);
-  }
 }
 
 export type Mat = Rational[][];

@@ -7,9 +7,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { checkCertificate, type Report } from "../../../proofs-check/check.ts";
+import type { Report } from "../../../proofs-check/check.ts";
 import { checkerLines } from "../../../proofs-check/lines.ts";
-import { Invalid } from "../../../proofs-check/validate.ts";
 import { UserError } from "../errors.ts";
 import { emit, intFlag } from "../output.ts";
 
@@ -40,7 +39,7 @@ function load(file: string): { data: unknown; bytes: number } {
 function text(file: string, bytes: number, r: Report, seconds: number): string {
   const lines = [
     `certificate ${file} (${bytes.toLocaleString("en-US")} bytes): construction ${r.construction}, ${r.examples} examples, ${r.arithmetic} arithmetic${r.precisionDigits ? ` at ${r.precisionDigits} digits` : ""}`,
-    ...r.claims.map((c) => `  ${c.status.toUpperCase().padEnd(12)} ${c.id} (${c.kind}): ${c.detail}${c.neededDigits ? ` — rerun with --precision ${Number.isFinite(c.neededDigits) ? c.neededDigits : "(none suffices: the values look equal)"}` : ""}`),
+    ...r.claims.map((c) => `  ${c.status.toUpperCase().padEnd(12)} ${c.id} (${c.kind}): ${c.detail}${c.neededDigits ? ` — rerun with --precision ${c.neededDigits}` : ""}`),
   ];
   const first = r.claims.find((c) => c.status === "rejected") ?? r.claims.find((c) => c.status === "inconclusive");
   lines.push(`${r.verdict}${first ? `: claim ${first.id}${first.example !== undefined ? `, example ${first.example}` : ""}` : ""} (${r.claims.length} claims, ${seconds.toFixed(2)} s, checker ${checkerLines()} lines)`);
@@ -54,9 +53,12 @@ export function register(program: Command): void {
     .argument("<file>", "certificate JSON (docs/certificate.md)")
     .option("--precision <digits>", "raise the interval precision above the certificate's", intFlag("precision", 10, 100000))
     .option("--json", "print the result as one JSON document")
-    .action((file: string, o: { precision?: number; json?: boolean }) => {
+    .action(async (file: string, o: { precision?: number; json?: boolean }) => {
       const t0 = performance.now();
       const { data, bytes } = load(file);
+      // loaded here, not at startup, so that other commands do not pay for the checker's dependencies
+      const { checkCertificate } = await import("../../../proofs-check/check.ts");
+      const { Invalid } = await import("../../../proofs-check/validate.ts");
       let r: Report;
       try {
         r = checkCertificate(data, {
