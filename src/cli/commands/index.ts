@@ -5,8 +5,9 @@ import { register as bounds } from "./bounds.ts";
 import { register as check } from "./check.ts";
 import { register as rank } from "./rank.ts";
 import { register as kruskal } from "./kruskal.ts";
+import { register as train } from "./train.ts";
 import { register as report } from "./report.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [construct, bounds, check, rank, kruskal, report];
+export const COMMANDS: RegisterCommand[] = [construct, bounds, check, rank, kruskal, train, report];
