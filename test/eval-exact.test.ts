@@ -95,3 +95,16 @@ describe("evaluateExact", () => {
     expect(evaluateExact(net, [[0]], [[x]])[0]![0]![0]!.eq(y2)).toBe(true);
   });
 });
+
+describe("dyadic helpers", () => {
+  it("trailingZeros finds the lowest set bit (capped), for any sign and size", async () => {
+    const { trailingZeros } = await import("../src/eval/dyadic.ts");
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 400n), max: 1n << 400n }).filter((m) => m !== 0n), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 4000 }), (m, t, cap) => {
+        const odd = m / (m & -m);
+        expect(trailingZeros(odd << BigInt(t), cap)).toBe(Math.min(t, cap));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,31 +1,33 @@
 /**
- * Exact vectors over a common denominator, tuned for dyadic weights (p/2^k): the working number
- * type of the exact evaluator (src/eval/exact.ts).
+ * Exact vectors tuned for dyadic weights (p/2^k): the working number type of the exact
+ * evaluator (src/eval/exact.ts).
  *
- * A `DVec` stores a vector x ∈ Q^d as integers n_i over ONE denominator 2^e·o (o odd, ≥ 1):
- *   x_i = n_i / (2^e · o).
- * With dyadic weights the odd part stays 1, so every product by a weight m/2^k is one integer
- * multiply (a shift when |m| is a power of two) and an exponent increment, and sums of vectors
- * only shift — no per-entry gcd as with one Rational per entry. `normalize` brings a vector to
- * its canonical form (gcd(n_1…n_d, 2^e·o) = 1), so equal vectors have identical representations
+ * A `DVec` stores x ∈ Q^d as integers n_i, one power-of-two exponent e_i per entry and ONE odd
+ * denominator part o shared by the vector:
+ *   x_i = n_i / (2^{e_i} · o).
+ * With dyadic weights o stays 1: a product by a weight m/2^k is one integer multiply (a shift when
+ * |m| is a power of two) and an exponent change, sums only align exponents, and an entry no layer
+ * touches is never rewritten (a residual block that updates two coordinates costs two entries, not
+ * d) — no gcd per entry as with one Rational per entry. Every operation returns the canonical form
+ * (each n_i odd or e_i = 0; gcd(o, n_1…n_d) = 1), so equal vectors have identical representations
  * and can be deduplicated by hashing.
  *
  * @example
- *   const v = dvecFromRationals([q("1/2"), q("3/4")]); // n = [2, 3], e = 2, o = 1
+ *   const v = dvecFromRationals([q("1/2"), q("3/4")]); // n = [1, 3], e = [1, 2], o = 1
  *   dvecToRationals(v).map(String)                      // ["1/2", "3/4"]
  */
 import { Rational, gcd } from "../numbers/rational.ts";
 
 export interface DVec {
-  /** Numerators over the common denominator. */
+  /** Numerators. */
   n: bigint[];
-  /** Exponent of the power-of-two part of the denominator (≥ 0). */
-  e: number;
-  /** Odd part of the denominator (≥ 1). */
+  /** Per entry, the exponent of the power-of-two part of its denominator (≥ 0; 0 when n = 0). */
+  e: number[];
+  /** Odd part of the denominator, shared by all entries (≥ 1). */
   o: bigint;
 }
 
-/** A matrix m_ij / (2^e·o) with sparse integer rows; `shift[k] ≥ 0` marks |m| = 2^shift (multiply by shifting). */
+/** A matrix m_ij / (2^e·o) with sparse integer rows; `shifts[k] ≥ 0` marks |m| = 2^shift (multiply by shifting). */
 export interface DMat {
   rows: number;
   cols: number;
@@ -51,14 +53,19 @@ export function splitPow2(d: bigint): [number, bigint] {
  */
 export function trailingZeros(x: bigint, cap: number): number {
   if (x === 0n) return cap;
+  // fast path: a set bit among the low 32 (two's complement keeps the trailing zeros of |x|)
+  let lo = Number(BigInt.asUintN(32, x));
+  if (lo !== 0) return Math.min(31 - Math.clz32(lo & -lo), cap);
+  // isolate the lowest set bit 2^t, then read t off its double (exact below 2^1023)
+  let p = x < 0n ? -x : x;
+  p &= -p;
   let t = 0;
-  while (t < cap && (x & 0xffffffffn) === 0n) {
-    x >>= 32n;
-    t += 32;
+  while (t < cap && p >= 1n << 1000n) {
+    p >>= 1000n;
+    t += 1000;
   }
-  const lo = Number(x & 0xffffffffn);
-  t += 31 - Math.clz32(lo & -lo);
-  return Math.min(t, cap);
+  lo = Number(p);
+  return Math.min(t + Math.round(Math.log2(lo)), cap);
 }
 
 function lcm(a: bigint, b: bigint): bigint {
@@ -68,53 +75,51 @@ function lcm(a: bigint, b: bigint): bigint {
   return (a / gcd(a, b)) * b;
 }
 
-/** The canonical form: divides numerators and denominator by their common factor. Mutates and returns v. */
-export function normalize(v: DVec): DVec {
-  const n = v.n;
-  let acc = 0n;
-  for (let i = 0; i < n.length; i++) acc |= n[i]!;
-  if (acc === 0n) {
-    v.e = 0;
-    v.o = 1n;
-    return v;
+/** Writes the canonical form of the entry num / 2^exp (exp may be negative) into v at i. */
+function setEntry(v: DVec, i: number, num: bigint, exp: number): void {
+  if (num === 0n) {
+    v.n[i] = 0n;
+    v.e[i] = 0;
+    return;
   }
-  if (v.o !== 1n) {
-    let g = v.o;
-    for (let i = 0; i < n.length && g !== 1n; i++) if (n[i] !== 0n) g = gcd(g, n[i]!);
-    if (g !== 1n) {
-      for (let i = 0; i < n.length; i++) n[i] = n[i]! / g;
-      v.o /= g;
-    }
+  if (exp < 0) {
+    v.n[i] = num << BigInt(-exp);
+    v.e[i] = 0;
+    return;
   }
-  if (v.e > 0) {
-    // lowest set bit of an OR (two's complement) is the minimum over the entries
-    const t = trailingZeros(acc, v.e);
-    if (t > 0) {
-      const bt = BigInt(t);
-      for (let i = 0; i < n.length; i++) n[i] = n[i]! >> bt;
-      v.e -= t;
-    }
-  }
-  return v;
+  const t = exp > 0 ? trailingZeros(num, exp) : 0;
+  v.n[i] = t > 0 ? num >> BigInt(t) : num;
+  v.e[i] = exp - t;
+}
+
+function blank(d: number, o: bigint): DVec {
+  return { n: new Array<bigint>(d), e: new Array<number>(d), o };
+}
+
+/** Divides out the common odd factor of o and the numerators (the rest of the form is canonical already). */
+function reduceOdd(v: DVec): DVec {
+  if (v.o === 1n) return v;
+  let g = v.o;
+  for (let i = 0; i < v.n.length && g !== 1n; i++) if (v.n[i] !== 0n) g = gcd(g, v.n[i]!);
+  if (g === 1n) return v;
+  return { n: v.n.map((x) => x / g), e: v.e.slice(), o: v.o / g };
 }
 
 /** Exact DVec of a rational vector (canonical). */
 export function dvecFromRationals(xs: readonly Rational[]): DVec {
-  let e = 0;
   let o = 1n;
-  for (const x of xs) {
+  for (const x of xs) o = lcm(o, splitPow2(x.den)[1]);
+  const v = blank(xs.length, o);
+  xs.forEach((x, i) => {
     const [t, odd] = splitPow2(x.den);
-    if (t > e) e = t;
-    o = lcm(o, odd);
-  }
-  const D = (1n << BigInt(e)) * o;
-  return normalize({ n: xs.map((x) => (x.num * D) / x.den), e, o });
+    setEntry(v, i, x.num * (o / odd), t);
+  });
+  return reduceOdd(v);
 }
 
 /** The rationals a DVec stands for. */
 export function dvecToRationals(v: DVec): Rational[] {
-  const D = (1n << BigInt(v.e)) * v.o;
-  return v.n.map((x) => Rational.of(x, D));
+  return v.n.map((x, i) => Rational.of(x, (1n << BigInt(v.e[i]!)) * v.o));
 }
 
 /** Compiles a rational matrix (out × in) into sparse integer rows over a common denominator. */
@@ -152,81 +157,137 @@ export function dmatFromRationals(W: readonly (readonly Rational[])[], cols: num
   return { rows: W.length, cols, cols_, nums, shifts, e, o };
 }
 
-/** W·x (not normalized). */
-export function matVec(W: DMat, x: DVec): DVec {
-  const out = new Array<bigint>(W.rows);
-  const xn = x.n;
-  for (let i = 0; i < W.rows; i++) {
-    const cs = W.cols_[i]!;
-    const ms = W.nums[i]!;
-    const ss = W.shifts[i]!;
-    let acc = 0n;
-    for (let k = 0; k < cs.length; k++) {
-      const xv = xn[cs[k]!]!;
-      if (xv === 0n) continue;
-      const s = ss[k]!;
-      const m = ms[k]!;
-      if (s < 0) acc += m * xv;
-      else if (m > 0n) acc += s === 0 ? xv : xv << BigInt(s);
-      else acc -= s === 0 ? xv : xv << BigInt(s);
+/**
+ * Row i of W·x as an unreduced pair [numerator, exponent]: the value is num / 2^exp / (x.o·W.o).
+ * Power-of-two weights lower the exponent instead of shifting the numerator.
+ */
+function rowDot(W: DMat, i: number, x: DVec, out: { num: bigint; exp: number }): void {
+  const cs = W.cols_[i]!;
+  const ms = W.nums[i]!;
+  const ss = W.shifts[i]!;
+  let acc = 0n;
+  let E = -Infinity;
+  for (let k = 0; k < cs.length; k++) {
+    const j = cs[k]!;
+    const xv = x.n[j]!;
+    if (xv === 0n) continue;
+    const s = ss[k]!;
+    const m = ms[k]!;
+    const term = s < 0 ? m * xv : m > 0n ? xv : -xv;
+    const f = x.e[j]! - (s < 0 ? 0 : s);
+    if (acc === 0n) {
+      acc = term;
+      E = f;
+    } else if (f === E) acc += term;
+    else if (f < E) acc += term << BigInt(E - f);
+    else {
+      acc = (acc << BigInt(f - E)) + term;
+      E = f;
     }
-    out[i] = acc;
   }
-  return { n: out, e: x.e + W.e, o: x.o * W.o };
+  out.num = acc;
+  out.exp = acc === 0n ? 0 : E + W.e;
 }
 
-/** a + b over the least common denominator (not normalized). */
+const scratch = { num: 0n, exp: 0 };
+
+/** W·x (canonical). */
+export function matVec(W: DMat, x: DVec): DVec {
+  const v = blank(W.rows, x.o * W.o);
+  for (let i = 0; i < W.rows; i++) {
+    rowDot(W, i, x, scratch);
+    setEntry(v, i, scratch.num, scratch.exp);
+  }
+  return reduceOdd(v);
+}
+
+function addEntry(an: bigint, ae: number, bn: bigint, be: number, v: DVec, i: number): void {
+  if (bn === 0n) {
+    v.n[i] = an;
+    v.e[i] = ae;
+  } else if (an === 0n) {
+    v.n[i] = bn;
+    v.e[i] = be;
+  } else if (ae === be) setEntry(v, i, an + bn, ae);
+  else if (ae > be) setEntry(v, i, an + (bn << BigInt(ae - be)), ae);
+  else setEntry(v, i, (an << BigInt(be - ae)) + bn, be);
+}
+
+/** a + b (canonical); entries where b is 0 are shared with a, not rewritten. */
 export function addVec(a: DVec, b: DVec): DVec {
-  const e = Math.max(a.e, b.e);
+  const d = a.n.length;
+  if (a.o === b.o) {
+    const v = blank(d, a.o);
+    for (let i = 0; i < d; i++) addEntry(a.n[i]!, a.e[i]!, b.n[i]!, b.e[i]!, v, i);
+    return a.o === 1n ? v : reduceOdd(v);
+  }
   const o = lcm(a.o, b.o);
-  const sa = BigInt(e - a.e);
-  const sb = BigInt(e - b.e);
   const fa = o / a.o;
   const fb = o / b.o;
-  const out = new Array<bigint>(a.n.length);
-  for (let i = 0; i < a.n.length; i++) {
-    let x = a.n[i]!;
-    let y = b.n[i]!;
-    if (sa !== 0n) x <<= sa;
-    if (sb !== 0n) y <<= sb;
-    if (fa !== 1n) x *= fa;
-    if (fb !== 1n) y *= fb;
-    out[i] = x + y;
-  }
-  return { n: out, e, o };
+  const v = blank(d, o);
+  for (let i = 0; i < d; i++) addEntry(a.n[i]! * fa, a.e[i]!, b.n[i]! * fb, b.e[i]!, v, i);
+  return reduceOdd(v);
 }
 
-/** v / k for a positive integer k (not normalized). */
+/** v / k for a positive integer k (canonical). */
 export function divInt(v: DVec, k: number): DVec {
   const [t, odd] = splitPow2(BigInt(k));
-  return { n: v.n.slice(), e: v.e + t, o: v.o * odd };
+  const out = blank(v.n.length, v.o * odd);
+  v.n.forEach((x, i) => setEntry(out, i, x, v.e[i]! + t));
+  return reduceOdd(out);
 }
 
 /** max(v, 0) entrywise (the denominator is positive, so the sign is the numerator's). */
 export function reluVec(v: DVec): DVec {
-  return { n: v.n.map((x) => (x < 0n ? 0n : x)), e: v.e, o: v.o };
+  const out = blank(v.n.length, v.o);
+  v.n.forEach((x, i) => {
+    out.n[i] = x < 0n ? 0n : x;
+    out.e[i] = x < 0n ? 0 : v.e[i]!;
+  });
+  return reduceOdd(out);
+}
+
+/** True when every entry is 0. */
+export function isZeroVec(v: DVec): boolean {
+  for (const x of v.n) if (x !== 0n) return false;
+  return true;
+}
+
+/**
+ * Residual FFN block x + W2·ReLU(W1·x + b1) + b2, fused: the hidden vector is formed row by row
+ * and when it is 0 (gates closed) and b2 = 0 the input is returned as is.
+ */
+export function ffnBlock(x: DVec, W1: DMat, b1: DVec, W2: DMat, b2: DVec, b2Zero: boolean): DVec {
+  const pre = addVec(matVec(W1, x), b1);
+  const h = reluVec(pre);
+  if (isZeroVec(h)) return b2Zero ? x : addVec(x, b2);
+  const z = matVec(W2, h);
+  return addVec(x, b2Zero ? z : addVec(z, b2));
 }
 
 /** The zero vector of dimension d. */
 export function zeroVec(d: number): DVec {
-  return { n: new Array<bigint>(d).fill(0n), e: 0, o: 1n };
+  return { n: new Array<bigint>(d).fill(0n), e: new Array<number>(d).fill(0), o: 1n };
 }
 
 /** A cheap hash key of a canonical DVec (low bits and a residue per entry); confirm with `dvecEquals`. */
 export function dvecHash(v: DVec): string {
-  let s = `${v.e}:${v.o === 1n ? "1" : BigInt.asUintN(48, v.o)}`;
-  for (const x of v.n) s += `,${BigInt.asIntN(52, x)}.${x % 2147483647n}`;
+  let s = v.o === 1n ? "1" : `${BigInt.asUintN(48, v.o)}`;
+  for (let i = 0; i < v.n.length; i++) {
+    const x = v.n[i]!;
+    s += `,${v.e[i]}:${BigInt.asIntN(52, x)}.${x % 2147483647n}`;
+  }
   return s;
 }
 
 /** Exact equality of canonical DVecs. */
 export function dvecEquals(a: DVec, b: DVec): boolean {
-  if (a.e !== b.e || a.o !== b.o || a.n.length !== b.n.length) return false;
-  for (let i = 0; i < a.n.length; i++) if (a.n[i] !== b.n[i]) return false;
+  if (a.o !== b.o || a.n.length !== b.n.length) return false;
+  for (let i = 0; i < a.n.length; i++) if (a.n[i] !== b.n[i] || a.e[i] !== b.e[i]) return false;
   return true;
 }
 
-/** A single rational s = n / (2^e·o) in the same dyadic form (attention scores). */
+/** A single rational s = n / (2^e·o) (attention scores). */
 export interface DScalar {
   n: bigint;
   e: number;
@@ -243,4 +304,21 @@ export function cmpScalar(a: DScalar, b: DScalar): -1 | 0 | 1 {
     y *= a.o;
   }
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The scaled dot product scale·(a·b) as a DScalar (exponents aligned per term). */
+export function dotScalar(a: DVec, b: DVec, scale: DScalar): DScalar {
+  let acc = 0n;
+  let E = 0;
+  for (let i = 0; i < a.n.length; i++) {
+    const t = a.n[i]! * b.n[i]!;
+    if (t === 0n) continue;
+    const f = a.e[i]! + b.e[i]!;
+    if (f <= E) acc += t << BigInt(E - f);
+    else {
+      acc = (acc << BigInt(f - E)) + t;
+      E = f;
+    }
+  }
+  return { n: acc * scale.n, e: E + scale.e, o: a.o * b.o * scale.o };
 }

@@ -5,8 +5,9 @@
  * Built for the Kajitsuka–Sato networks (thousands of blocks, width ≤ 14, weights of thousands of
  * bits, N = 10⁴ sequences):
  *  - weights are parsed once (`compileExact`) into sparse integer rows over a per-matrix common
- *    denominator, and token states are integer vectors over one denominator 2^e·o (src/eval/dyadic.ts):
- *    dyadic weights cost a multiply or a shift, never a gcd per entry;
+ *    denominator, and token states are integers with per-entry power-of-two exponents over one odd
+ *    denominator (src/eval/dyadic.ts): dyadic weights cost a multiply or a shift, never a gcd per
+ *    entry, and a residual block rewrites only the coordinates it changes;
  *  - token-wise layers map equal vectors to equal vectors, so the evaluator keeps a pool of
  *    DISTINCT token states and, per sequence, references into it: before the first attention layer
  *    only the distinct input tokens are evaluated, after the last one only the positions that are
@@ -34,7 +35,9 @@ import {
   dvecHash,
   dvecToRationals,
   matVec,
-  normalize,
+  ffnBlock,
+  dotScalar,
+  isZeroVec,
   reluVec,
 } from "./dyadic.ts";
 
@@ -88,16 +91,14 @@ function compileVector(v: Q[], dim: number, what: string): DVec {
 }
 
 function compileAffine(W: DMat, b: DVec | undefined): TokenOp {
-  if (!b) return (x) => normalize(matVec(W, x));
-  return (x) => normalize(addVec(matVec(W, x), b));
+  if (!b || isZeroVec(b)) return (x) => matVec(W, x);
+  return (x) => addVec(matVec(W, x), b);
 }
 
 /** Compiles a residual FFN block x + W2 ReLU(W1 x + b1) + b2 (K&S eq. (3)). */
 function compileFfn(W1: DMat, b1: DVec, W2: DMat, b2: DVec): TokenOp {
-  return (x) => {
-    const h = normalize(reluVec(addVec(matVec(W1, x), b1)));
-    return normalize(addVec(x, addVec(matVec(W2, h), b2)));
-  };
+  const b2Zero = isZeroVec(b2);
+  return (x) => ffnBlock(x, W1, b1, W2, b2, b2Zero);
 }
 
 /** Parses a network once into stages of exact operations. Throws on softmax attention or dimension mismatches. */
@@ -136,7 +137,7 @@ export function compileExact(net: Network): ExactEvaluator {
         return;
       }
       case "relu":
-        pushTokenwise((x) => normalize(reluVec(x)), li);
+        pushTokenwise(reluVec, li);
         return;
       case "ffn": {
         const W1 = compileMatrix(layer.W1, dim, `${where} W1`);
@@ -171,7 +172,7 @@ export function compileExact(net: Network): ExactEvaluator {
           attention: layer.attention,
           heads,
           residual: layer.residual,
-          scale: { n: sv.n[0]!, e: sv.e, o: sv.o },
+          scale: { n: sv.n[0]!, e: sv.e[0]!, o: sv.o },
           queries: layer.queries ?? "all",
           keys: layer.keys ?? "all",
           outDim,
@@ -246,7 +247,7 @@ export function compileExact(net: Network): ExactEvaluator {
             let j = cache.get(key);
             if (j === undefined) {
               j = out.length;
-              out.push(normalize(addVec(state.pool[k]!, stage.table[p]!)));
+              out.push(addVec(state.pool[k]!, stage.table[p]!));
               cache.set(key, j);
             }
             r2[p] = j;
@@ -327,12 +328,6 @@ function keyRange(keys: "all" | "all-but-last" | "causal", i: number, n: number)
   return [0, i + 1];
 }
 
-function dot(a: DVec, b: DVec, scale: DScalar): DScalar {
-  let s = 0n;
-  for (let i = 0; i < a.n.length; i++) s += a.n[i]! * b.n[i]!;
-  return { n: s * scale.n, e: a.e + b.e + scale.e, o: a.o * b.o * scale.o };
-}
-
 function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], refs: Int32Array[]): { pool: DVec[]; refs: Int32Array[] } {
   const { heads } = stage;
   // q, k, v of every distinct live token state, computed once for all sequences
@@ -343,10 +338,10 @@ function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], r
   heads.forEach((h, hi) => {
     for (const k of live) {
       if (stage.attention === "hardmax") {
-        Q[hi]![k] = normalize(matVec(h.WQ, pool[k]!));
-        K[hi]![k] = normalize(matVec(h.WK, pool[k]!));
+        Q[hi]![k] = matVec(h.WQ, pool[k]!);
+        K[hi]![k] = matVec(h.WK, pool[k]!);
       }
-      V[hi]![k] = normalize(matVec(h.WV, pool[k]!));
+      V[hi]![k] = matVec(h.WV, pool[k]!);
     }
   });
   const out: DVec[] = [];
@@ -381,7 +376,7 @@ function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], r
           if (!m) {
             let acc = V[hj]![r[lo]!]!;
             for (let p = lo + 1; p < hi; p++) acc = addVec(acc, V[hj]![r[p]!]!);
-            m = normalize(divInt(acc, hi - lo));
+            m = divInt(acc, hi - lo);
             meanCache.set(key, m);
           }
           mean = m;
@@ -391,7 +386,7 @@ function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], r
           let best: DScalar | undefined;
           let arg: number[] = [];
           for (let p = lo; p < hi; p++) {
-            const sc = dot(q, K[hj]![r[p]!]!, stage.scale);
+            const sc = dotScalar(q, K[hj]![r[p]!]!, stage.scale);
             const c = best === undefined ? 1 : cmpScalar(sc, best);
             if (c > 0) {
               best = sc;
@@ -400,12 +395,12 @@ function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], r
           }
           let acc = V[hj]![r[arg[0]!]!]!;
           for (let t = 1; t < arg.length; t++) acc = addVec(acc, V[hj]![r[arg[t]!]!]!);
-          mean = arg.length === 1 ? acc : normalize(divInt(acc, arg.length));
+          mean = arg.length === 1 ? acc : divInt(acc, arg.length);
         }
         const o = matVec(h.WO, mean);
         y = y === undefined ? o : addVec(y, o);
       });
-      out.push(normalize(y!));
+      out.push(y!);
       r2[i] = out.length - 1;
     }
     return r2;
