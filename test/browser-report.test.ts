@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 import { z } from "zod";
 import { chromium, type Browser } from "playwright-core";
 import { resolveConfig } from "../src/report/config.ts";
@@ -92,5 +93,17 @@ describe("report page in headless chromium", () => {
       expect(p.h).toBeGreaterThan(100);
       expect(p.marks).toBeGreaterThan(0);
     }
+  });
+
+  it("memcap report's own page (quick Dana et al. section, real certificates) renders in the browser", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "memcap-browser-cli-")), "report");
+    const r = spawnSync(process.execPath, ["bin/memcap.mjs", "report", "--quick", "--sections", "aot", "--out", out], { encoding: "utf8", timeout: 110_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^aot\s+3\/3 certificates|aot\s+\d+\/\d+ associations certified over 3 networks; 3\/3 certificates VERIFIED/m);
+    const page = await inspect(join(out, "index.html"));
+    expect(page.errors).toEqual([]);
+    expect(page.plots).toHaveLength(1);
+    expect(page.plots[0]!.w).toBeGreaterThan(100);
+    expect(page.plots[0]!.marks).toBeGreaterThan(0);
   });
 });

@@ -18,6 +18,7 @@ import { toMarkdown } from "../src/report/render.ts";
 import { formatTextTable } from "../src/report/text-table.ts";
 import { seriesChart } from "../src/plot/charts.ts";
 import type { Section } from "../src/report/types.ts";
+import { SECTIONS } from "../src/report/sections/index.ts";
 
 const squares: Section<{ sizes: number[]; label: string }> = {
   id: "squares",
@@ -137,23 +138,36 @@ describe("formatTextTable", () => {
   });
 });
 
+describe("the registered sections' options", () => {
+  it("parse to defaults, accept --quick, and reject bad fields with one line naming them", () => {
+    const plan = resolveConfig({}, SECTIONS, { quick: true, where: "default suite" });
+    expect(plan.sections.map((x) => x.section.id)).toEqual(SECTIONS.map((x) => x.id));
+    const bad: [unknown, RegExp][] = [
+      [{ sections: ["nope"] }, /^s\.json: sections\[0\]: unknown section "nope" \(known: ks, mha, aot, training\)$/],
+      [{ sections: ["ks"], options: { ks: { nextTokenN: [50], sizes: 3 } } }, /^s\.json: options\.ks\.sizes: unknown field$/],
+      [{ sections: ["ks"], options: { ks: { nextTokenN: [1] } } }, /^s\.json: options\.ks\.nextTokenN\[0\]: /],
+      [{ sections: ["mha"], options: { mha: { context: "both" } } }, /^s\.json: options\.mha\.context: /],
+      [{ sections: ["aot"], options: { aot: { d: 2, dh: 3 } } }, /^s\.json: options\.aot\.dh: dh must be ≤ d$/],
+      [{ sections: ["training"], options: { training: { lr: -1 } } }, /^s\.json: options\.training\.lr: /],
+    ];
+    for (const [raw, re] of bad) expect(() => resolveConfig(raw, SECTIONS, { quick: false, where: "s.json" })).toThrow(re);
+  });
+});
+
 describe("memcap report (CLI)", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ["bin/memcap.mjs", "report", ...args], { encoding: "utf8", timeout: 60_000 });
+  const cli = (args: string[]) => spawnSync(process.execPath, ["bin/memcap.mjs", "report", ...args], { encoding: "utf8", timeout: 90_000 });
   it("rejects a bad config with one line and exit 2, writing nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "memcap-cfg-"));
     const f = join(dir, "suite.json");
-    writeFileSync(f, JSON.stringify({ seed: "seven" }));
+    writeFileSync(f, JSON.stringify({ sections: ["aot"], options: { aot: { H: [1, 0] } } }));
     const r = cli(["--config", f, "--out", join(dir, "out")]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/^memcap: .*suite\.json: seed: expected (int|number)/);
+    expect(r.stderr).toMatch(/^memcap: .*suite\.json: options\.aot\.H\[1\]: /);
     expect(existsSync(join(dir, "out"))).toBe(false);
     writeFileSync(f, "{not json");
     const r2 = cli(["--config", f]);
     expect(r2.status).toBe(2);
-    expect(r2.stderr).toMatch(/malformed JSON/);
-    const r3 = cli(["--sections", "no-such-section", "--out", join(dir, "out")]);
-    expect(r3.status).toBe(2);
-    expect(r3.stderr).toMatch(/^memcap: --sections: sections\[0\]: unknown section "no-such-section"/);
+    expect(r2.stderr).toMatch(/^memcap: .*suite\.json: malformed JSON/);
   });
 });
