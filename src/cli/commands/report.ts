@@ -12,7 +12,6 @@ import { stderrProgress } from "../../report/progress.ts";
 import { reportExitCode, runReport, verdictCounts } from "../../report/run.ts";
 import { summaryTable } from "../../report/document.ts";
 import { formatTextTable } from "../../report/text-table.ts";
-import { writeReport } from "../../report/write.ts";
 import { SECTIONS } from "../../report/sections/index.ts";
 
 interface ReportFlags {
@@ -47,6 +46,8 @@ export function register(program: Command): void {
       const plan = resolveConfig(cfg, SECTIONS, { quick: !!flags.quick, where });
       if (plan.sections.length === 0) throw new UserError("no report sections are registered");
       const data = await runReport(plan, stderrProgress());
+      // vega, vega-lite and resvg load only here, not with every memcap command
+      const { writeReport } = await import("../../report/write.ts");
       const written = await writeReport(data, flags.out);
       emit(!!flags.json, { ...data, written }, () => {
         const counts = Object.entries(verdictCounts(data)).map(([k, n]) => `${n} ${k}`).join(", ");
