@@ -18,12 +18,17 @@ export interface SeriesChartOptions {
   yTitle: string;
   xLog?: boolean;
   yLog?: boolean;
+  /** Integer ticks on x (head counts). */
+  xInteger?: boolean;
   series: Series[];
   width?: number;
   height?: number;
 }
 
 const ROLE_DASH: Record<Series["role"], number[]> = { measured: [1, 0], reference: [6, 4], bound: [2, 3] };
+/** Bounds are drawn wide and translucent underneath, so a measurement lying exactly on its bound stays visible. */
+const ROLE_WIDTH: Record<Series["role"], number> = { measured: 2, reference: 2, bound: 7 };
+const ROLE_OPACITY: Record<Series["role"], number> = { measured: 1, reference: 0.9, bound: 0.45 };
 
 /**
  * A line chart of several series against one x axis; dashed lines for formulas, solid with points for measurements.
@@ -40,7 +45,13 @@ export function seriesChart(o: SeriesChartOptions): TopLevelSpec {
       .map((p) => ({ x: p.x, y: p.y, series: s.name, role: s.role })),
   );
   const names = o.series.map((s) => s.name);
-  const x = { field: "x", type: "quantitative" as const, title: o.xTitle, scale: o.xLog ? { type: "log" as const } : { zero: false } };
+  const x = {
+    field: "x",
+    type: "quantitative" as const,
+    title: o.xTitle,
+    scale: o.xLog ? { type: "log" as const } : { zero: false },
+    ...(o.xInteger ? { axis: { format: "d", tickMinStep: 1 } } : {}),
+  };
   const y = { field: "y", type: "quantitative" as const, title: o.yTitle, scale: o.yLog ? { type: "log" as const } : { zero: true } };
   const color = { field: "series", type: "nominal" as const, title: null, scale: { domain: names }, legend: { orient: "bottom" as const, columns: 1, labelLimit: 520 } };
   const roles = [...new Set(o.series.map((s) => s.role))];
@@ -52,20 +63,25 @@ export function seriesChart(o: SeriesChartOptions): TopLevelSpec {
     data: { values },
     layer: [
       {
-        mark: { type: "line", strokeWidth: 2 },
+        mark: { type: "line" },
         encoding: {
           x,
           y,
           color,
           strokeDash: { field: "role", type: "nominal", title: null, scale: { domain: roles, range: roles.map((r) => ROLE_DASH[r]) }, legend: null },
+          strokeWidth: { field: "role", type: "ordinal", scale: { domain: roles, range: roles.map((r) => ROLE_WIDTH[r]) }, legend: null },
+          opacity: { field: "role", type: "ordinal", scale: { domain: roles, range: roles.map((r) => ROLE_OPACITY[r]) }, legend: null },
           tooltip: [{ field: "series" }, { field: "x" }, { field: "y" }],
         },
       },
-      {
-        transform: [{ filter: "datum.role === 'measured'" }],
-        mark: { type: "point", filled: true, size: 40 },
-        encoding: { x, y, color },
-      },
+      // one point layer per measured series, smaller on top, so series lying on each other stay distinguishable
+      ...o.series
+        .filter((s) => s.role === "measured")
+        .map((s, i) => ({
+          transform: [{ filter: { field: "series", equal: s.name } }],
+          mark: { type: "point" as const, filled: true, size: Math.max(25, 120 - 45 * i) },
+          encoding: { x, y, color },
+        })),
     ],
   } as TopLevelSpec;
 }
@@ -95,7 +111,7 @@ export function groupedBarChart(o: { title: string; xTitle: string; yTitle: stri
       x: { field: "category", type: "nominal", title: o.xTitle, axis: { labelAngle: 0 } },
       xOffset: { field: "group", type: "nominal", scale: { domain: groups } },
       y: { field: "value", type: "quantitative", title: o.yTitle },
-      color: { field: "group", type: "nominal", title: null, scale: { domain: groups }, legend: { orient: "bottom", labelLimit: 360 } },
+      color: { field: "group", type: "nominal", title: null, scale: { domain: groups }, legend: { orient: "bottom", columns: 1, labelLimit: 520 } },
       tooltip: [{ field: "category" }, { field: "group" }, { field: "value" }],
     },
   } as TopLevelSpec;

@@ -122,6 +122,7 @@ export const danaSection: Section<DanaOptions> = {
           spec: seriesChart({
             title: "Dana et al.: certified T vs H",
             xTitle: "H (rank-1 heads)",
+            xInteger: true,
             yTitle: "T (associations memorized)",
             series: [
               { name: "T certified by the builder (intervals)", role: "measured", points: points.map((p) => ({ x: p.H, y: p.result.certified })) },

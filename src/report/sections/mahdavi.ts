@@ -102,7 +102,7 @@ export const mahdaviSection: Section<MhaOptions> = {
           id: "t-vs-h",
           title: "Mahdavi et al.: certified T vs H",
           caption: `Examples memorized by the built layer (d = ${o.d}, n = ${o.n}, d_h = ${o.dh}) against Theorem 1's line${o.context === "shared" ? " and Proposition 2's rank ceiling for a shared context" : ""}.`,
-          spec: seriesChart({ title: "Mahdavi et al.: certified T vs H", xTitle: "H (heads)", yTitle: "T (examples memorized)", series }),
+          spec: seriesChart({ title: "Mahdavi et al.: certified T vs H", xTitle: "H (heads)", xInteger: true, yTitle: "T (examples memorized)", series }),
         },
       ],
       verdicts,
