@@ -8,10 +8,11 @@
  *
  *   npx tsx bench/ks-scale.ts                  # N = 100, 1000, 10000
  *   npx tsx bench/ks-scale.ts 100 1000 20000   # other sizes
- *   npx tsx bench/ks-scale.ts --max-search     # then grow N by ×1.5 from the last size while a run stays < 300 s
+ *   npx tsx bench/ks-scale.ts --max-search     # then grow N by ×1.5 from the last size while a run stays < 300 s CPU
  *
- * Target (issue 10): N = 10⁴ in under 5 minutes on 2 cores. CPU time is reported next to wall time
- * because the machine is shared: wall time alone overstates the cost under contention.
+ * Target (issue 10): N = 10⁴ in under 5 minutes on 2 cores. CPU time (user + system of the child) is
+ * reported next to wall time because the machine is shared: under contention wall time measures the
+ * other jobs too. The evaluator is single-threaded, so on an idle machine wall ≈ CPU.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -100,15 +101,15 @@ if (args[0] === "--one") {
   if (search) {
     let N = sizes[sizes.length - 1]!;
     let last = rows[rows.length - 1]!;
-    while (last.buildWall + last.verifyWall < 300) {
+    while (last.cpu < 300) {
       N = Math.round(N * 1.5);
       const r = runChild(N, false);
       show(r);
-      if (r.buildWall + r.verifyWall >= 300) break;
+      if (r.cpu >= 300) break;
       rows.push(r);
       last = r;
     }
-    console.log(`largest N verified within 300 s (wall) in this run: ${last.N}`);
+    console.log(`largest N verified within 300 s of CPU time in this run: ${last.N}`);
   }
   if (rows.length >= 2) {
     const xs = rows.map((r) => r.N);
@@ -117,5 +118,8 @@ if (args[0] === "--one") {
     );
   }
   const big = rows.find((r) => r.N === 10000);
-  if (big) console.log(`N = 10⁴: ${(big.buildWall + big.verifyWall).toFixed(1)} s wall (${big.cpu.toFixed(1)} s CPU) — target < 300 s: ${big.buildWall + big.verifyWall < 300 ? "met" : "NOT met"}`);
+  if (big) {
+    const wall = big.buildWall + big.verifyWall;
+    console.log(`N = 10⁴: ${wall.toFixed(1)} s wall, ${big.cpu.toFixed(1)} s CPU — target < 300 s: ${wall < 300 ? "met" : "NOT met"} in wall time, ${big.cpu < 300 ? "met" : "NOT met"} in CPU time (load average now ${(await import("node:os")).loadavg()[0]!.toFixed(1)} on ${(await import("node:os")).cpus().length} cores)`);
+  }
 }

@@ -108,3 +108,15 @@ describe("dyadic helpers", () => {
     );
   });
 });
+
+describe("evaluateExact progress", () => {
+  it("reports every stage and ends each token-wise stage's count at its number of distinct vectors", () => {
+    const { net, vocabulary, sequences } = randomNetwork({ seed: 3, depth: 6, width: 2, kinds: ["ffn", "relu"], attention: ["uniform"], sequences: 5 });
+    const seen: { stage: number; stages: number; done: number; total: number }[] = [];
+    const out = evaluateExact(net, sequences, vocabulary, { onProgress: (p) => seen.push(p) });
+    expect(show(out)).toEqual(show(evaluateNaiveExact(net, sequences, vocabulary)));
+    const stages = seen[0]!.stages;
+    expect(new Set(seen.map((p) => p.stage)).size).toBe(stages);
+    for (const p of seen) expect(p.done <= p.total).toBe(true);
+  });
+});

@@ -253,16 +253,67 @@ export function isZeroVec(v: DVec): boolean {
   return true;
 }
 
+/** num1/2^e1 + num2/2^e2 into `out` (unreduced; exponents may be negative). */
+function sumInto(n1: bigint, e1: number, n2: bigint, e2: number, out: { num: bigint; exp: number }): void {
+  if (n2 === 0n) {
+    out.num = n1;
+    out.exp = e1;
+  } else if (n1 === 0n) {
+    out.num = n2;
+    out.exp = e2;
+  } else if (e1 === e2) {
+    out.num = n1 + n2;
+    out.exp = e1;
+  } else if (e1 > e2) {
+    out.num = n1 + (n2 << BigInt(e1 - e2));
+    out.exp = e1;
+  } else {
+    out.num = (n1 << BigInt(e2 - e1)) + n2;
+    out.exp = e2;
+  }
+}
+
+const acc2 = { num: 0n, exp: 0 };
+
 /**
- * Residual FFN block x + W2·ReLU(W1·x + b1) + b2, fused: the hidden vector is formed row by row
- * and when it is 0 (gates closed) and b2 = 0 the input is returned as is.
+ * Residual FFN block x + W2·ReLU(W1·x + b1) + b2 (K&S eq. (3)).
+ * Dyadic case (every odd part 1), fused: hidden units are formed one by one without intermediate
+ * vectors, a block whose gates are all closed returns x itself (when b2 = 0), and only the rows
+ * of W2/b2 that are not identically zero are rewritten. Other cases compose the vector operations.
  */
 export function ffnBlock(x: DVec, W1: DMat, b1: DVec, W2: DMat, b2: DVec, b2Zero: boolean): DVec {
-  const pre = addVec(matVec(W1, x), b1);
-  const h = reluVec(pre);
-  if (isZeroVec(h)) return b2Zero ? x : addVec(x, b2);
-  const z = matVec(W2, h);
-  return addVec(x, b2Zero ? z : addVec(z, b2));
+  if (x.o !== 1n || W1.o !== 1n || W2.o !== 1n || b1.o !== 1n || b2.o !== 1n) {
+    const h = reluVec(addVec(matVec(W1, x), b1));
+    if (isZeroVec(h)) return b2Zero ? x : addVec(x, b2);
+    const z = matVec(W2, h);
+    return addVec(x, b2Zero ? z : addVec(z, b2));
+  }
+  const m = W1.rows;
+  const h: DVec = { n: new Array<bigint>(m), e: new Array<number>(m), o: 1n };
+  let open = false;
+  for (let i = 0; i < m; i++) {
+    rowDot(W1, i, x, scratch);
+    sumInto(scratch.num, scratch.exp, b1.n[i]!, b1.e[i]!, acc2);
+    if (acc2.num > 0n) {
+      h.n[i] = acc2.num;
+      h.e[i] = acc2.exp;
+      open = true;
+    } else {
+      h.n[i] = 0n;
+      h.e[i] = 0;
+    }
+  }
+  if (!open) return b2Zero ? x : addVec(x, b2);
+  const y: DVec = { n: x.n.slice(), e: x.e.slice(), o: 1n };
+  for (let r = 0; r < W2.rows; r++) {
+    if (W2.cols_[r]!.length === 0 && b2.n[r] === 0n) continue;
+    rowDot(W2, r, h, scratch);
+    sumInto(scratch.num, scratch.exp, b2.n[r]!, b2.e[r]!, acc2);
+    if (acc2.num === 0n) continue;
+    sumInto(x.n[r]!, x.e[r]!, acc2.num, acc2.exp, acc2);
+    setEntry(y, r, acc2.num, acc2.exp);
+  }
+  return y;
 }
 
 /** The zero vector of dimension d. */

@@ -65,13 +65,26 @@ type Stage =
       outDim: number;
     };
 
+/** Progress of a long evaluation: `done` of `total` distinct vectors in stage `stage` of `stages`. */
+export interface ExactProgress {
+  stage: number;
+  stages: number;
+  done: number;
+  total: number;
+}
+
+export interface ExactOptions {
+  /** Called at each stage start and every 256 vectors within token-wise stages (e.g. to draw a progress bar on stderr). */
+  onProgress?: (p: ExactProgress) => void;
+}
+
 /** A compiled network: call `evaluate` as often as needed; weights are parsed only once. */
 export interface ExactEvaluator {
   readonly net: Network;
   /** Same contract as `evaluateExact`. */
-  evaluate(sequences: number[][], vocabulary?: Rational[][]): Rational[][][];
+  evaluate(sequences: number[][], vocabulary?: Rational[][], options?: ExactOptions): Rational[][][];
   /** Same, but returns the canonical DVec of every read output (no conversion to Rational). */
-  evaluateDVec(sequences: number[][], vocabulary?: Rational[][]): DVec[][];
+  evaluateDVec(sequences: number[][], vocabulary?: Rational[][], options?: ExactOptions): DVec[][];
 }
 
 const rat = (v: Q): Rational => Rational.from(v);
@@ -184,7 +197,8 @@ export function compileExact(net: Network): ExactEvaluator {
   });
   const lastMixing = stages.reduce((m, s, i) => (s.kind === "attention" ? i : m), -1);
 
-  function run(sequences: number[][], vocabulary?: Rational[][]): DVec[][] {
+  function run(sequences: number[][], vocabulary?: Rational[][], options: ExactOptions = {}): DVec[][] {
+    const progress = options.onProgress;
     // --- initial pool: distinct input tokens only
     const pool: DVec[] = [];
     const refs: Int32Array[] = [];
@@ -229,11 +243,13 @@ export function compileExact(net: Network): ExactEvaluator {
       if (stage.kind === "tokenwise") {
         const live = liveEntries(state.pool.length, state.refs);
         const next: DVec[] = new Array(state.pool.length);
-        for (const k of live) {
+        progress?.({ stage: si, stages: stages.length, done: 0, total: live.length });
+        live.forEach((k, c) => {
           let x = state.pool[k]!;
           for (const op of stage.ops) x = op(x);
           next[k] = x;
-        }
+          if (progress && (c + 1) % 256 === 0) progress({ stage: si, stages: stages.length, done: c + 1, total: live.length });
+        });
         state = dedupe(next, state.refs);
       } else if (stage.kind === "positional") {
         const out: DVec[] = [];
@@ -256,6 +272,7 @@ export function compileExact(net: Network): ExactEvaluator {
         });
         state = dedupe(out, refs2);
       } else {
+        progress?.({ stage: si, stages: stages.length, done: 0, total: state.refs.length });
         state = attention(stage, state.pool, state.refs);
       }
     });
@@ -278,8 +295,8 @@ export function compileExact(net: Network): ExactEvaluator {
   return {
     net,
     evaluateDVec: run,
-    evaluate(sequences, vocabulary) {
-      const outs = run(sequences, vocabulary);
+    evaluate(sequences, vocabulary, options) {
+      const outs = run(sequences, vocabulary, options);
       const cache = new Map<DVec, Rational[]>();
       return outs.map((seq) =>
         seq.map((v) => {
@@ -417,6 +434,6 @@ function attention(stage: Extract<Stage, { kind: "attention" }>, pool: DVec[], r
  * @example
  *   evaluateExact(net, [[0, 1]], [[q(1)], [q("1/2")]])[0][0].map(String) // e.g. ["3/4"]
  */
-export function evaluateExact(net: Network, sequences: number[][], vocabulary?: Rational[][]): Rational[][][] {
-  return compileExact(net).evaluate(sequences, vocabulary);
+export function evaluateExact(net: Network, sequences: number[][], vocabulary?: Rational[][], options?: ExactOptions): Rational[][][] {
+  return compileExact(net).evaluate(sequences, vocabulary, options);
 }

@@ -123,6 +123,7 @@ export function evaluateGeneric<T>(A: Arith<T>, net: Network, sequences: number[
         }
         case "positional": {
           const table = (L as { table: T[][] }).table;
+          if (n > table.length) throw new RangeError(`positional: sequence ${s} has ${n} positions, the table ${table.length} rows`);
           X = X.map((x, p) => addVec(A, x, table[p]!));
           break;
         }

@@ -170,6 +170,10 @@ export class IntervalArithmetic {
 
   /** Whether the rational r lies in a (exact comparison: decimal ends are rationals). */
   contains(a: Interval, r: Rational): boolean {
+    // decide on r's own enclosure when it is clear of the ends; compare exactly only near them
+    const e = this.fromRational(r);
+    if (a.lo.lte(e.lo) && e.hi.lte(a.hi)) return true;
+    if (e.hi.lt(a.lo) || e.lo.gt(a.hi)) return false;
     return decimalToRational(a.lo).le(r) && r.le(decimalToRational(a.hi));
   }
 

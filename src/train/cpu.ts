@@ -65,147 +65,192 @@ export class CpuBackend implements Backend {
   }
   dispose(): void {}
 
-  /** Runs one primitive kernel. */
+  /** Runs one primitive kernel. Fields are copied to locals first: loads from the Kernel union are megamorphic. */
   run(k: Kernel): void {
-    const m = this.mem;
+    const m = this.mem, ints = this.ints;
     switch (k.k) {
       case "fill":
         m.fill(k.value, k.dst, k.dst + k.n);
         return;
-      case "axpy":
-        for (let i = 0; i < k.n; i++) m[k.dst + i] = m[k.dst + i]! + m[k.src + i]!;
+      case "axpy": {
+        const { dst, src, n } = k;
+        for (let i = 0; i < n; i++) m[dst + i] = m[dst + i]! + m[src + i]!;
         return;
-      case "reduceMod":
-        for (let i = 0; i < k.n; i++) m[k.dst + (i % k.bLen)] = m[k.dst + (i % k.bLen)]! + m[k.src + i]!;
+      }
+      case "reduceMod": {
+        const { dst, src, n, bLen } = k;
+        for (let i = 0, j = 0; i < n; i++, j = j + 1 === bLen ? 0 : j + 1) m[dst + j] = m[dst + j]! + m[src + i]!;
         return;
-      case "add":
-        for (let i = 0, j = 0; i < k.n; i++, j = j + 1 === k.bLen ? 0 : j + 1) m[k.out + i] = m[k.a + i]! + m[k.b + j]!;
+      }
+      case "add": {
+        const { a, b, out, n, bLen } = k;
+        for (let i = 0, j = 0; i < n; i++, j = j + 1 === bLen ? 0 : j + 1) m[out + i] = m[a + i]! + m[b + j]!;
         return;
+      }
       case "matmul":
         this.matmul(k);
         return;
-      case "reluF":
-        for (let i = 0; i < k.n; i++) {
-          const x = m[k.x + i]!;
-          m[k.out + i] = x > 0 ? x : 0;
+      case "reluF": {
+        const { x, out, n } = k;
+        for (let i = 0; i < n; i++) {
+          const v = m[x + i]!;
+          m[out + i] = v > 0 ? v : 0;
         }
         return;
-      case "reluB":
-        for (let i = 0; i < k.n; i++) if (m[k.x + i]! > 0) m[k.dx + i] = m[k.dx + i]! + m[k.dout + i]!;
+      }
+      case "reluB": {
+        const { x, dout, dx, n } = k;
+        for (let i = 0; i < n; i++) if (m[x + i]! > 0) m[dx + i] = m[dx + i]! + m[dout + i]!;
         return;
-      case "rowsF":
-        for (let r = 0; r < k.rows; r++) {
-          const src = k.x + (r * k.stride + k.first) * k.cols, dst = k.out + r * k.cols;
-          for (let j = 0; j < k.cols; j++) m[dst + j] = m[src + j]!;
+      }
+      case "rowsF": {
+        const { x, out, rows, cols, stride, first } = k;
+        for (let r = 0; r < rows; r++) {
+          const src = x + (r * stride + first) * cols, dst = out + r * cols;
+          for (let j = 0; j < cols; j++) m[dst + j] = m[src + j]!;
         }
         return;
-      case "rowsB":
-        for (let r = 0; r < k.rows; r++) {
-          const dst = k.dx + (r * k.stride + k.first) * k.cols, src = k.dout + r * k.cols;
-          for (let j = 0; j < k.cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
+      }
+      case "rowsB": {
+        const { dx, dout, rows, cols, stride, first } = k;
+        for (let r = 0; r < rows; r++) {
+          const dst = dx + (r * stride + first) * cols, src = dout + r * cols;
+          for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
         }
         return;
-      case "gatherF":
-        for (let r = 0; r < k.rows; r++) {
-          const src = k.table + this.ints[k.idx + r]! * k.cols, dst = k.out + r * k.cols;
-          for (let j = 0; j < k.cols; j++) m[dst + j] = m[src + j]!;
+      }
+      case "gatherF": {
+        const { table, idx, out, rows, cols } = k;
+        for (let r = 0; r < rows; r++) {
+          const src = table + ints[idx + r]! * cols, dst = out + r * cols;
+          for (let j = 0; j < cols; j++) m[dst + j] = m[src + j]!;
         }
         return;
-      case "gatherB":
-        for (let r = 0; r < k.rows; r++) {
-          const dst = k.dtable + this.ints[k.idx + r]! * k.cols, src = k.dout + r * k.cols;
-          for (let j = 0; j < k.cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
+      }
+      case "gatherB": {
+        const { dtable, idx, dout, rows, cols } = k;
+        for (let r = 0; r < rows; r++) {
+          const dst = dtable + ints[idx + r]! * cols, src = dout + r * cols;
+          for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
         }
         return;
-      case "attnF":
-        for (let r = 0; r < k.rows; r++) {
-          const lim = k.causal ? Math.min(k.cols, k.qFirst + (r % k.groupRows) + 1) : k.cols;
-          const o = k.out + r * k.cols, x = k.x + r * k.cols;
-          m.fill(0, o, o + k.cols);
-          if (k.mode === 2) {
+      }
+      case "attnF": {
+        const { rows, cols, groupRows, qFirst, causal, mode } = k;
+        for (let r = 0; r < rows; r++) {
+          const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
+          const o = k.out + r * cols, x = k.x + r * cols;
+          m.fill(0, o, o + cols);
+          if (mode === 2) {
             for (let j = 0; j < lim; j++) m[o + j] = 1 / lim;
             continue;
           }
           let mx = -Infinity;
           for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
-          if (k.mode === 1) {
+          if (mode === 1) {
             let cnt = 0;
             for (let j = 0; j < lim; j++) if (m[x + j] === mx) cnt++;
             for (let j = 0; j < lim; j++) if (m[x + j] === mx) m[o + j] = 1 / cnt;
             continue;
           }
           let s = 0;
-          for (let j = 0; j < lim; j++) { const e = Math.exp(m[x + j]! - mx); m[o + j] = e; s += e; }
+          for (let j = 0; j < lim; j++) {
+            const e = Math.exp(m[x + j]! - mx);
+            m[o + j] = e;
+            s += e;
+          }
           for (let j = 0; j < lim; j++) m[o + j] = m[o + j]! / s;
         }
         return;
-      case "attnB":
-        for (let r = 0; r < k.rows; r++) {
-          // softmax Jacobian of the recomputed softmax: exact for softmax, straight-through for hardmax
-          const lim = k.causal ? Math.min(k.cols, k.qFirst + (r % k.groupRows) + 1) : k.cols;
-          const x = k.x + r * k.cols, d = k.dout + r * k.cols, dx = k.dx + r * k.cols;
+      }
+      case "attnB": {
+        // softmax Jacobian of the recomputed softmax: exact for softmax, straight-through for hardmax
+        const { rows, cols, groupRows, qFirst, causal } = k;
+        const p = this.scratch.length >= cols ? this.scratch : (this.scratch = new Float64Array(cols));
+        for (let r = 0; r < rows; r++) {
+          const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
+          const x = k.x + r * cols, d = k.dout + r * cols, dx = k.dx + r * cols;
           let mx = -Infinity;
           for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
           let s = 0;
-          for (let j = 0; j < lim; j++) s += Math.exp(m[x + j]! - mx);
+          for (let j = 0; j < lim; j++) s += p[j] = Math.exp(m[x + j]! - mx);
           let dot = 0;
-          for (let j = 0; j < lim; j++) dot += (Math.exp(m[x + j]! - mx) / s) * m[d + j]!;
-          for (let j = 0; j < lim; j++) m[dx + j] = m[dx + j]! + (Math.exp(m[x + j]! - mx) / s) * (m[d + j]! - dot);
+          for (let j = 0; j < lim; j++) dot += (p[j]! / s) * m[d + j]!;
+          for (let j = 0; j < lim; j++) m[dx + j] = m[dx + j]! + (p[j]! / s) * (m[d + j]! - dot);
         }
         return;
-      case "ce":
-        for (let r = 0; r < k.rows; r++) {
-          const l = k.logits + r * k.classes, y = this.ints[k.labels + r]!;
+      }
+      case "ce": {
+        const { logits, dlogits, labels, rows, classes, lossRows, correct } = k;
+        for (let r = 0; r < rows; r++) {
+          const l = logits + r * classes, y = ints[labels + r]!;
           let mx = -Infinity, other = -Infinity;
-          for (let c = 0; c < k.classes; c++) {
-            mx = Math.max(mx, m[l + c]!);
-            if (c !== y) other = Math.max(other, m[l + c]!);
+          for (let c = 0; c < classes; c++) {
+            const v = m[l + c]!;
+            if (v > mx) mx = v;
+            if (c !== y && v > other) other = v;
           }
           let s = 0;
-          for (let c = 0; c < k.classes; c++) s += Math.exp(m[l + c]! - mx);
-          m[k.lossRows + r] = Math.log(s) + mx - m[l + y]!;
-          m[k.correct + r] = m[l + y]! > other ? 1 : 0;
-          if (k.dlogits >= 0) {
-            for (let c = 0; c < k.classes; c++) m[k.dlogits + r * k.classes + c] = (Math.exp(m[l + c]! - mx) / s - (c === y ? 1 : 0)) / k.rows;
+          for (let c = 0; c < classes; c++) s += Math.exp(m[l + c]! - mx);
+          m[lossRows + r] = Math.log(s) + mx - m[l + y]!;
+          m[correct + r] = m[l + y]! > other ? 1 : 0;
+          if (dlogits >= 0) {
+            const dl = dlogits + r * classes;
+            for (let c = 0; c < classes; c++) m[dl + c] = (Math.exp(m[l + c]! - mx) / s - (c === y ? 1 : 0)) / rows;
           }
         }
         return;
-      case "mse":
-        for (let r = 0; r < k.rows; r++) {
+      }
+      case "mse": {
+        const { pred, dpred, target, rows, kdim, metric, tol, lossRows, correct } = k;
+        for (let r = 0; r < rows; r++) {
           let loss = 0, ok = 1;
-          for (let c = 0; c < k.kdim; c++) {
-            const i = r * k.kdim + c, p = m[k.pred + i]!, y = m[k.target + i]!, e = p - y;
-            loss += (e * e) / k.kdim;
-            if (k.metric === 0 ? !(p * y > 0) : !(Math.abs(e) < k.tol)) ok = 0;
-            if (k.dpred >= 0) m[k.dpred + i] = (2 * e) / (k.kdim * k.rows);
+          for (let c = 0; c < kdim; c++) {
+            const i = r * kdim + c, p = m[pred + i]!, y = m[target + i]!, e = p - y;
+            loss += (e * e) / kdim;
+            if (metric === 0 ? !(p * y > 0) : !(Math.abs(e) < tol)) ok = 0;
+            if (dpred >= 0) m[dpred + i] = (2 * e) / (kdim * rows);
           }
-          m[k.lossRows + r] = loss;
-          m[k.correct + r] = ok;
+          m[lossRows + r] = loss;
+          m[correct + r] = ok;
         }
         return;
+      }
       case "adam":
         throw new Error("adam runs through adamStep");
     }
   }
 
   private matmul(k: MatmulK): void {
+    // every field is read once into a local: the Kernel union makes property loads in hot loops megamorphic
     const m = this.mem, acc = this.scratch;
-    const { N, K, alpha } = k;
-    for (let o0 = 0; o0 < k.n0; o0++)
-      for (let o1 = 0; o1 < k.n1; o1++) {
-        const A = k.a + o0 * k.as0 + o1 * k.as1, B = k.b + o0 * k.bs0 + o1 * k.bs1, C = k.c + o0 * k.cs0 + o1 * k.cs1;
-        for (let i = 0; i < k.M; i++) {
-          acc.fill(0, 0, N);
-          const aRow = A + i * k.ars;
-          for (let kk = 0; kk < K; kk++) {
-            const av = m[aRow + kk * k.acs]!;
-            const bRow = B + kk * k.brs;
-            if (k.bcs === 1) for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j]!;
-            else for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j * k.bcs]!;
+    const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
+    for (let o0 = 0; o0 < n0; o0++)
+      for (let o1 = 0; o1 < n1; o1++) {
+        const A = a + o0 * as0 + o1 * as1, B = b + o0 * bs0 + o1 * bs1, C = c + o0 * cs0 + o1 * cs1;
+        for (let i = 0; i < M; i++) {
+          const aRow = A + i * ars, cRow = C + i * crs;
+          if (bcs !== 1 && brs === 1) {
+            // B read along k contiguously (a transposed operand): dot products
+            for (let j = 0; j < N; j++) {
+              const bCol = B + j * bcs;
+              let s = 0;
+              if (acs === 1) for (let kk = 0; kk < K; kk++) s += m[aRow + kk]! * m[bCol + kk]!;
+              else for (let kk = 0; kk < K; kk++) s += m[aRow + kk * acs]! * m[bCol + kk]!;
+              const ci = cRow + j * ccs;
+              m[ci] = beta === 0 ? alpha * s : m[ci]! + alpha * s;
+            }
+            continue;
           }
-          const cRow = C + i * k.crs;
-          if (k.beta === 0) for (let j = 0; j < N; j++) m[cRow + j * k.ccs] = alpha * acc[j]!;
-          else for (let j = 0; j < N; j++) m[cRow + j * k.ccs] = m[cRow + j * k.ccs]! + alpha * acc[j]!;
+          acc.fill(0, 0, N);
+          for (let kk = 0; kk < K; kk++) {
+            const av = m[aRow + kk * acs]!;
+            const bRow = B + kk * brs;
+            if (bcs === 1) for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j]!;
+            else for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j * bcs]!;
+          }
+          if (beta === 0) for (let j = 0; j < N; j++) m[cRow + j * ccs] = alpha * acc[j]!;
+          else for (let j = 0; j < N; j++) m[cRow + j * ccs] = m[cRow + j * ccs]! + alpha * acc[j]!;
         }
       }
   }

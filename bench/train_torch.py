@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""PyTorch (CPU) twin of memcap's trainer models for bench/train-throughput.ts.
+
+Reads one JSON job on stdin: {model, config, params: {name: [shape, flat values]}, data: {tokens|x, labels|y},
+batch, steps, warmup, lr}. Builds the same model from the same initial weights (memcap's layout: y = x @ W),
+checks the loss on the whole training set at initialization, trains with AdamW and the same warmup+cosine
+schedule, and prints one JSON line {init_loss, steps_per_s, examples_per_s, final_loss, threads}.
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+job = json.load(sys.stdin)
+cfg = job["config"]
+model = job["model"]
+P = {k: torch.tensor(v[1], dtype=torch.float32).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
+
+
+def attention_last(x, H, dh, scale):
+    """Dana et al. eq. (2) style: only the last position queries (a causal mask is a no-op for it)."""
+    B, S, _ = x.shape
+    xl = x[:, -1]
+    q = (xl @ P["W_Q"]).view(B, H, dh)
+    k = (x @ P["W_K"]).view(B, S, H, dh)
+    v = (x @ P["W_V"]).view(B, S, H, dh)
+    a = torch.softmax(torch.einsum("bhd,bshd->bhs", q, k) * scale, dim=-1)
+    return xl, torch.einsum("bhs,bshd->bhd", a, v).reshape(B, H * dh)
+
+
+def ffn(h, prefix):
+    return h + torch.relu(h @ P[prefix + ".W1"] + P[prefix + ".b1"]) @ P[prefix + ".W2"] + P[prefix + ".b2"]
+
+
+def forward(batch):
+    if model in ("aot", "transformer"):
+        tok, y = batch
+        x = P["embed"][tok] + P["pos"]
+        scale = 1.0 if model == "aot" else 1.0 / math.sqrt(cfg["dh"])
+        xl, a = attention_last(x, cfg["heads"], cfg["dh"], scale)
+        res = xl + a @ P["W_O"]
+        if model == "transformer":
+            res = ffn(res, "mlp")
+        return F.cross_entropy(res @ P["W_U"], y)
+    if model == "ks":
+        x, y = batch
+        h = x @ P["E_in"]
+        for l in range(cfg["blocks"]):
+            h = ffn(h, f"F1.{l}")
+        last = h[:, -1]
+        a = (h @ P["attn.W_V"]).mean(dim=1)  # uniform attention
+        z = last + a @ P["attn.W_O"]
+        for l in range(cfg["blocks"]):
+            z = ffn(z, f"F2.{l}")
+        return F.mse_loss((z @ P["E_out"]).squeeze(-1), y)
+    raise SystemExit(f"train_torch.py: model {model} not written here")
+
+
+d = job["data"]
+if model == "ks":
+    X = torch.tensor(d["x"], dtype=torch.float32).view(-1, cfg["seqLen"], cfg["d"])
+    Y = torch.tensor(d["y"], dtype=torch.float32)
+else:
+    X = torch.tensor(d["tokens"], dtype=torch.long).view(-1, cfg["seqLen"])
+    Y = torch.tensor(d["labels"], dtype=torch.long)
+N = X.shape[0]
+with torch.no_grad():
+    init_loss = forward((X, Y)).item()
+
+opt = torch.optim.AdamW(list(P.values()), lr=job["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+B, steps, warmup, lr = job["batch"], job["steps"], job["warmup"], job["lr"]
+
+
+def lr_at(t):
+    if t < warmup:
+        return lr * (t + 1) / warmup
+    p = min(1.0, (t - warmup) / max(1, steps - warmup))
+    return 0.5 * lr * (1 + math.cos(math.pi * p))
+
+
+perm, pos = torch.randperm(N), 0
+t0 = time.perf_counter()
+for t in range(steps):
+    if B >= N:
+        idx = None
+    else:
+        if pos + B > N:
+            perm, pos = torch.randperm(N), 0
+        idx = perm[pos:pos + B]
+        pos += B
+    batch = (X, Y) if idx is None else (X[idx], Y[idx])
+    for g in opt.param_groups:
+        g["lr"] = lr_at(t)
+    opt.zero_grad(set_to_none=True)
+    loss = forward(batch)
+    loss.backward()
+    opt.step()
+sec = time.perf_counter() - t0
+with torch.no_grad():
+    final_loss = forward((X, Y)).item()
+print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "examples_per_s": steps * min(B, N) / sec,
+                  "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__}))

@@ -1,0 +1,39 @@
+/**
+ * float64 evaluation: the fast path for exploring and plotting. Its results are FLOAT — rounded,
+ * never a certificate; whatever reports them labels them "float" (docs/network-ir.md#evaluation).
+ * Weights are the nearest doubles of their exact rationals (weights of thousands of bits lose
+ * almost all of them); hardmax ties are exact equalities of the rounded scores.
+ *
+ * @example
+ *   evaluateFloat(net, [[0, 1]], [[1], [0.5]])[0][0] // number[], float
+ */
+import type { Network } from "../ir/network.ts";
+import { type Arith, evaluateGeneric, meanOf } from "./generic.ts";
+
+/** The Arith of IEEE doubles. */
+export const floatArith: Arith<number> = {
+  weight: (r) => r.toNumber(),
+  zero: 0,
+  add: (a, b) => a + b,
+  mul: (a, b) => a * b,
+  relu: (a) => (a > 0 ? a : 0),
+  divInt: (a, k) => a / k,
+  hardmaxMix(scores, values) {
+    const m = Math.max(...scores);
+    return meanOf(floatArith, values.filter((_, j) => scores[j] === m));
+  },
+  softmaxMix(scores, values) {
+    const m = Math.max(...scores);
+    const e = scores.map((s) => Math.exp(s - m));
+    const z = e.reduce((a, b) => a + b, 0);
+    return values[0]!.map((_, c) => values.reduce((s, v, j) => s + (e[j]! / z) * v[c]!, 0));
+  },
+};
+
+/**
+ * float64 outputs: result[i][k] is the output at the k-th read position of sequence i (labelled float).
+ * `vocabulary` rows are the input vectors (input.kind "vectors").
+ */
+export function evaluateFloat(net: Network, sequences: number[][], vocabulary?: number[][]): number[][][] {
+  return evaluateGeneric(floatArith, net, sequences, vocabulary);
+}
