@@ -26,7 +26,7 @@ import { gcd } from "../numbers/rational.ts";
 import { IntMatrix } from "./intmatrix.ts";
 import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, rankProfileMod, reduce, solveMod } from "./modular.ts";
 
-/** A rank certificate; JSON-ready (integers as decimal strings). */
+/** A rank certificate. In JSON the null-vector entries are decimal strings; both forms verify. */
 export interface RankCertificate {
   rank: number;
   /** Row indices of a nonsingular r×r minor. */
@@ -39,7 +39,7 @@ export interface RankCertificate {
    * Present when rank < min(m, n): n − rank integer null vectors, the k-th one nonzero at the k-th
    * non-pivot column (increasing order) and zero at the other non-pivot columns.
    */
-  nullVectors?: string[][];
+  nullVectors?: (bigint | string)[][];
 }
 
 export interface CertifiedRank {
@@ -54,7 +54,7 @@ export interface CertifiedRankOptions {
   seed?: number;
   /**
    * Check the null vectors exactly before returning (default true). With false the search only
-   * checks A·v ≡ 0 modulo two fresh primes, and the caller MUST run verifyRankCertificate (the CLI
+   * checks A·v ≡ 0 modulo a fresh prime, and the caller MUST run verifyRankCertificate (the CLI
    * does): this avoids doing the exact check twice.
    */
   verify?: boolean;
@@ -92,11 +92,12 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
         rows: best.rows,
         cols: best.cols,
         prime: best.prime,
-        nullVectors: res.vectors.map((v) => v.map(String)),
+        nullVectors: res.vectors,
       };
       return { rank: best.rank, certificate, primesUsed };
     }
     // (b) failed beyond the Hadamard bound: the rank is larger than best.rank; look again.
+    if (attempt > 64) throw new Error("certifiedRank: no certificate after 64 rounds (bug)");
   }
 }
 
@@ -135,8 +136,9 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
     if (text.length !== n) return false;
     const v: bigint[] = [];
     for (const s of text) {
-      if (typeof s !== "string" || !/^-?\d+$/.test(s)) return false;
-      v.push(BigInt(s));
+      if (typeof s === "bigint") v.push(s);
+      else if (typeof s === "string" && /^-?\d+$/.test(s)) v.push(BigInt(s));
+      else return false;
     }
     for (let t = 0; t < nonPivot.length; t++) if ((v[nonPivot[t]!]! !== 0n) !== (t === k)) return false;
     const support: number[] = [];
@@ -178,7 +180,9 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
   const norms = Array.from(M.log2ColumnNorms(), (x) => Math.max(0, x)).sort((a, b) => b - a);
   let log2H = 1;
   for (let k = 0; k < r; k++) log2H += norms[k]!;
-  const guaranteed = 2 * log2H + 2; // product of primes beyond this: reconstruction is exact
+  // product of primes beyond this: reconstruction is exact (2H² + 2), with room for the 2^21
+  // sanity margin of crtSymmetric and W = d·X (|W| ≤ H)
+  const guaranteed = 2 * log2H + 2 + 64;
 
   const ps: number[] = [];
   const xs: Float64Array[] = [];
@@ -197,6 +201,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       let k = 0;
       let bits = 0;
       while (k < ps.length && bits < probeBits + 48) bits += Math.log2(ps[k++]!);
+      if (bits < probeBits + 48) return null; // not enough primes yet
       W = crtSymmetric(ps.slice(0, k), xs.slice(0, k), d, E) ?? crtSymmetric(ps, xs, d, E);
     }
     if (!W) {
@@ -224,8 +229,9 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
       if (!q) return null;
       fracs.push(q);
       d = (d / gcd(d, q[1])) * q[1];
-      bits = Math.max(bits, bitLen(q[0]) + bitLen(q[1]));
     }
+    // size of the probes of W = d·X: |num|·d/den
+    for (const [a, b] of fracs) bits = Math.max(bits, bitLen(a) + bitLen(d) - bitLen(b) + 1);
     return { fracs, d, bits };
   };
   let candidate: ReturnType<typeof reconstructProbes> = null;
@@ -316,10 +322,10 @@ function vectorsAnnihilate(M: IntMatrix, vectors: bigint[][], firstRows: number[
   return true;
 }
 
-/** A·v ≡ 0 modulo two fresh primes: a fast filter, not a proof (the proof is verifyRankCertificate). */
+/** A·v ≡ 0 modulo a fresh prime: a fast filter, not a proof (the proof is verifyRankCertificate). */
 function vectorsAnnihilateMod(M: IntMatrix, vectors: bigint[][], primes: PrimeStream): boolean {
   const { m, n } = M;
-  for (let t = 0; t < 2; t++) {
+  for (let t = 0; t < 1; t++) {
     const p = primes.next();
     const pb = BigInt(p);
     const R = M.residues(p);
@@ -415,34 +421,48 @@ function crtValues(ps: number[], xs: Float64Array[], E: number): bigint[] {
     for (let j = 0; j < k; j++) prod = reduce(prod * reduce(ps[j]!, p), p);
     C[k] = invMod(prod, p);
   }
-  const v = new Float64Array(K);
+  // mixed-radix digits, computed for all entries at once (one simple loop per (k, j) pair)
+  const digits: Float64Array[] = [];
+  const h = new Float64Array(E);
+  for (let k = 0; k < K; k++) {
+    const p = ps[k]!;
+    h.fill(0);
+    for (let j = k - 1; j >= 0; j--) hornerStep(h, ps[j]!, digits[j]!, p);
+    const dk = new Float64Array(E);
+    const xk = xs[k]!;
+    const ck = C[k]!;
+    for (let e = 0; e < E; e++) {
+      let t = xk[e]! - h[e]!;
+      if (t < 0) t += p;
+      dk[e] = reduce(t * ck, p);
+    }
+    digits.push(dk);
+  }
   const out: bigint[] = new Array(E);
   const pairs: bigint[] = [];
   for (let k = 0; k + 1 < K; k += 2) pairs.push(BigInt(ps[k]! * ps[k + 1]!));
   for (let e = 0; e < E; e++) {
-    for (let k = 0; k < K; k++) {
-      const p = ps[k]!;
-      const pinv = 1 / p;
-      let h = 0;
-      for (let j = k - 1; j >= 0; j--) {
-        const y = h * ps[j]! + v[j]!;
-        h = y - Math.floor(y * pinv) * p;
-        if (h < 0) h += p;
-        else if (h >= p) h -= p;
-      }
-      let t = xs[k]![e]! - h;
-      if (t < 0) t += p;
-      v[k] = reduce(t * C[k]!, p);
-    }
     // x = v0 + p0·(v1 + p1·(v2 + …)), consumed from the top two digits at a time
     let x = 0n;
     let k = K - 1;
     if (K % 2 === 1) {
-      x = BigInt(v[k]!);
+      x = BigInt(digits[k]![e]!);
       k--;
     }
-    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(v[k - 1]! + ps[k - 1]! * v[k]!);
+    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(digits[k - 1]![e]! + ps[k - 1]! * digits[k]![e]!);
     out[e] = x;
   }
   return out;
+}
+
+/** h ← (h·q + d) mod p elementwise (h < p, q, d < 2^26: exact in doubles). */
+function hornerStep(h: Float64Array, q: number, d: Float64Array, p: number): void {
+  const pinv = 1 / p;
+  for (let e = 0; e < h.length; e++) {
+    const y = h[e]! * q + d[e]!;
+    let r = y - Math.floor(y * pinv) * p;
+    if (r < 0) r += p;
+    else if (r >= p) r -= p;
+    h[e] = r;
+  }
 }

@@ -34,6 +34,12 @@ export class IntMatrix {
     readonly neg: Uint8Array,
   ) {}
 
+  /** From raw limbs (see the class comment for the layout); used by the byte-level reader. */
+  static fromLimbs(m: number, n: number, L: number, limbs: Float64Array, neg: Uint8Array): IntMatrix {
+    if (limbs.length !== m * n * L || neg.length !== m * n) throw new RangeError("IntMatrix.fromLimbs: sizes do not match");
+    return new IntMatrix(m, n, L, limbs, neg);
+  }
+
   /**
    * From decimal integer strings ("-12", "+7", "000"), all already known to match /^[+-]?\d+$/
    * (see `isIntegerText`).

@@ -13,6 +13,29 @@
  *   mulMod(123456, 654321, p) // exact (123456·654321) mod p
  */
 
+import { wasmKernel } from "./wasm-kernel.ts";
+
+/** view[dst + j] −= f·view[src + j] for j < len: WebAssembly SIMD when available, else a plain loop. */
+type SubMul = (view: Float64Array, dst: number, src: number, f: number, len: number) => void;
+
+/** Working copies of the given arrays in kernel memory (or plain copies) and the matching SubMul. */
+function workspace(inputs: (Float64Array | number)[]): { views: Float64Array[]; sub: SubMul } {
+  const k = wasmKernel();
+  const sizes = inputs.map((x) => (typeof x === "number" ? x : x.length));
+  if (k) {
+    const views = k.arenas(sizes);
+    inputs.forEach((x, i) => typeof x !== "number" && views[i]!.set(x));
+    return { views, sub: (v, dst, src, f, len) => k.subMul(v.byteOffset + dst * 8, v.byteOffset + src * 8, f, len) };
+  }
+  const views = inputs.map((x) => (typeof x === "number" ? new Float64Array(x) : x.slice()));
+  return {
+    views,
+    sub: (v, dst, src, f, len) => {
+      for (let j = 0; j < len; j++) v[dst + j] = v[dst + j]! - f * v[src + j]!;
+    },
+  };
+}
+
 /** Largest prime size used anywhere: keeps single products a·b < 2^52. */
 export const MAX_PRIME = 2 ** 26;
 
@@ -107,13 +130,15 @@ export interface RankProfile {
 
 /**
  * Rank profile of an m×n matrix modulo p by Gaussian elimination with lazy reduction.
- * `a` holds the residues in [0, p), row-major, and is overwritten. `p` must satisfy
+ * `input` holds the residues in [0, p), row-major (it is not modified). `p` must satisfy
  * p < lazyPrimeBound(min(m, n)). The minor on (rows, cols) is nonsingular modulo p, hence over Z.
  *
  * @example
  *   rankProfileMod(Float64Array.from([1, 2, 2, 4]), 2, 2, 101) // { rank: 1, rows: [0], cols: [0] }
  */
-export function rankProfileMod(a: Float64Array, m: number, n: number, p: number): RankProfile {
+export function rankProfileMod(input: Float64Array, m: number, n: number, p: number): RankProfile {
+  const { views, sub } = workspace([input]);
+  const a = views[0]!;
   const perm = new Int32Array(m);
   for (let i = 0; i < m; i++) perm[i] = i;
   const rows: number[] = [];
@@ -140,8 +165,7 @@ export function rankProfileMod(a: Float64Array, m: number, n: number, p: number)
       const irow = i * n;
       const x = a[irow + c]!;
       if (x === 0) continue;
-      const f = mulMod(x, inv, p);
-      for (let j = c + 1; j < n; j++) a[irow + j] = a[irow + j]! - f * a[prow + j]!;
+      sub(a, irow + c + 1, prow + c + 1, mulMod(x, inv, p), n - c - 1);
     }
     rows.push(perm[r]!);
     cols.push(c);
@@ -162,12 +186,15 @@ function swapRows(a: Float64Array, n: number, i: number, k: number, from: number
 
 /**
  * Solves M·X = B modulo p for a square r×r M that is nonsingular mod p, with s right-hand sides:
- * Gauss–Jordan on [M | B] (row-major, r×(r+s), residues in [0, p)), overwritten. Returns X
- * (r×s, row-major, residues in [0, p)) or null when M is singular modulo p.
- * Requires p < lazyPrimeBound(r).
+ * forward elimination on [M | B] (row-major, r×(r+s), residues in [0, p); not modified), then back
+ * substitution on the B part. Returns X (r×s, row-major, residues in [0, p)) or null when M is
+ * singular modulo p. Requires p < lazyPrimeBound(r).
  */
-export function solveMod(aug: Float64Array, r: number, s: number, p: number): Float64Array | null {
+export function solveMod(input: Float64Array, r: number, s: number, p: number): Float64Array | null {
   const w = r + s;
+  const { views, sub } = workspace([input, r * s]);
+  const aug = views[0]!;
+  const x = views[1]!;
   for (let c = 0; c < r; c++) {
     let piv = -1;
     for (let i = c; i < r; i++) {
@@ -180,51 +207,72 @@ export function solveMod(aug: Float64Array, r: number, s: number, p: number): Fl
     if (piv !== c) swapRows(aug, w, piv, c, c);
     const prow = c * w;
     const inv = invMod(aug[prow + c]!, p);
-    // normalize the pivot row so that elimination above needs no second factor
+    // normalize the pivot row: back substitution then needs no divisions
     for (let j = c + 1; j < w; j++) aug[prow + j] = mulMod(reduce(aug[prow + j]!, p), inv, p);
     aug[prow + c] = 1;
-    for (let i = 0; i < r; i++) {
-      if (i === c) continue;
+    for (let i = c + 1; i < r; i++) {
       const irow = i * w;
-      const f = reduce(aug[irow + c]!, p);
-      aug[irow + c] = 0;
+      const f = aug[irow + c]!;
       if (f === 0) continue;
-      for (let j = c + 1; j < w; j++) aug[irow + j] = aug[irow + j]! - f * aug[prow + j]!;
+      sub(aug, irow + c + 1, prow + c + 1, f, w - c - 1);
     }
   }
-  const x = new Float64Array(r * s);
-  for (let i = 0; i < r; i++) for (let j = 0; j < s; j++) x[i * s + j] = reduce(aug[i * w + r + j]!, p);
-  return x;
+  // back substitution on the right-hand sides: row c -= M[c][k]·row k for k > c
+  for (let c = r - 1; c >= 0; c--) {
+    const xc = c * s;
+    const src = c * w + r;
+    for (let j = 0; j < s; j++) x[xc + j] = reduce(aug[src + j]!, p);
+    for (let k = c + 1; k < r; k++) {
+      const f = aug[c * w + k]!; // reduced: pivot rows were normalized
+      if (f !== 0) sub(x, xc, k * s, f, s);
+    }
+    for (let j = 0; j < s; j++) x[xc + j] = reduce(x[xc + j]!, p);
+  }
+  return x.slice();
 }
 
+
 /**
- * Determinant of a square k×k matrix modulo a prime p < 2^26, by plain elimination with every
- * product reduced (no lazy bound needed). Kept deliberately separate from `rankProfileMod` so that
- * certificate verification does not reuse the code that produced the certificate.
+ * Determinant of a square k×k matrix modulo a prime p < 2^26 (entries in [0, p); not modified).
+ * Kept deliberately separate from `rankProfileMod` so that certificate verification does not reuse
+ * the code that produced the certificate: row-oriented updates with the whole trailing block
+ * reduced every `budget` steps, where budget·(p−1)² + p < 2^53 keeps every value exact for any
+ * prime the certificate may name.
  */
-export function detMod(a: Float64Array, k: number, p: number): number {
+export function detMod(input: Float64Array, k: number, p: number): number {
+  const { views, sub } = workspace([input]);
+  const a = views[0]!;
+  const budget = Math.max(1, Math.floor((2 ** 53 - p) / ((p - 1) * (p - 1))));
   let det = 1;
+  let since = 0;
   for (let c = 0; c < k; c++) {
+    if (since >= budget) {
+      for (let i = c; i < k; i++) for (let j = c; j < k; j++) a[i * k + j] = reduce(a[i * k + j]!, p);
+      since = 0;
+    }
     let piv = -1;
-    for (let i = c; i < k; i++)
-      if (a[i * k + c]! !== 0) {
-        piv = i;
-        break;
-      }
+    for (let i = c; i < k; i++) {
+      const v = reduce(a[i * k + c]!, p);
+      a[i * k + c] = v;
+      if (v !== 0 && piv < 0) piv = i;
+    }
     if (piv < 0) return 0;
     if (piv !== c) {
       swapRows(a, k, piv, c, c);
       det = det === 0 ? 0 : p - det;
     }
-    const pv = a[c * k + c]!;
+    const base = c * k;
+    for (let j = c + 1; j < k; j++) a[base + j] = reduce(a[base + j]!, p);
+    const pv = a[base + c]!;
     det = mulMod(det, pv, p);
     const inv = invMod(pv, p);
     for (let i = c + 1; i < k; i++) {
       const x = a[i * k + c]!;
       if (x === 0) continue;
-      const f = p - mulMod(x, inv, p);
-      for (let j = c + 1; j < k; j++) a[i * k + j] = reduce(a[i * k + j]! + f * a[c * k + j]!, p);
+      sub(a, i * k + c + 1, base + c + 1, mulMod(x, inv, p), k - c - 1);
     }
+    since++;
   }
   return det;
 }
+

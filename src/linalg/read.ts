@@ -15,6 +15,8 @@ import { Rational } from "../numbers/rational.ts";
 import { readJsonFile, toRationalMatrix } from "../io/json-input.ts";
 import { UserError } from "../cli/errors.ts";
 import { IntMatrix, isIntegerText } from "./intmatrix.ts";
+import { scanIntegerMatrix } from "./scan.ts";
+import { readFileSync } from "node:fs";
 
 export interface MatrixFile {
   path: string;
@@ -27,17 +29,26 @@ export interface MatrixFile {
 }
 
 export function readMatrixFile(path: string): MatrixFile {
+  let bytes: Buffer | null = null;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    /* readJsonFile below words the error */
+  }
+  const scanned = bytes ? scanIntegerMatrix(bytes) : null;
+  if (scanned) return fromInt(path, scanned);
   const data = readJsonFile(path);
   const fast = integerTexts(data);
-  if (fast) {
-    const int = IntMatrix.fromDecimalStrings(fast);
-    let rat: Rational[][] | null = null;
-    return { path, m: int.m, n: int.n, int, rational: () => (rat ??= int.bigRows().map((r) => r.map((x) => Rational.fromBigInt(x)))) };
-  }
+  if (fast) return fromInt(path, IntMatrix.fromDecimalStrings(fast));
   const rat = toRationalMatrix(data, path);
   if (rat[0]!.length === 0) throw new UserError(`${path}: the rows are empty`);
   const int = IntMatrix.fromRationals(rat).matrix;
   return { path, m: int.m, n: int.n, int, rational: () => rat };
+}
+
+function fromInt(path: string, int: IntMatrix): MatrixFile {
+  let rat: Rational[][] | null = null;
+  return { path, m: int.m, n: int.n, int, rational: () => (rat ??= int.bigRows().map((r) => r.map((x) => Rational.fromBigInt(x)))) };
 }
 
 /** The entries as integer texts when the data is a non-empty rectangular all-integer matrix, else null. */

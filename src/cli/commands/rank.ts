@@ -8,7 +8,7 @@
  *   memcap rank m.json --json     # {"rank":2,"certificate":{…},"verified":true}
  */
 import type { Command } from "commander";
-import { intFlag, numberFlag, emit } from "../output.ts";
+import { intFlag, numberFlag, emit, jsonReplacer } from "../output.ts";
 import { writeFileAtomic } from "../../io/json-input.ts";
 
 export function register(program: Command): void {
@@ -34,7 +34,7 @@ export function register(program: Command): void {
         if (!verifyRankCertificate(f.int, cert)) throw new Error("rank certificate failed verification (bug)");
       }
       const floatRes = o.float ? (await import("../../linalg/float.ts")).floatRank(f.rational(), o.tolerance) : undefined;
-      if (o.certificate) writeFileAtomic(o.certificate, JSON.stringify({ matrix: file, m: f.m, n: f.n, certificate: cert }) + "\n");
+      if (o.certificate) writeFileAtomic(o.certificate, JSON.stringify({ matrix: file, m: f.m, n: f.n, certificate: cert }, jsonReplacer) + "\n");
       const nullity = cert.nullVectors?.length ?? 0;
       const summary = {
         rank: cert.rank,
@@ -60,8 +60,12 @@ export function register(program: Command): void {
     });
 }
 
-function maxBits(vs: string[][] | undefined): number {
+function maxBits(vs: (bigint | string)[][] | undefined): number {
   let best = 0;
-  for (const v of vs ?? []) for (const s of v) best = Math.max(best, s.replace("-", "").length);
-  return Math.ceil(best * Math.log2(10));
+  for (const v of vs ?? [])
+    for (const x of v) {
+      const b = BigInt(x);
+      best = Math.max(best, b === 0n ? 0 : (b < 0n ? -b : b).toString(2).length);
+    }
+  return best;
 }
