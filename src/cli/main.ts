@@ -6,9 +6,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { UserError } from "./errors.ts";
-import { COMMANDS } from "./commands/index.ts";
+import { loadCommands, type RegisterCommand } from "./commands/index.ts";
 
-export function buildProgram(): Command {
+export function buildProgram(commands: RegisterCommand[]): Command {
   const program = new Command();
   program
     .name("memcap")
@@ -17,14 +17,14 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(program);
+  for (const register of commands) register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = exitCodeFor(e);
