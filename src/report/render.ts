@@ -71,7 +71,7 @@ th{background:#f3f3f3}code{background:#f4f4f4;padding:0 .2em;font-size:.9em;word
 figure{margin:1em 0}figure .plot svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#444}
 ul.verdicts{list-style:none;padding-left:0}ul.verdicts li{margin:.2em 0}
 .status{font-weight:bold;font-family:monospace;padding:0 .3em;border-radius:3px}
-.VERIFIED,.HOLDS{background:#d8f5d8}.REJECTED,.FAILS,.ERROR{background:#f8d0d0}.INCONCLUSIVE{background:#fbefc4}.FLOAT{background:#dde8f8}
+.VERIFIED,.HOLDS,.HELD{background:#d8f5d8}.COUNTEREXAMPLE{background:#f3dcf5}.REJECTED,.FAILS,.ERROR{background:#f8d0d0}.INCONCLUSIVE{background:#fbefc4}.FLOAT{background:#dde8f8}
 `;
 
 /**

@@ -12,10 +12,12 @@ import type { TopLevelSpec } from "vega-lite";
  * What a line of the report asserts, and on what authority:
  *  VERIFIED / REJECTED / INCONCLUSIVE  the independent checker's answer on a certificate (exact or interval arithmetic)
  *  HOLDS / FAILS                        an exact comparison (integers, rationals, certified enclosures) made by the section
+ *  HELD / COUNTEREXAMPLE                a claims-registry search: no violation on K random valid inputs (evidence),
+ *                                       or a minimized input on which the claim fails
  *  FLOAT                                a floating-point measurement (training), never a proof
  *  ERROR                                the section could not run; the detail says why
  */
-export type VerdictStatus = "VERIFIED" | "REJECTED" | "INCONCLUSIVE" | "HOLDS" | "FAILS" | "FLOAT" | "ERROR";
+export type VerdictStatus = "VERIFIED" | "REJECTED" | "INCONCLUSIVE" | "HOLDS" | "FAILS" | "HELD" | "COUNTEREXAMPLE" | "FLOAT" | "ERROR";
 
 export interface Verdict {
   subject: string;

@@ -7,5 +7,6 @@ import { kajitsukaSatoSection } from "./kajitsuka-sato.ts";
 import { mahdaviSection } from "./mahdavi.ts";
 import { danaSection } from "./dana.ts";
 import { trainingSection } from "./training.ts";
+import { claimsSection } from "./claims.ts";
 
-export const SECTIONS: AnySection[] = [kajitsukaSatoSection, mahdaviSection, danaSection, trainingSection];
+export const SECTIONS: AnySection[] = [kajitsukaSatoSection, mahdaviSection, danaSection, claimsSection, trainingSection];
