@@ -143,12 +143,13 @@ describe("the registered sections' options", () => {
     const plan = resolveConfig({}, SECTIONS, { quick: true, where: "default suite" });
     expect(plan.sections.map((x) => x.section.id)).toEqual(SECTIONS.map((x) => x.id));
     const bad: [unknown, RegExp][] = [
-      [{ sections: ["nope"] }, /^s\.json: sections\[0\]: unknown section "nope" \(known: ks, mha, aot, training\)$/],
+      [{ sections: ["nope"] }, /^s\.json: sections\[0\]: unknown section "nope" \(known: ks, mha, aot, claims, training\)$/],
       [{ sections: ["ks"], options: { ks: { nextTokenN: [50], sizes: 3 } } }, /^s\.json: options\.ks\.sizes: unknown field$/],
       [{ sections: ["ks"], options: { ks: { nextTokenN: [1] } } }, /^s\.json: options\.ks\.nextTokenN\[0\]: /],
       [{ sections: ["mha"], options: { mha: { context: "both" } } }, /^s\.json: options\.mha\.context: /],
       [{ sections: ["aot"], options: { aot: { d: 2, dh: 3 } } }, /^s\.json: options\.aot\.dh: dh must be ≤ d$/],
       [{ sections: ["training"], options: { training: { lr: -1 } } }, /^s\.json: options\.training\.lr: /],
+      [{ sections: ["claims"], options: { claims: { only: [""] } } }, /^s\.json: options\.claims\.only\[0\]: /],
     ];
     for (const [raw, re] of bad) expect(() => resolveConfig(raw, SECTIONS, { quick: false, where: "s.json" })).toThrow(re);
   });
