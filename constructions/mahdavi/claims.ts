@@ -11,6 +11,7 @@ import { generateMhaDataset } from "../../src/data/mha.ts";
 import { mahdaviCapacity, proposition2Bound } from "../../src/bounds/mahdavi.ts";
 import { interpolationLemmaExact, logitsExact, saturationDirectionExact } from "./construction.ts";
 import { buildMha } from "./build.ts";
+import { checkAssumptions } from "./assumptions.ts";
 import { checkCertificate } from "../../proofs-check/check.ts";
 
 const PAPER = "mahdavi" as const;
@@ -114,3 +115,38 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     quickRuns: 3,
   }),
 ];
+
+/**
+ * Open search target (issue: "a dataset satisfying the assumptions on which the construction needs
+ * a saturation constant beyond a given bound"): Assumptions 1–2 are qualitative, so an old query
+ * ε-close to the span of a later head's new queries still satisfies them while its saturation gap
+ * shrinks like ε. The search perturbs that planted near-dependence by ε = 2^−k and asks whether the
+ * construction still certifies with c fixed at 2^10.
+ */
+MAHDAVI_CLAIMS.push(
+  defineClaim({
+    id: "mahdavi.open.saturation-bound",
+    paper: PAPER,
+    source: "beyond the paper: is a bounded saturation constant enough under Assumptions 1–2?",
+    statement: "every dataset satisfying Assumptions 1, 2 and n < d (checked exactly) is certified by the construction with saturation constant c = 2^10",
+    arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), k: fc.integer({ min: 1, max: 40 }) }),
+    check: ({ seed, k }) => {
+      const H = 2;
+      const n = 2;
+      const d = 4;
+      const ds = generateMhaDataset({ d, n, T: mahdaviCapacity({ H, n, dh: n }), context: "random", seed });
+      // x(0) := x(2) + 2^−k·x(1): ε-close to head 2's new query x(2), yet independent of it
+      const eps = Rational.of(1n, 1n << BigInt(k));
+      const q = ds.queries.slice();
+      q[0] = q[2]!.map((v, i) => v.add(eps.mul(q[1]![i]!)));
+      const near = { ...ds, queries: q };
+      const a = checkAssumptions(near, { seed });
+      if (a.a1.holds !== true || a.a2.holds !== true || a.nLessD.holds !== true) return { holds: true }; // premise fails
+      const b = buildMha(near, { H, dh: n, seed, c: 1024 });
+      return b.status === "CERTIFIED" ? { holds: true } : { holds: false, detail: `ε = 2^−${k}: not certified with c = 2^10 (${b.status}: ${b.reason ?? ""}); the digest's sufficient c is ${b.saturation.c.toExponential(2)}` };
+    },
+    describe: ({ seed, k }) => `d = 4, n = 2, H = 2, T = 3, per-example contexts (seed ${seed}), query 0 := query 2 + 2^−${k}·query 1`,
+    expected: "open",
+    quickRuns: 5,
+  }),
+);

@@ -34,8 +34,12 @@ export interface Claim<T = unknown> {
   check: (input: T) => ClaimOutcome;
   /** The input in words, for printing a counterexample. Defaults to JSON. */
   describe?: (input: T) => string;
-  /** "holds": memcap expects no counterexample; "fails": the literal statement is known to be false. */
-  expected: "holds" | "fails";
+  /**
+   * "holds": memcap expects no counterexample; "fails": the literal statement is known to be false;
+   * "open": a search target nobody has settled (an open question or a conjecture about a construction):
+   * a search reports "searched, none found, budget B" or the object it found.
+   */
+  expected: "holds" | "fails" | "open";
   /** A recorded counterexample (minimized), replayed as a regression test. */
   knownCounterexample?: { input: T; seed: number; note: string };
   /** For claims that fail: the repaired step memcap's construction uses instead (claim id or words). */

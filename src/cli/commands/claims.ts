@@ -37,7 +37,7 @@ export function register(program: Command): void {
         const w = Math.max(...rows.map((r) => r.id.length));
         const lines = rows.map((r) => {
           const s = r.status === "held" ? `held on ${r.runs} random inputs (seed ${r.seed})` : r.status === "counterexample-found" ? `COUNTEREXAMPLE found (seed ${r.seed})` : r.status;
-          return `${r.id.padEnd(w)}  ${s.padEnd(38)}  ${r.expected === "fails" ? "[literal statement known false] " : ""}${r.statement}`;
+          return `${r.id.padEnd(w)}  ${s.padEnd(38)}  ${r.expected === "fails" ? "[literal statement known false] " : r.expected === "open" ? "[open: search target] " : ""}${r.statement}`;
         });
         return `${rows.length} claims\n${lines.join("\n")}`;
       });
@@ -76,7 +76,9 @@ export function register(program: Command): void {
               ...(claim.repair ? [`  memcap uses instead: ${claim.repair}`] : []),
               ...(opts.out ? [`  written to ${opts.out}`] : []),
             ].join("\n")
-          : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); this is evidence, not a proof`,
+          : claim.expected === "open"
+            ? `searched, none found: ${claim.id} survived ${r.runs} random inputs (seed ${r.seed}); the question stays open`
+            : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); this is evidence, not a proof`,
       );
       if (r.found) process.exitCode = 1;
     });
