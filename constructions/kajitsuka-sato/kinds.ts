@@ -89,7 +89,15 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
   const { network, info } = buildKsNetwork(ds, { seq2seq, seed, groupSize });
   const t1 = performance.now();
   progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
-  const out = compileExact(network).evaluate(ds.sequences, ds.tokens);
+  let lastNote = performance.now();
+  const out = compileExact(network).evaluate(ds.sequences, ds.tokens, {
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - lastNote < 2000) return;
+      lastNote = now;
+      progress(`verifying: stage ${p.stage + 1}/${p.stages}, ${p.done}/${p.total} vectors`);
+    },
+  });
   let memorized = 0;
   let instances = 0;
   out.forEach((o, i) => {
