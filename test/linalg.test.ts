@@ -81,6 +81,18 @@ describe("modular kernels", () => {
     );
     expect(lazyPrimeBound(300) ** 2 * 302).toBeLessThan(2 ** 53);
   });
+  it("residues: limbs reduce to the same values as BigInt arithmetic, whole matrix or submatrix", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.bigInt({ min: -(1n << 100n), max: 1n << 100n }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 2, max: 2 ** 26 - 1 }).filter(isPrime), (rows, p) => {
+        const M = IntMatrix.fromBigInts(rows);
+        const want = rows.flat().map((x) => Number(((x % BigInt(p)) + BigInt(p)) % BigInt(p)));
+        expect(Array.from(M.residues(p))).toEqual(want);
+        const sub = M.residuesOf([rows.length - 1, 0], [2, 0], p);
+        expect(Array.from(sub)).toEqual([want[(rows.length - 1) * 3 + 2], want[(rows.length - 1) * 3], want[2], want[0]]);
+      }),
+      { numRuns: 100 },
+    );
+  });
   it("rational reconstruction recovers small fractions", () => {
     const mod = 1000003n * 999983n * 1000033n;
     fc.assert(
@@ -203,7 +215,7 @@ describe("certified rank", () => {
           const c = certifiedRank(A, { seed: vals[0]! >>> 0 });
           expect(c.rank).toBe(k);
           expect(verifyRankCertificate(A, c.certificate)).toBe(true);
-          if (k < Math.min(m, n)) expect(c.certificate.nullVectors!.length).toBe(n - k);
+          if (k < Math.min(m, n)) expect(c.certificate.nullVectors!.length).toBe(Math.min(m, n) - k); // the smaller side
         },
       ),
       { numRuns: 120 },
@@ -236,6 +248,15 @@ describe("certified rank", () => {
       }),
       { numRuns: 60 },
     );
+  });
+  it("wide matrices are certified by left null vectors (yᵀA = 0), and the side is part of what is checked", () => {
+    const A = ratMatrix([[1, 2, 3, 4, 5], [2, 4, 6, 8, 10], [1, 0, 1, 0, 1]]);
+    const c = certifiedRank(A).certificate;
+    expect(c.rank).toBe(2);
+    expect(c.side).toBe("left");
+    expect(c.nullVectors!.length).toBe(1);
+    expect(verifyRankCertificate(A, c)).toBe(true);
+    expect(verifyRankCertificate(A, { ...c, side: "right" })).toBe(false);
   });
   it("a minor that is singular over Z is rejected whatever prime is named", () => {
     const A = ratMatrix([[1, 2], [2, 4]]);

@@ -36,10 +36,14 @@ export interface RankCertificate {
   /** A prime (< 2^26) modulo which the minor's determinant is nonzero. */
   prime: number;
   /**
-   * Present when rank < min(m, n): n − rank integer null vectors, the k-th one nonzero at the k-th
-   * non-pivot column (increasing order) and zero at the other non-pivot columns.
+   * Present when rank < min(m, n). Side "right" (the default): n − rank integer vectors v with
+   * A·v = 0, the k-th one nonzero at the k-th non-pivot column (increasing order) and zero at the
+   * other non-pivot columns. Side "left" (chosen when m < n, as it is smaller): m − rank vectors y
+   * with yᵀA = 0 and the same pattern on the non-pivot rows. A is the row-scaled integer matrix
+   * (each row times the lcm of its denominators; the identity for integer input).
    */
   nullVectors?: (bigint | string)[][];
+  side?: "right" | "left";
 }
 
 export interface CertifiedRank {
@@ -58,6 +62,8 @@ export interface CertifiedRankOptions {
    * does): this avoids doing the exact check twice.
    */
   verify?: boolean;
+  /** Called now and then during the null-space phase (for progress display on stderr). */
+  onProgress?: (info: { phase: "null vectors"; primes: number; bits: number }) => void;
 }
 
 /**
@@ -84,7 +90,11 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
     if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
     // A second prime cheaply guards against an unlucky first one before the costly part (b).
     if (attempt === 0) continue;
-    const res = nullVectorsByCRT(M, best.rows, best.cols, primes, opts.verify ?? true);
+    // rank ≤ r from whichever side needs fewer, shorter vectors: the left null space of A is the right one of Aᵀ
+    const left = m < n;
+    const res = left
+      ? nullVectorsByCRT(M.transpose(), best.cols, best.rows, primes, opts.verify ?? true, opts.onProgress)
+      : nullVectorsByCRT(M, best.rows, best.cols, primes, opts.verify ?? true, opts.onProgress);
     primesUsed += res.primes;
     if (res.vectors) {
       const certificate: RankCertificate = {
@@ -93,6 +103,7 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
         cols: best.cols,
         prime: best.prime,
         nullVectors: res.vectors,
+        ...(left ? { side: "left" as const } : {}),
       };
       return { rank: best.rank, certificate, primesUsed };
     }
@@ -118,22 +129,27 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
   if (r > 0) {
     const p = cert.prime;
     if (!isPrime(p) || p >= MAX_PRIME) return false;
-    const R = M.residues(p);
-    const minor = new Float64Array(r * r);
-    for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) minor[a * r + b] = R[cert.rows[a]! * n + cert.cols[b]!]!;
-    if (detMod(minor, r, p) === 0) return false;
+    if (detMod(M.residuesOf(cert.rows, cert.cols, p), r, p) === 0) return false;
   }
   if (r === Math.min(m, n)) return true;
-  const vs = cert.nullVectors;
-  if (!vs || vs.length !== n - r) return false;
+  const side: unknown = cert.side ?? "right";
+  if (side !== "right" && side !== "left") return false;
+  // left null vectors of A are right null vectors of Aᵀ, with the pivot rows as pivot columns
+  return nullVectorsProveRank(side === "left" ? M.transpose() : M, side === "left" ? cert.rows : cert.cols, cert.nullVectors);
+}
+
+/** The vectors are K.n − |pivots| in number, have the diagonal pattern off the pivots, and K·v = 0 exactly. */
+function nullVectorsProveRank(K: IntMatrix, pivots: number[], vs: unknown): boolean {
+  const { m, n } = K;
+  if (!Array.isArray(vs) || vs.length !== n - pivots.length) return false;
   const isPivot = new Uint8Array(n);
-  for (const c of cert.cols) isPivot[c] = 1;
+  for (const c of pivots) isPivot[c] = 1;
   const nonPivot: number[] = [];
   for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
-  const rows = M.bigRows();
+  const rows = K.bigRows();
   for (let k = 0; k < vs.length; k++) {
-    const text = vs[k]!;
-    if (text.length !== n) return false;
+    const text: unknown = vs[k];
+    if (!Array.isArray(text) || text.length !== n) return false;
     const v: bigint[] = [];
     for (const s of text) {
       if (typeof s === "bigint") v.push(s);
@@ -167,7 +183,14 @@ function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] 
  * Part (b) of the certificate: integer null vectors [W; d·I] (in the column order of A) from the
  * minor (rows × cols), or null when they cannot exist, i.e. the true rank exceeds rows.length.
  */
-function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: PrimeStream, exact: boolean): { vectors: bigint[][] | null; primes: number } {
+function nullVectorsByCRT(
+  M: IntMatrix,
+  rows: number[],
+  cols: number[],
+  primes: PrimeStream,
+  exact: boolean,
+  onProgress?: CertifiedRankOptions["onProgress"],
+): { vectors: bigint[][] | null; primes: number } {
   const { n } = M;
   const r = rows.length;
   const isPivot = new Uint8Array(n);
@@ -184,6 +207,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
   // sanity margin of crtSymmetric and W = d·X (|W| ≤ H)
   const guaranteed = 2 * log2H + 2 + 64;
 
+  const augCols = [...cols, ...nonPivot]; // [M | A[rows, N]]
   const ps: number[] = [];
   const xs: Float64Array[] = [];
   // probes: a few entries whose denominators give the common denominator d
@@ -240,15 +264,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
   for (;;) {
     const p = primes.next();
     used++;
-    const R = M.residues(p);
-    const aug = new Float64Array(r * n);
-    for (let t = 0; t < r; t++) {
-      const src = rows[t]! * n;
-      const dst = t * n;
-      for (let a = 0; a < r; a++) aug[dst + a] = R[src + cols[a]!]!;
-      for (let k = 0; k < s; k++) aug[dst + r + k] = R[src + nonPivot[k]!]!;
-    }
-    const X = solveMod(aug, r, s, p);
+    const X = solveMod(M.residuesOf(rows, augCols, p), r, s, p);
     if (!X) continue; // the minor is singular mod this prime: skip it
     for (let e = 0; e < E; e++) if (X[e] !== 0) X[e] = p - X[e]!; // X = −M⁻¹·A[rows, N]
     ps.push(p);
@@ -263,6 +279,7 @@ function nullVectorsByCRT(M: IntMatrix, rows: number[], cols: number[], primes: 
     }
     modulus *= pb;
     log2Mod += Math.log2(p);
+    if (onProgress && ps.length % 16 === 0) onProgress({ phase: "null vectors", primes: ps.length, bits: Math.round(log2Mod) });
     if (log2Mod > guaranteed) {
       // past the Hadamard bound the reconstruction is exact if the rank is r: failure disproves r
       const c = reconstructProbes();

@@ -18,7 +18,7 @@
  * Float (labelled float, never a claim) (src/linalg/float.ts):
  *   floatRank(A, tolerance?) → { arithmetic: "float64", rank, tolerance, singularValues }
  * Input (src/linalg/read.ts):
- *   readIntegerOrRationalMatrix(path) → { int: IntMatrix, rational: () => Rational[][] }
+ *   readMatrixFile(path) → { m, n, int: IntMatrix, rational(): Rational[][] }   (fast for all-integer files)
  *
  * Matrices are Rational[][] (rows); vectors are rows of such a matrix for Kruskal rank.
  *

@@ -102,6 +102,21 @@ export class IntMatrix {
     return { matrix: IntMatrix.fromBigInts(rows), scales };
   }
 
+  /** The transpose (n×m). */
+  transpose(): IntMatrix {
+    const { m, n, L, limbs, neg } = this;
+    const tl = new Float64Array(limbs.length);
+    const tn = new Uint8Array(neg.length);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        const src = i * n + j;
+        const dst = j * m + i;
+        tn[dst] = neg[src]!;
+        for (let l = 0; l < L; l++) tl[dst * L + l] = limbs[src * L + l]!;
+      }
+    return new IntMatrix(n, m, L, tl, tn);
+  }
+
   /** Entry (i, j) as a BigInt. */
   get(i: number, j: number): bigint {
     return this.bigRows()[i]![j]!;
@@ -128,6 +143,34 @@ export class IntMatrix {
       out.push(row);
     }
     this.bigCache = out;
+    return out;
+  }
+
+  /**
+   * The submatrix on `rows` × `cols` (in the given orders) modulo p (p < 2^26), row-major, in [0, p).
+   * One reduction per entry for up to 14 digits (two limbs combine exactly below 2^53).
+   */
+  residuesOf(rows: readonly number[], cols: readonly number[], p: number): Float64Array {
+    const { n, L, limbs, neg } = this;
+    const w = cols.length;
+    const out = new Float64Array(rows.length * w);
+    const pinv = 1 / p;
+    for (let a = 0; a < rows.length; a++) {
+      const base = rows[a]! * n;
+      for (let b = 0; b < w; b++) {
+        const e = base + cols[b]!;
+        const off = e * L;
+        let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
+        r -= Math.floor(r * pinv) * p;
+        for (let l = 2; l < L; l++) {
+          r = r * BASE + limbs[off + l]!;
+          r -= Math.floor(r * pinv) * p;
+        }
+        if (r < 0) r += p;
+        else if (r >= p) r -= p;
+        out[a * w + b] = neg[e] && r !== 0 ? p - r : r;
+      }
+    }
     return out;
   }
 

@@ -26,7 +26,12 @@ export function register(program: Command): void {
       const { readMatrixFile } = await import("../../linalg/read.ts");
       const { certifiedRank, verifyRankCertificate } = await import("../../linalg/certified.ts");
       const f = readMatrixFile(file);
-      const res = certifiedRank(f.int, { seed: o.seed, verify: false });
+      // progress on stderr only for a person watching (stdout stays parseable, pipes stay quiet)
+      const onProgress = process.stderr.isTTY
+        ? (i: { primes: number; bits: number }) => process.stderr.write(`\rrank: null-space certificate, ${i.primes} primes (${i.bits} bits)`)
+        : undefined;
+      const res = certifiedRank(f.int, { seed: o.seed, verify: false, onProgress });
+      if (onProgress) process.stderr.write("\r\x1b[K");
       // the proof: an independent re-check of the certificate (the search's own checks were modular)
       let cert = res.certificate;
       if (!verifyRankCertificate(f.int, cert)) {
@@ -43,7 +48,7 @@ export function register(program: Command): void {
         certificate:
           o.fullCertificate || !cert.nullVectors
             ? cert
-            : { rank: cert.rank, rows: cert.rows, cols: cert.cols, prime: cert.prime, nullVectorCount: nullity, nullVectorMaxBits: maxBits(cert.nullVectors) },
+            : { rank: cert.rank, rows: cert.rows, cols: cert.cols, prime: cert.prime, nullVectorCount: nullity, nullVectorMaxBits: maxBits(cert.nullVectors), side: cert.side ?? "right" },
         verified: true,
         ...(floatRes ? { float: floatRes } : {}),
       };
@@ -52,7 +57,7 @@ export function register(program: Command): void {
         const why =
           cert.rank === Math.min(f.m, f.n)
             ? `a ${cert.rank}×${cert.rank} minor with nonzero determinant mod ${cert.prime}`
-            : `a ${cert.rank}×${cert.rank} minor nonzero mod ${cert.prime} and ${nullity} exact null vectors (up to ${maxBits(cert.nullVectors)} bits)`;
+            : `a ${cert.rank}×${cert.rank} minor nonzero mod ${cert.prime} and ${nullity} exact ${cert.side === "left" ? "left " : ""}null vectors (up to ${maxBits(cert.nullVectors)} bits)`;
         lines.push(`certified (${f.m}×${f.n}): ${why}; verified`);
         if (floatRes) lines.push(`float64 rank (estimate, not a proof): ${floatRes.rank} at tolerance ${floatRes.tolerance.toExponential(3)}`);
         return lines.join("\n");
@@ -65,7 +70,8 @@ function maxBits(vs: (bigint | string)[][] | undefined): number {
   for (const v of vs ?? [])
     for (const x of v) {
       const b = BigInt(x);
-      best = Math.max(best, b === 0n ? 0 : (b < 0n ? -b : b).toString(2).length);
+      const hex = (b < 0n ? -b : b).toString(16);
+      if (b !== 0n) best = Math.max(best, (hex.length - 1) * 4 + parseInt(hex[0]!, 16).toString(2).length);
     }
   return best;
 }
