@@ -19,7 +19,7 @@ export const STATUS_MEANING: Record<VerdictStatus, string> = {
   INCONCLUSIVE: "the interval enclosure at the certificate's precision was too wide to decide; more precision is needed (never a guess)",
   HOLDS: "an exact comparison made by the report (integers, rationals or certified enclosures) is true",
   FAILS: "an exact comparison made by the report is false: a finding about the paper's literal statement, not a crash",
-  HELD: "a registered claim held on every one of K random valid inputs, each decided exactly: evidence, not proof",
+  HELD: "a registered claim held on every one of K random valid inputs, each decided exactly (for an open search target: searched, none found, budget K): evidence, not proof",
   COUNTEREXAMPLE: "a registered claim failed on an input, shrunk to a minimal one; expected for claims registered as false in their literal form",
   FLOAT: "a floating-point measurement (e.g. training accuracy): evidence, not proof",
   ERROR: "the section could not run; the message says why",

@@ -38,21 +38,35 @@ export const claimsSection: Section<ClaimsOptions> = {
       const r = searchCounterexample(c, { runs, seed: ctx.seed });
       const seconds = (performance.now() - t0) / 1000;
       results.push({ ...r, counterexample: undefined, expected: c.expected, seconds });
-      const outcome = r.found ? (c.expected === "fails" ? "counterexample (expected: literal statement known false)" : "COUNTEREXAMPLE (unexpected)") : `held on ${r.runs} inputs`;
+      const outcome = r.found
+        ? c.expected === "fails"
+          ? "counterexample (expected: literal statement known false)"
+          : c.expected === "open"
+            ? "FOUND (open search target)"
+            : "COUNTEREXAMPLE (unexpected)"
+        : c.expected === "open"
+          ? `searched, none found, budget ${r.runs}`
+          : `held on ${r.runs} inputs`;
       rows.push([c.id, c.source, c.expected, outcome, r.found ? (r.error ? `checker error: ${r.error}` : (r.detail ?? "")) : "", c.repair ?? "", seconds.toFixed(2)]);
       verdicts.push({
         subject: `${c.id} (${c.source})`,
         status: r.found ? "COUNTEREXAMPLE" : "HELD",
         detail: r.found
-          ? `${c.expected === "fails" ? "known: " : "UNEXPECTED: "}${r.error ? `checker error: ${r.error}` : (r.detail ?? "no detail")} (seed ${ctx.seed}, shrunk ${r.shrinks} times${c.repair ? `; memcap uses instead: ${c.repair}` : ""})`
-          : `no violation in ${r.runs} random inputs (seed ${ctx.seed}): ${c.statement}`,
+          ? `${c.expected === "fails" ? "known: " : c.expected === "open" ? "open search target, found: " : "UNEXPECTED: "}${r.error ? `checker error: ${r.error}` : (r.detail ?? "no detail")} (seed ${ctx.seed}, shrunk ${r.shrinks} times${c.repair ? `; memcap uses instead: ${c.repair}` : ""})`
+          : c.expected === "open"
+            ? `open question, searched, none found, budget ${r.runs} random inputs (seed ${ctx.seed}): ${c.statement}`
+            : `no violation in ${r.runs} random inputs (seed ${ctx.seed}): ${c.statement}`,
       });
       ctx.progress.tick(`${c.id}: ${r.found ? "counterexample" : "held"}`);
     }
     const unexpected = results.filter((r) => r.found && r.expected === "holds").length;
     const known = results.filter((r) => r.found && r.expected === "fails").length;
+    const open = results.filter((r) => r.expected === "open");
+    const stated = results.filter((r) => r.expected !== "open");
     return {
-      summary: `${results.filter((r) => !r.found).length}/${results.length} held; ${known} known literal failures reproduced; ${unexpected} unexpected counterexample${unexpected === 1 ? "" : "s"}`,
+      summary:
+        `${stated.filter((r) => !r.found).length}/${stated.length} held; ${known} known literal failures reproduced; ${unexpected} unexpected counterexample${unexpected === 1 ? "" : "s"}` +
+        (open.length ? `; ${open.length} open search target${open.length === 1 ? "" : "s"}, ${open.filter((r) => r.found).length} found` : ""),
       notes: [
         `Seed ${ctx.seed}${o.maxRuns ? `, at most ${o.maxRuns} inputs per claim` : ", each claim's own quick budget"}. Reproduce one with \`memcap counterexample ID --seed ${ctx.seed}\`; \`memcap claims\` lists the statements.`,
       ],
