@@ -18,6 +18,8 @@ export const COMMAND_MODULES: Record<string, Loader> = {
   counterexample: () => import("./claims.ts"),
   assumptions: () => import("./assumptions.ts"),
   train: () => import("./train.ts"),
+  capacity: () => import("./capacity.ts"),
+  crosscheck: () => import("./crosscheck.ts"),
   report: () => import("./report.ts"),
 };
 

@@ -1,0 +1,56 @@
+/**
+ * Shared helpers of the experiment scripts: flag parsing (`--seed S --steps K …`), one seeded training
+ * run on the CPU backend, and writing a Markdown table next to the script. Every number these scripts
+ * print is a float64 training measurement, labelled as such in each table.
+ *
+ * @example
+ *   const f = flags({ seed: 1, steps: 500 }); const r = await trainOnce(MODEL_DEFAULTS.aot, { steps: f.steps }, f.seed);
+ */
+import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { CpuBackend } from "../../src/train/cpu.ts";
+import type { ModelConfig } from "../../src/train/models.ts";
+import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSummary } from "../../src/train/trainer.ts";
+
+/** Parses `--key value` pairs over defaults (numbers, or comma lists of numbers). */
+export function flags<T extends Record<string, number | number[]>>(defaults: T): T {
+  const out: Record<string, number | number[]> = { ...defaults };
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i += 2) {
+    const k = a[i]!.replace(/^--/, "");
+    if (!(k in defaults)) throw new Error(`unknown flag --${k} (known: ${Object.keys(defaults).join(", ")})`);
+    const v = a[i + 1] ?? "";
+    const nums = v.split(",").map(Number);
+    if (nums.some((x) => !Number.isFinite(x))) throw new Error(`--${k} needs a number, got "${v}"`);
+    out[k] = Array.isArray(defaults[k]) ? nums : nums[0]!;
+  }
+  return out as T;
+}
+
+/** One seeded training run (CPU, float64). */
+export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number): Promise<TrainSummary> {
+  const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...o, seed };
+  const setup = setupTraining(config, opts.batch, seed);
+  return train(setup, opts, async (p) => new CpuBackend(p));
+}
+
+/** Writes `<name>.md` next to the scripts (atomically) and echoes it. */
+export function writeTable(name: string, md: string): void {
+  const path = new URL(`./${name}.md`, import.meta.url).pathname;
+  writeFileAtomic(path, md.replace(/\n?$/, "\n"));
+  process.stdout.write(md + "\n");
+  process.stderr.write(`wrote ${path}\n`);
+}
+
+/** Least-squares slope and intercept of y on x. @example fitLine([0, 1], [1, 3]) // { slope: 2, intercept: 1 } */
+export function fitLine(x: number[], y: number[]): { slope: number; intercept: number } {
+  const n = x.length, mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+export const say = (s: string) => process.stderr.write(s + "\n");
