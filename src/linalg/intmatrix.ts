@@ -14,7 +14,6 @@
  *   M.residues(101) // Float64Array of the four entries mod 101
  */
 import { Rational, gcd } from "../numbers/rational.ts";
-import { reduce } from "./modular.ts";
 
 const BASE = 1e7;
 const DIGITS = 7;
@@ -174,22 +173,22 @@ export class IntMatrix {
     return out;
   }
 
-  /** All entries modulo p (p < 2^26), row-major, in [0, p). */
+  /** All entries modulo p (p < 2^26), row-major, in [0, p). Same arithmetic as `residuesOf`. */
   residues(p: number): Float64Array {
-    const { m, n, L, limbs, neg } = this;
-    const size = m * n;
+    const { L, limbs, neg } = this;
+    const size = this.m * this.n;
     const out = new Float64Array(size);
-    if (L === 1) {
-      for (let e = 0; e < size; e++) {
-        const r = reduce(limbs[e]!, p);
-        out[e] = neg[e] && r !== 0 ? p - r : r;
-      }
-      return out;
-    }
+    const pinv = 1 / p;
     for (let e = 0; e < size; e++) {
-      let r = 0;
-      const base = e * L;
-      for (let l = 0; l < L; l++) r = reduce(r * BASE + limbs[base + l]!, p);
+      const off = e * L;
+      let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
+      r -= Math.floor(r * pinv) * p;
+      for (let l = 2; l < L; l++) {
+        r = r * BASE + limbs[off + l]!;
+        r -= Math.floor(r * pinv) * p;
+      }
+      if (r < 0) r += p;
+      else if (r >= p) r -= p;
       out[e] = neg[e] && r !== 0 ? p - r : r;
     }
     return out;
