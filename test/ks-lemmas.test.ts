@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rational } from "../src/numbers/rational.ts";
-import { bitSegment, bitSegmentScaled, stepUnit, tentMap, tentMapResidual, xorUnit, bitEncoding, stepConstants } from "../constructions/kajitsuka-sato/bit-extraction.ts";
-import { intervalIndicator, segmentIndicator, planLemmaC1, lemmaC1Reference, lemmaC1Depth, emitLemmaC1, c1Registers } from "../constructions/kajitsuka-sato/lemma-c1.ts";
+import { scaledEncoding, bitSegment, bitSegmentScaled, stepUnit, tentMap, tentMapResidual, xorUnit, bitEncoding, stepConstants } from "../constructions/kajitsuka-sato/bit-extraction.ts";
+import { intervalIndicator, segmentIndicator, planLemmaC1, lemmaC1Reference, lemmaC1Depth, emitLemmaC1, emitStageII, c1Registers } from "../constructions/kajitsuka-sato/lemma-c1.ts";
 import { Chamber } from "../constructions/kajitsuka-sato/chamber.ts";
 import { greedyDistinguishingTokens, restrictedCounts, lemmaB2Weights, lemmaB2h, weightedSum, tokenIdProjection, floorSqrtPiTimes } from "../constructions/kajitsuka-sato/sequence-id.ts";
 import { searchLemmaB2Counterexample } from "../constructions/kajitsuka-sato/counterexamples.ts";
@@ -129,6 +129,27 @@ describe("Lemma C.1 (Stages II and III)", () => {
       expect(c.depth).toBe(lemmaC1Depth(pts.length, plan.g, plan.rho, plan.c));
       expect(c.bitComplexity).toBeLessThanOrEqual(2 * (plan.g * Math.max(plan.rho, plan.c) + 3));
     }), { numRuns: 15 });
+  });
+  it("Lemma G.3 (Stage II alone): x in group j's interval gets the encodings of (u_j, w_j), x in no interval gets zeros, scratch registers end at 0", () => {
+    fc.assert(fc.property(c1Input, ({ pts, labels, extras, g }) => {
+      const plan = planLemmaC1(pts, labels, extras, { groupSize: g });
+      const regs = c1Registers(0, 1, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      const ch = new Chamber(14);
+      emitStageII(ch, regs, plan);
+      const net: Network = { format: "memcap-network", version: 1, input: { kind: "vectors", dim: 1 }, layers: [{ type: "affine", W: Array.from({ length: 14 }, (_, i) => [i === 0 ? "1" : "0"]) }, ...ch.layers], output: { positions: "last", kind: "vector" } };
+      const all = [...plan.points, ...extras];
+      const out = evaluateExact(net, all.map((_, i) => [i]), all.map((x) => [Rational.fromBigInt(x)]));
+      all.forEach((x, i) => {
+        const v = out[i]![0]!.map((r) => r.toString());
+        const j = plan.groups.findIndex((gr) => gr.a <= x && x <= gr.b); // extras inside a group's interval are selected too (Stage III then gives 0)
+        if (i < plan.points.length) expect(j).toBe(Math.floor(i / plan.g));
+        const [u1, u2] = j >= 0 ? scaledEncoding(plan.groups[j]!.u) : [0n, 0n];
+        const [w1, w2] = j >= 0 ? scaledEncoding(plan.groups[j]!.w) : [0n, 0n];
+        expect([v[regs.u.z1], v[regs.u.z2], v[regs.w.z1], v[regs.w.z2]]).toEqual([u1, u2, w1, w2].map(String));
+        for (const r of [regs.u.a, regs.u.p, regs.u.seg, regs.w.a, regs.w.p, regs.w.seg, regs.r1, regs.r2, regs.out]) expect(v[r]).toBe("0");
+        expect(v[regs.x]).toBe(x.toString());
+      });
+    }), { numRuns: 20 });
   });
   it("refuses points below 2 or closer than 2", () => {
     expect(() => planLemmaC1([1n, 5n], [0n, 1n])).toThrow(/below 2/);

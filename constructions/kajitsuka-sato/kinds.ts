@@ -89,7 +89,15 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
   const { network, info } = buildKsNetwork(ds, { seq2seq, seed, groupSize });
   const t1 = performance.now();
   progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
-  const out = compileExact(network).evaluate(ds.sequences, ds.tokens);
+  let lastNote = performance.now();
+  const out = compileExact(network).evaluate(ds.sequences, ds.tokens, {
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - lastNote < 2000) return;
+      lastNote = now;
+      progress(`verifying: stage ${p.stage + 1}/${p.stages}, ${p.done}/${p.total} vectors`);
+    },
+  });
   let memorized = 0;
   let instances = 0;
   out.forEach((o, i) => {
@@ -173,7 +181,7 @@ function textReport(run: KsRun): string {
     `${run.construction}: N = ${run.N}, n = ${run.n}, d = ${run.d}, C = ${run.C}, r = ${run.r}, δ = ${run.delta}, seed ${run.seed}`,
     `memorized ${run.memorized}/${run.instances} ${run.construction === "ks-seq2seq" ? "(sequence, position) pairs" : "sequences"} (exact rational evaluation)`,
     `measured: width ${c.width}, depth ${c.depth}, parameters ${c.parameters} (nonzero ${c.nonzeroParameters}), bit complexity ${c.bitComplexity}, total bits ${c.totalBits}`,
-    `${run.construction === "ks-seq2seq" ? "Corollary 4.1 (N → nN)" : "Theorem 4.1"} (constants 1 in ≲): width 14; log₂R = ${b.logR!.value}, √(N log N) = ${b.sqrtNlogN!.value}, √(N/log N) = ${b["sqrtN/logN"]!.value}`,
+    `${run.construction === "ks-seq2seq" ? "Corollary 4.1 (N → nN)" : "Theorem 4.1"} (constants 1 in ≲): width 14; log₂R = ${b.logR!.value}, log₂C = ${b.logC!.value}, √(N log N) = ${b.sqrtNlogN!.value}, √(N/log N) = ${b["sqrtN/logN"]!.value}`,
     `  depth ≲ ${b.depth!.value} (measured ${c.depth}, ${b.depth!.holds ? "within" : "above"}); bit complexity ≲ ${b.bits!.value} (measured ${c.bitComplexity}, ${b.bits!.holds ? "within" : "above"})`,
     `lower bounds: Theorem 4.2 Ω(√N) = ${b["thm4.2"]!.value}; Theorem 4.3 (hardmax seq2seq, nN ≤ 9W²·log₂(48enN)) W ≥ ${b["thm4.3-W"]!.value}; measured parameters ${c.parameters}`,
     `parts: |A| = ${run.info.sizeA} (Lemma B.1), max f = ${run.info.fMax} (Lemma B.2, repaired), max token id = ${run.info.tokenIdMax} (Lemma C.2), ϕ̃ ${run.info.phi ? `g=${run.info.phi.g} m=${run.info.phi.m} ρ=${run.info.phi.rho} c=${run.info.phi.c}` : "≡ 0"}, F2 g=${run.info.f2.g} m=${run.info.f2.m} ρ=${run.info.f2.rho} c=${run.info.f2.c} (paper g=${run.info.f2.paperG})`,

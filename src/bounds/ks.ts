@@ -79,6 +79,7 @@ export function ksBounds(b: KsBoundInput, seq2seq = false): BoundValue[] {
   const spec: Omit<BoundValue, "value">[] = [
     { id: "R", source: src, what: "R = 400·√3·d·n³·r·N⁵·δ⁻¹·π", expression: R, variables: { ...vars } },
     { id: "logR", source: src, what: "log₂ R", expression: `log2(${R})`, variables: { ...vars } },
+    { id: "logC", source: src, what: "log₂ C", expression: "log2(C)", variables: { C: "C" } },
     { id: "depth", source: src, what: "depth ≲ √(N log N) + √(N/log N)·max{log R, log C}", expression: `sqrt(${M}*log2(${M})) + ${logTerm}`, variables: { ...vars }, compare: { quantity: "depth", relation: "<=" } },
     { id: "bits", source: src, what: "bit complexity ≲ log d + √(N/log N)·max{log R, log C}", expression: `log2(d) + ${logTerm}`, variables: { ...vars }, compare: { quantity: "bitComplexity", relation: "<=" } },
     { id: "sqrtNlogN", source: src, what: "√(N log N)", expression: `sqrt(${M}*log2(${M}))`, variables: { ...vars } },

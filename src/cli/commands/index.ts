@@ -20,6 +20,7 @@ export const COMMAND_MODULES: Record<string, Loader> = {
   train: () => import("./train.ts"),
   capacity: () => import("./capacity.ts"),
   crosscheck: () => import("./crosscheck.ts"),
+  report: () => import("./report.ts"),
 };
 
 /** The modules to load for this command line: the named command's only, or all (help, unknown names). */
