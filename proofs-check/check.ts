@@ -17,6 +17,7 @@ import { evaluateBound, formatBoundValue, vetExpression } from "./bound.ts";
 import { recount, type Counts } from "./counts.ts";
 import { Evaluator } from "./evaluate.ts";
 import { exactArith, toRationals } from "./exact.ts";
+import { fastArith, toRational, type Fv } from "./float.ts";
 import { intervalArith, type Iv } from "./interval.ts";
 import { Invalid, Undecided, validateCertificate, type Checked } from "./validate.ts";
 
@@ -37,6 +38,8 @@ export interface Report {
   arithmetic: "exact" | "interval";
   precisionDigits: number | null;
   examples: number;
+  /** softmax networks: examples the float64 fast path did not decide, evaluated in decimal intervals */
+  decimalExamples: number | null;
   construction: string;
 }
 export interface CheckOptions {
@@ -171,9 +174,36 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
     return undefined;
   };
   const logits = c.raw.network.output.kind === "logits";
+  /** Softmax: float64 intervals first (float.ts); null where they fail (non-finite, undecided hardmax, a weight outside float range). */
+  let fast: ((i: number) => Enc[][] | null) | null = null;
+  if (softmax) {
+    const ok = (x: number) => Number.isFinite(x);
+    try {
+      const e = new Evaluator(c, fastArith());
+      fast = (i) => {
+        try {
+          const o = e.outputs(i).map((v) => (Array.isArray(v) ? (v as Fv[]) : toRationals(v).map((r) => ({ lo: r, hi: r }))));
+          if (!o.every((v) => v.every((x) => typeof x.lo !== "number" || (ok(x.lo) && ok(x.hi as number))))) return null;
+          return o.map((v) => v.map((x) => (typeof x.lo === "number" ? { lo: toRational(x.lo), hi: toRational(x.hi as number) } : (x as Enc))));
+        } catch (err) {
+          if (err instanceof Undecided || err instanceof RangeError) return null;
+          throw err;
+        }
+      };
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
+  const fcache = new Map<number, Enc[][] | null>();
   const cache = new Map<number, Enc[][] | Undecided>();
-  /** Outcome of a criterion on example i, one per read position (outputs cached across claims). */
+  /** Outcome of a criterion on example i, one per read position (outputs cached across claims): float64 when it decides, else decimal. */
   const outcome = (i: number, crit: { type: string; epsilon?: unknown }): Outcome[] | Undecided => {
+    if (fast) {
+      if (!fcache.has(i)) fcache.set(i, fast(i)), opts.progress?.(fcache.size, N);
+      const fo = fcache.get(i);
+      const r = fo?.map((o, p) => judge(crit, o, target(i, p), logits));
+      if (r?.every((o) => o.ok || o.sure)) return r;
+    }
     let outs = cache.get(i);
     if (!outs) {
       try {
@@ -183,7 +213,7 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
         outs = e;
       }
       cache.set(i, outs);
-      opts.progress?.(cache.size, N);
+      if (!fast) opts.progress?.(cache.size, N);
     }
     if (outs instanceof Undecided) return outs;
     return outs.map((o, p) => judge(crit, o, target(i, p), logits));
@@ -225,5 +255,5 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
     return { ...base, status: "verified", detail: `${claim.count} of ${N} examples meet ${claim.criterion.type}${claim.criterion.type === "abs-error" ? ` (epsilon ${claim.criterion.epsilon})` : ""}${listed ? ", the others do not" : ""}` };
   });
   const verdict = results.some((r) => r.status === "rejected") ? "REJECTED" : results.some((r) => r.status === "inconclusive") ? "INCONCLUSIVE" : "VERIFIED";
-  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: N, construction: c.raw.construction.id };
+  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: N, decimalExamples: softmax ? cache.size : null, construction: c.raw.construction.id };
 }

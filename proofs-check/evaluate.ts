@@ -13,7 +13,7 @@
  *   const ev = new Evaluator(checked, exactArith());
  *   ev.outputs(0) // one output vector per read position of example 0
  */
-import type { Rational } from "../src/numbers/rational.ts";
+import { Rational, gcd } from "../src/numbers/rational.ts";
 import type { Checked, LayerQ, Mat } from "./validate.ts";
 
 /** What an arithmetic must provide: vectors V, scalars S, compiled linear maps M. */
@@ -31,7 +31,7 @@ export interface Arith<V, S, M> {
 }
 
 type Tok<V> = { tok: true; positional: boolean; f: (v: V, pos: number) => V };
-type Seq<V> = { tok: false; f: (xs: V[]) => V[] };
+type Seq<V> = { tok: false; f: (xs: V[], first: boolean) => V[] };
 
 function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
   switch (L.type) {
@@ -53,26 +53,42 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
       return { tok: true, positional: false, f: (v) => A.add(v, A.apply(m2, A.relu(A.apply(m1, v)))) };
     }
     case "attention": {
-      const heads = L.heads.map((h) => ({ Q: A.lin(h.WQ, null), K: A.lin(h.WK, null), V: A.lin(h.WV, null), O: A.lin(h.WO, null) }));
+      const uniform = L.attention === "uniform";
+      const heads = L.heads.map((h) => ({ h, Q: A.lin(h.WQ, null), K: A.lin(h.WK, null), V: A.lin(h.WV, null), O: A.lin(h.WO, null), G: null as M | null }));
+      // Two exact rewritings, each enclosed rigorously by any arithmetic (the same real values):
+      //  scores (WQ x_i)·(WK x_j) = x_j·(B x_i) with B = WKᵀWQ (d × d), used when d ≤ d_h·n (fewer
+      //  operations than projecting every key); and, in the first attention layer, whose inputs are
+      //  the cached prefix objects, Σ_j a_j WO WV x_j with WO WV x_j, B x, WQ x, WK x memoized per object.
+      const memo = new WeakMap<object, { u: V | null; q: V | null; k: V | null; ov: V | null }[]>();
+      const proj = (x: V) => {
+        let p = memo.get(x as object);
+        if (!p) memo.set(x as object, (p = heads.map(() => ({ u: null, q: null, k: null, ov: null }))));
+        return p;
+      };
       return {
         tok: false,
-        f: (xs) => {
+        f: (xs, first) => {
           const n = xs.length;
           const out = xs.slice();
-          const per = heads.map((h) => ({ v: xs.map((x) => A.apply(h.V, x)), k: L.attention === "uniform" ? [] : xs.map((x) => A.apply(h.K, x)) }));
+          const P = first ? xs.map(proj) : null;
+          const per = heads.map(() => ({ u: new Array<V>(n), q: new Array<V>(n), k: new Array<V>(n), v: new Array<V>(n) }));
           for (let i = L.queries === "last" ? n - 1 : 0; i < n; i++) {
             const keys: number[] = [];
             const last = L.keys === "all" ? n - 1 : L.keys === "all-but-last" ? n - 2 : i;
             for (let j = 0; j <= last; j++) keys.push(j);
             let y: V | null = L.residual ? xs[i]! : null;
-            heads.forEach((h, hi) => {
-              const P = per[hi]!;
-              let scores: S[] = [];
-              if (L.attention !== "uniform") {
-                const q = A.apply(h.Q, xs[i]!);
-                scores = keys.map((j) => A.times(A.dot(q, P.k[j]!), L.scale));
-              } else scores = keys.map(() => undefined as S);
-              const z = A.apply(h.O, A.mix(A.weights(L.attention, scores), keys.map((j) => P.v[j]!)));
+            heads.forEach((H, hi) => {
+              let scores: S[] = keys.map(() => undefined as S);
+              if (!uniform && H.h.WQ.length > 0 && H.h.WQ[0]!.length <= H.h.WQ.length * n) {
+                const G = (H.G ??= A.lin(bilinear(H.h.WQ, H.h.WK), null));
+                const u = P ? (P[i]![hi]!.u ??= A.apply(G, xs[i]!)) : (per[hi]!.u[i] ??= A.apply(G, xs[i]!));
+                scores = keys.map((j) => A.times(A.dot(u, xs[j]!), L.scale));
+              } else if (!uniform) {
+                const q = P ? (P[i]![hi]!.q ??= A.apply(H.Q, xs[i]!)) : (per[hi]!.q[i] ??= A.apply(H.Q, xs[i]!));
+                scores = keys.map((j) => A.times(A.dot(q, P ? (P[j]![hi]!.k ??= A.apply(H.K, xs[j]!)) : (per[hi]!.k[j] ??= A.apply(H.K, xs[j]!))), L.scale));
+              }
+              const w = A.weights(L.attention, scores);
+              const z = P ? A.mix(w, keys.map((j) => (P[j]![hi]!.ov ??= A.apply(H.O, A.apply(H.V, xs[j]!))))) : A.apply(H.O, A.mix(w, keys.map((j) => (per[hi]!.v[j] ??= A.apply(H.V, xs[j]!)))));
               y = y === null ? z : A.add(y, z);
             });
             out[i] = y!;
@@ -82,6 +98,23 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
       };
     }
   }
+}
+
+/** B = WKᵀ·WQ exactly, so that (WQ x)·(WK y) = y·(B x): integer rows over one denominator per matrix. */
+function bilinear(WQ: Mat, WK: Mat): Mat {
+  const den = (M: Mat) => M.flat().reduce((l, r) => (l % r.den === 0n ? l : (l / gcd(l, r.den)) * r.den), 1n);
+  const dq = den(WQ);
+  const dk = den(WK);
+  const Qi = WQ.map((r) => r.map((v) => v.num * (dq / v.den)));
+  const Ki = WK.map((r) => r.map((v) => v.num * (dk / v.den)));
+  const d = WQ[0]!.length;
+  const B = Array.from({ length: d }, () => new Array<bigint>(d).fill(0n));
+  Ki.forEach((kr, r) => kr.forEach((k, a) => {
+    if (k === 0n) return;
+    const Ba = B[a]!;
+    Qi[r]!.forEach((q, b) => (Ba[b]! += k * q));
+  }));
+  return B.map((row) => row.map((v) => Rational.of(v, dq * dk)));
 }
 
 /** Evaluates the certificate's network on its examples with one arithmetic. */
@@ -139,7 +172,7 @@ export class Evaluator<V, S, M> {
     let xs = seq.map((t, p) => this.prefix(t, p, n));
     for (let s = this.first; s <= this.last; s++) {
       const st = this.stages[s]!;
-      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs);
+      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
     }
     return read.map((p) => this.tokenwise(xs[p]!, p, this.last + 1, this.stages.length));
   }

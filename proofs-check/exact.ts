@@ -21,7 +21,7 @@ export interface XV {
   e: number;
   o: bigint;
 }
-interface XM {
+export interface XM {
   idx: number[][];
   coef: bigint[][];
   bias: bigint[] | null;

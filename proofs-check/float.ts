@@ -1,0 +1,296 @@
+/**
+ * The checker's fast path for softmax certificates: exact arithmetic (exact.ts) up to each softmax,
+ * float64 intervals from there on. Whatever it cannot decide (a criterion the enclosure does not
+ * settle, a non-finite value, an undecided float hardmax, a value outside the float range) goes to
+ * the decimal intervals of interval.ts, example by example (check.ts).
+ *
+ * Soundness: IEEE-754 binary64 round-to-nearest (which ECMAScript prescribes for + − × ÷ and
+ * Number(bigint)) returns one of the two consecutive doubles a ≤ x ≤ b around the exact result x,
+ * so [down(r), up(r)] ⊇ [a, b] ∋ x, where up/down step to the next double on the IEEE bits; this
+ * holds on underflow (subnormals are consecutive doubles) and overflow (non-finite results go to the
+ * decimal path). Math.exp is NOT specified to be correctly rounded: we ASSUME an error below 1 ulp
+ * (V8 uses fdlibm's exp, < 1 ulp; test/checker-fast.test.ts compares it with decimal.js) and widen
+ * by 4 ulps each way; results below 2⁻¹⁰²⁰ become [0, 2⁻¹⁰¹⁹], so nothing is assumed about
+ * subnormal results. Weights are enclosed by the nearest doubles around the exact rational, found by
+ * exact comparison (`enclose`); softmax takes the exact differences s_k − max s, so large scores
+ * (saturated heads) cost no accuracy.
+ *
+ * @example
+ *   const A = fastArith();
+ *   A.weights("softmax", [A.dot(A.input([q(0)]), A.input([q(1)])), A.dot(A.input([q(1)]), A.input([q(1)]))])
+ *   // [{lo: 0.2689…, hi: 0.2689…}, {lo: 0.7310…, hi: 0.7310…}]
+ */
+import { Rational } from "../src/numbers/rational.ts";
+import type { Arith } from "./evaluate.ts";
+import { exactArith, type XM, type XV } from "./exact.ts";
+import { Undecided, type Mat } from "./validate.ts";
+
+/** An interval [lo, hi] of doubles. */
+export interface Fv {
+  lo: number;
+  hi: number;
+}
+interface FM {
+  idx: Int32Array[];
+  lo: Float64Array[];
+  hi: Float64Array[];
+  bias: Fv[] | null;
+}
+
+const buf = new Float64Array(1);
+const w32 = new Uint32Array(buf.buffer);
+buf[0] = 1;
+const HI = w32[1] === 0x3ff00000 ? 1 : 0; // index of the word holding sign and exponent
+const LO = 1 - HI;
+
+/** The next double above x (x for NaN and +Infinity). @example up(1) // 1.0000000000000002 */
+export function up(x: number): number {
+  if (x !== x || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  buf[0] = x;
+  const l = w32[LO]!;
+  if (x > 0) {
+    if (l === 0xffffffff) (w32[LO] = 0), w32[HI]!++;
+    else w32[LO] = l + 1;
+  } else if (l === 0) (w32[LO] = 0xffffffff), w32[HI]!--;
+  else w32[LO] = l - 1;
+  return buf[0]!;
+}
+
+/** The next double below x. @example down(1) // 0.9999999999999999 */
+export function down(x: number): number {
+  return -up(-x);
+}
+
+const TINY = 2 ** -1020;
+/** A rigorous enclosure of exp(x) (4 ulps each way; see the header). */
+export function expIv(lo: number, hi: number): Fv {
+  const a = Math.exp(lo);
+  const b = Math.exp(hi);
+  return { lo: a < TINY ? 0 : down(down(down(down(a)))), hi: b < TINY ? 2 * TINY : up(up(up(up(b)))) };
+}
+
+/** x = m·2^e exactly (finite x). */
+function dyadic(x: number): [bigint, number] {
+  buf[0] = x;
+  const hw = w32[HI]!;
+  const bexp = (hw >>> 20) & 0x7ff;
+  let m = (BigInt(hw & 0xfffff) << 32n) | BigInt(w32[LO]!);
+  if (bexp !== 0) m |= 1n << 52n;
+  return [x < 0 ? -m : m, (bexp === 0 ? 1 : bexp) - 1075];
+}
+
+/** The exact rational value of a finite double. @example toRational(0.5).toString() // "1/2" */
+export function toRational(x: number): Rational {
+  const [m, e] = dyadic(x);
+  return e >= 0 ? Rational.of(m << BigInt(e), 1n) : Rational.of(m, 1n << BigInt(-e));
+}
+
+/** sign(x − p/q) for a finite double x, q > 0, exactly. */
+function cmp(x: number, p: bigint, q: bigint): number {
+  const [m, e] = dyadic(x);
+  const a = e >= 0 ? (m << BigInt(e)) * q : m * q;
+  const b = e >= 0 ? p : p << BigInt(-e);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const TWO53 = 2n ** 53n;
+/**
+ * An enclosure of p/q (q > 0). Number(bigint) and ÷ are correctly rounded, so x = Number(p)/Number(q)
+ * has relative error < 3·2⁻⁵³ when nothing over- or underflows: widened by 2⁻⁵⁰·|x|. With `tight`,
+ * or outside that range, the pair is found by exact comparison instead (the nearest doubles around p/q).
+ * Throws RangeError beyond the float range.
+ */
+export function encloseFrac(p: bigint, q: bigint, tight = false): Fv {
+  if (p === 0n) return { lo: 0, hi: 0 };
+  const x = Number(p) / Number(q);
+  if ((q & (q - 1n)) === 0n && p > -TWO53 && p < TWO53 && q < 2n ** 1000n) return { lo: x, hi: x }; // p/2^k: exact
+  const ax = Math.abs(x);
+  if (!tight && ax > 2 ** -1000 && ax < 2 ** 1000) return { lo: down(x - ax * 2 ** -50), hi: up(x + ax * 2 ** -50) };
+  let lo = Number.isFinite(x) && ax !== 0 ? x : Rational.of(p, q).toNumber();
+  if (!Number.isFinite(lo)) throw new RangeError(`${p}/${q} is outside the float64 range`);
+  let hi = lo;
+  for (let k = 0; cmp(lo, p, q) > 0; k++) if (k > 64 || (lo = down(lo)) === -Infinity) throw new RangeError(`${p}/${q} is outside the float64 range`);
+  for (let k = 0; cmp(hi, p, q) < 0; k++) if (k > 64 || (hi = up(hi)) === Infinity) throw new RangeError(`${p}/${q} is outside the float64 range`);
+  return { lo, hi };
+}
+
+/** The nearest doubles around a rational. @example enclose(Rational.of(1n, 3n)) // { lo: 0.333…, hi: 0.333…4 } */
+export const enclose = (r: Rational): Fv => encloseFrac(r.num, r.den, true);
+
+const add = (a: Fv, b: Fv): Fv => ({ lo: down(a.lo + b.lo), hi: up(a.hi + b.hi) });
+function mul(a: Fv, b: Fv): Fv {
+  if (a.lo === a.hi) {
+    const w = a.lo;
+    return w >= 0 ? { lo: down(w * b.lo), hi: up(w * b.hi) } : { lo: down(w * b.hi), hi: up(w * b.lo) };
+  }
+  const p = a.lo * b.lo, q = a.lo * b.hi, r = a.hi * b.lo, s = a.hi * b.hi;
+  return { lo: down(Math.min(p, q, r, s)), hi: up(Math.max(p, q, r, s)) };
+}
+const ZERO: Fv = { lo: 0, hi: 0 };
+
+function fLin(W: Mat, b: Rational[] | null): FM {
+  const m: FM = { idx: [], lo: [], hi: [], bias: b ? b.map(enclose) : null };
+  for (const row of W) {
+    const I: number[] = [];
+    const L: number[] = [];
+    const H: number[] = [];
+    row.forEach((r, j) => {
+      if (r.isZero()) return;
+      const e = enclose(r);
+      I.push(j), L.push(e.lo), H.push(e.hi);
+    });
+    m.idx.push(Int32Array.from(I)), m.lo.push(Float64Array.from(L)), m.hi.push(Float64Array.from(H));
+  }
+  return m;
+}
+
+function fApply(m: FM, v: Fv[]): Fv[] {
+  const out: Fv[] = new Array(m.idx.length);
+  for (let i = 0; i < m.idx.length; i++) {
+    const I = m.idx[i]!, L = m.lo[i]!, H = m.hi[i]!;
+    let lo = m.bias ? m.bias[i]!.lo : 0;
+    let hi = m.bias ? m.bias[i]!.hi : 0;
+    for (let t = 0; t < I.length; t++) {
+      const p = mul({ lo: L[t]!, hi: H[t]! }, v[I[t]!]!);
+      lo = down(lo + p.lo);
+      hi = up(hi + p.hi);
+    }
+    out[i] = { lo, hi };
+  }
+  return out;
+}
+
+/** Softmax weights from enclosures e_k ⊇ exp(s_k − M) (interval.ts header): a_j ∈ [lo_j/(lo_j + Σ_{k≠j} hi_k), hi_j/(hi_j + Σ_{k≠j} lo_k)] ∩ [0, 1]. */
+function softmaxOf(e: Fv[]): Fv[] {
+  let sLo = 0;
+  let sHi = 0;
+  for (const x of e) (sLo = down(sLo + x.lo)), (sHi = up(sHi + x.hi));
+  return e.map((x) => {
+    const otherHi = up(sHi - x.hi);
+    const otherLo = Math.max(0, down(sLo - x.lo));
+    const lo = down(x.lo / up(x.lo + otherHi));
+    const hi = x.hi === 0 ? 0 : up(x.hi / down(x.hi + otherLo));
+    return { lo: Math.max(lo, 0), hi: Math.min(hi, 1) };
+  });
+}
+
+/** Float weights from float scores. */
+function fWeights(kind: "softmax" | "hardmax" | "uniform", scores: Fv[]): Fv[] {
+  const m = scores.length;
+  if (kind === "uniform") return scores.map(() => ({ lo: down(1 / m), hi: up(1 / m) }));
+  if (!scores.every((s) => Number.isFinite(s.lo) && Number.isFinite(s.hi))) throw new Undecided("non-finite score in float64");
+  if (kind === "hardmax") {
+    let M = -Infinity;
+    for (const s of scores) M = Math.max(M, s.lo);
+    const top = scores.map((s) => s.hi >= M);
+    const tied = scores.filter((_, j) => top[j]);
+    if (tied.length > 1 && !tied.every((s) => s.lo === s.hi && s.lo === tied[0]!.lo)) throw new Undecided("hardmax argmax set not decided in float64");
+    const w = { lo: down(1 / tied.length), hi: up(1 / tied.length) };
+    return scores.map((_, j) => (top[j] ? w : ZERO));
+  }
+  let M = -Infinity;
+  for (const s of scores) M = Math.max(M, s.hi);
+  return softmaxOf(scores.map((s) => expIv(down(s.lo - M), up(s.hi - M))));
+}
+
+/** An exact scalar n/d (d > 0), not normalized (scores are only compared and subtracted). */
+interface Xs {
+  n: bigint;
+  d: bigint;
+}
+type HV = XV | Fv[];
+type HS = Xs | Fv;
+interface HM {
+  x: XM;
+  W: Mat;
+  b: Rational[] | null;
+  f: FM | null;
+}
+const isF = (v: HV): v is Fv[] => Array.isArray(v);
+const isX = (s: HS): s is Xs => "n" in s;
+const den = (v: XV): bigint => v.o << BigInt(v.e);
+const gt = (a: Xs, b: Xs) => a.n * b.d > b.n * a.d;
+
+/**
+ * The fast path: values stay exact (exact.ts) until a softmax, whose weights are float64 intervals
+ * computed from the EXACT score differences s_k − max s (so large scores lose nothing); from there
+ * on vectors are float64 intervals. The same real values as the exact/decimal paths, enclosed.
+ */
+export function fastArith(): Arith<HV, HS, HM> {
+  const X = exactArith();
+  const asF = new WeakMap<XV, Fv[]>();
+  const F = (v: HV): Fv[] => {
+    if (isF(v)) return v;
+    let f = asF.get(v);
+    if (!f) {
+      const D = den(v);
+      asF.set(v, (f = v.n.map((x) => encloseFrac(x, D))));
+    }
+    return f;
+  };
+  const Fs = (s: HS): Fv => (isX(s) ? encloseFrac(s.n, s.d) : s);
+  return {
+    lin: (W, b) => ({ x: X.lin(W, b), W, b, f: null }),
+    apply: (m, v) => (isF(v) ? fApply((m.f ??= fLin(m.W, m.b)), v) : X.apply(m.x, v)),
+    input: X.input,
+    relu: (v) => (isF(v) ? v.map((a) => ({ lo: Math.max(a.lo, 0), hi: Math.max(a.hi, 0) })) : X.relu(v)),
+    add(a, b) {
+      if (!isF(a) && !isF(b)) return X.add(a, b);
+      const fb = F(b);
+      return F(a).map((x, i) => add(x, fb[i]!));
+    },
+    dot(a, b) {
+      if (!isF(a) && !isF(b)) {
+        let s = 0n;
+        for (let i = 0; i < a.n.length; i++) s += a.n[i]! * b.n[i]!;
+        return { n: s, d: den(a) * den(b) };
+      }
+      const fa = F(a), fb = F(b);
+      let s = ZERO;
+      for (let i = 0; i < fa.length; i++) s = add(s, mul(fa[i]!, fb[i]!));
+      return s;
+    },
+    times: (s, r) => (isX(s) ? { n: s.n * r.num, d: s.d * r.den } : mul(enclose(r), s)),
+    weights(kind, scores) {
+      const m = scores.length;
+      if (kind === "uniform") return scores.map(() => ({ n: 1n, d: BigInt(m) }));
+      if (!scores.every(isX)) return fWeights(kind, scores.map(Fs));
+      const xs = scores as Xs[];
+      let best = xs[0]!;
+      for (const s of xs) if (gt(s, best)) best = s;
+      if (kind === "hardmax") {
+        const top = xs.map((s) => !gt(best, s));
+        const ties = BigInt(top.filter(Boolean).length);
+        return top.map((t) => ({ n: t ? 1n : 0n, d: ties }));
+      }
+      // exp(s − best) from the exact difference; below −1000 it is < 2⁻¹⁰¹⁹ (expIv's floor)
+      return softmaxOf(
+        xs.map((s) => {
+          const diff = { n: s.n * best.d - best.n * s.d, d: s.d * best.d };
+          if (-diff.n > 1000n * diff.d) return { lo: 0, hi: 2 * TINY };
+          const e = encloseFrac(diff.n, diff.d);
+          return expIv(e.lo, e.hi);
+        }),
+      );
+    },
+    mix(ws, vs) {
+      if (ws.every(isX) && !vs.some(isF)) return X.mix((ws as Xs[]).map((w) => Rational.of(w.n, w.d)), vs as XV[]);
+      const fw = ws.map(Fs);
+      const n = F(vs[0]!).length;
+      const lo = new Float64Array(n);
+      const hi = new Float64Array(n);
+      vs.forEach((v, j) => {
+        const w = fw[j]!;
+        if (w.lo === 0 && w.hi === 0) return;
+        const fv = F(v);
+        for (let i = 0; i < n; i++) {
+          const p = mul(w, fv[i]!);
+          lo[i] = down(lo[i]! + p.lo);
+          hi[i] = up(hi[i]! + p.hi);
+        }
+      });
+      return Array.from(lo, (l, i) => ({ lo: l, hi: hi[i]! }));
+    },
+  };
+}
