@@ -71,7 +71,7 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
           const n = xs.length;
           const out = xs.slice();
           const P = first ? xs.map(proj) : null;
-          const per = heads.map(() => ({ u: new Array<V>(n), q: new Array<V>(n), k: new Array<V>(n), v: new Array<V>(n) }));
+          const per = first ? [] : heads.map(() => ({ u: new Array<V>(n), q: new Array<V>(n), k: new Array<V>(n), v: new Array<V>(n) }));
           for (let i = L.queries === "last" ? n - 1 : 0; i < n; i++) {
             const keys: number[] = [];
             const last = L.keys === "all" ? n - 1 : L.keys === "all-but-last" ? n - 2 : i;

@@ -118,16 +118,27 @@ export function encloseFrac(p: bigint, q: bigint, tight = false): Fv {
 /** The nearest doubles around a rational. @example enclose(Rational.of(1n, 3n)) // { lo: 0.333…, hi: 0.333…4 } */
 export const enclose = (r: Rational): Fv => encloseFrac(r.num, r.den, true);
 
-const add = (a: Fv, b: Fv): Fv => ({ lo: down(a.lo + b.lo), hi: up(a.hi + b.hi) });
-function mul(a: Fv, b: Fv): Fv {
-  if (a.lo === a.hi) {
-    const w = a.lo;
-    return w >= 0 ? { lo: down(w * b.lo), hi: up(w * b.hi) } : { lo: down(w * b.hi), hi: up(w * b.lo) };
+let PL = 0;
+let PH = 0;
+/** [PL, PH] ⊇ [al, ah]·[bl, bh] (module scratch, no allocation in the hot loops). */
+function mulTo(al: number, ah: number, bl: number, bh: number): void {
+  if (al === ah) {
+    if (al >= 0) (PL = down(al * bl)), (PH = up(al * bh));
+    else (PL = down(al * bh)), (PH = up(al * bl));
+    return;
   }
-  const p = a.lo * b.lo, q = a.lo * b.hi, r = a.hi * b.lo, s = a.hi * b.hi;
-  return { lo: down(Math.min(p, q, r, s)), hi: up(Math.max(p, q, r, s)) };
+  const p = al * bl, q = al * bh, r = ah * bl, t = ah * bh;
+  PL = down(Math.min(p, q, r, t));
+  PH = up(Math.max(p, q, r, t));
+}
+function mul(a: Fv, b: Fv): Fv {
+  mulTo(a.lo, a.hi, b.lo, b.hi);
+  return { lo: PL, hi: PH };
 }
 const ZERO: Fv = { lo: 0, hi: 0 };
+
+/** A vector of intervals: entry i is [v[2i], v[2i + 1]]. */
+export type FVec = Float64Array;
 
 function fLin(W: Mat, b: Rational[] | null): FM {
   const m: FM = { idx: [], lo: [], hi: [], bias: b ? b.map(enclose) : null };
@@ -145,18 +156,19 @@ function fLin(W: Mat, b: Rational[] | null): FM {
   return m;
 }
 
-function fApply(m: FM, v: Fv[]): Fv[] {
-  const out: Fv[] = new Array(m.idx.length);
+function fApply(m: FM, v: FVec): FVec {
+  const out = new Float64Array(2 * m.idx.length);
   for (let i = 0; i < m.idx.length; i++) {
     const I = m.idx[i]!, L = m.lo[i]!, H = m.hi[i]!;
     let lo = m.bias ? m.bias[i]!.lo : 0;
     let hi = m.bias ? m.bias[i]!.hi : 0;
     for (let t = 0; t < I.length; t++) {
-      const p = mul({ lo: L[t]!, hi: H[t]! }, v[I[t]!]!);
-      lo = down(lo + p.lo);
-      hi = up(hi + p.hi);
+      const j = 2 * I[t]!;
+      mulTo(L[t]!, H[t]!, v[j]!, v[j + 1]!);
+      lo = down(lo + PL);
+      hi = up(hi + PH);
     }
-    out[i] = { lo, hi };
+    (out[2 * i] = lo), (out[2 * i + 1] = hi);
   }
   return out;
 }
@@ -199,7 +211,7 @@ interface Xs {
   n: bigint;
   d: bigint;
 }
-type HV = XV | Fv[];
+type HV = XV | FVec;
 type HS = Xs | Fv;
 interface HM {
   x: XM;
@@ -207,7 +219,7 @@ interface HM {
   b: Rational[] | null;
   f: FM | null;
 }
-const isF = (v: HV): v is Fv[] => Array.isArray(v);
+const isF = (v: HV): v is FVec => v instanceof Float64Array;
 const isX = (s: HS): s is Xs => "n" in s;
 const den = (v: XV): bigint => v.o << BigInt(v.e);
 const gt = (a: Xs, b: Xs) => a.n * b.d > b.n * a.d;
@@ -219,13 +231,18 @@ const gt = (a: Xs, b: Xs) => a.n * b.d > b.n * a.d;
  */
 export function fastArith(): Arith<HV, HS, HM> {
   const X = exactArith();
-  const asF = new WeakMap<XV, Fv[]>();
-  const F = (v: HV): Fv[] => {
+  const asF = new WeakMap<XV, FVec>();
+  const F = (v: HV): FVec => {
     if (isF(v)) return v;
     let f = asF.get(v);
     if (!f) {
       const D = den(v);
-      asF.set(v, (f = v.n.map((x) => encloseFrac(x, D))));
+      f = new Float64Array(2 * v.n.length);
+      v.n.forEach((x, i) => {
+        const e = encloseFrac(x, D);
+        (f![2 * i] = e.lo), (f![2 * i + 1] = e.hi);
+      });
+      asF.set(v, f);
     }
     return f;
   };
@@ -234,11 +251,13 @@ export function fastArith(): Arith<HV, HS, HM> {
     lin: (W, b) => ({ x: X.lin(W, b), W, b, f: null }),
     apply: (m, v) => (isF(v) ? fApply((m.f ??= fLin(m.W, m.b)), v) : X.apply(m.x, v)),
     input: X.input,
-    relu: (v) => (isF(v) ? v.map((a) => ({ lo: Math.max(a.lo, 0), hi: Math.max(a.hi, 0) })) : X.relu(v)),
+    relu: (v) => (isF(v) ? v.map((x) => Math.max(x, 0)) : X.relu(v)),
     add(a, b) {
       if (!isF(a) && !isF(b)) return X.add(a, b);
-      const fb = F(b);
-      return F(a).map((x, i) => add(x, fb[i]!));
+      const fa = F(a), fb = F(b);
+      const out = new Float64Array(fa.length);
+      for (let i = 0; i < fa.length; i += 2) (out[i] = down(fa[i]! + fb[i]!)), (out[i + 1] = up(fa[i + 1]! + fb[i + 1]!));
+      return out;
     },
     dot(a, b) {
       if (!isF(a) && !isF(b)) {
@@ -247,9 +266,10 @@ export function fastArith(): Arith<HV, HS, HM> {
         return { n: s, d: den(a) * den(b) };
       }
       const fa = F(a), fb = F(b);
-      let s = ZERO;
-      for (let i = 0; i < fa.length; i++) s = add(s, mul(fa[i]!, fb[i]!));
-      return s;
+      let lo = 0;
+      let hi = 0;
+      for (let i = 0; i < fa.length; i += 2) mulTo(fa[i]!, fa[i + 1]!, fb[i]!, fb[i + 1]!), (lo = down(lo + PL)), (hi = up(hi + PH));
+      return { lo, hi };
     },
     times: (s, r) => (isX(s) ? { n: s.n * r.num, d: s.d * r.den } : mul(enclose(r), s)),
     weights(kind, scores) {
@@ -277,20 +297,14 @@ export function fastArith(): Arith<HV, HS, HM> {
     mix(ws, vs) {
       if (ws.every(isX) && !vs.some(isF)) return X.mix((ws as Xs[]).map((w) => Rational.of(w.n, w.d)), vs as XV[]);
       const fw = ws.map(Fs);
-      const n = F(vs[0]!).length;
-      const lo = new Float64Array(n);
-      const hi = new Float64Array(n);
+      const acc = new Float64Array(F(vs[0]!).length);
       vs.forEach((v, j) => {
         const w = fw[j]!;
         if (w.lo === 0 && w.hi === 0) return;
         const fv = F(v);
-        for (let i = 0; i < n; i++) {
-          const p = mul(w, fv[i]!);
-          lo[i] = down(lo[i]! + p.lo);
-          hi[i] = up(hi[i]! + p.hi);
-        }
+        for (let i = 0; i < acc.length; i += 2) mulTo(w.lo, w.hi, fv[i]!, fv[i + 1]!), (acc[i] = down(acc[i]! + PL)), (acc[i + 1] = up(acc[i + 1]! + PH));
       });
-      return Array.from(lo, (l, i) => ({ lo: l, hi: hi[i]! }));
+      return acc;
     },
   };
 }
