@@ -37,8 +37,11 @@ export async function timeBackend(name: BackendName, s: TrainingSetup, steps: nu
     const initLoss = (await evaluateAll(be, s.data)).loss;
     await be.setParams(s.params);
     const next = batchOrder(s.data.size, s.batch, 1);
+    // full batch: the data is written once, as train_torch.py uses the whole tensors without indexing
+    const full = s.batch >= s.data.size;
+    if (full) be.setBatch(assembleBatch(s.data, next()));
     const step = (t: number) => {
-      be.setBatch(assembleBatch(s.data, next()));
+      if (!full) be.setBatch(assembleBatch(s.data, next()));
       be.forwardBackward();
       be.adamStep({ lr: learningRate("cosine", 1e-2, 10, steps, t), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: t + 1 });
     };
