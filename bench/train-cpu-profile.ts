@@ -2,7 +2,7 @@
  * Where a CPU training step spends its time: runs the benchmark's cases on memcap's CPU backend and
  * prints the time per primitive kernel kind (forward, backward, Adam), summed over `--steps` steps.
  *
- *   npx tsx bench/train-cpu-profile.ts [--steps 50]
+ *   npx tsx bench/train-cpu-profile.ts [--steps 50] [--case i]
  */
 import { CpuBackend } from "../src/train/cpu.ts";
 import type { Kernel } from "../src/train/graph.ts";
@@ -12,7 +12,8 @@ import { CASES } from "./train-bench-lib.ts";
 
 const i = process.argv.indexOf("--steps");
 const STEPS = i >= 0 ? Number(process.argv[i + 1]) : 50;
-for (const c of CASES) {
+const only = process.argv.indexOf("--case");
+for (const c of only >= 0 ? [CASES[Number(process.argv[only + 1])]!] : CASES) {
   const s = setupTraining(c.config, c.batch, 1);
   const be = new CpuBackend(s.program);
   await be.setParams(s.params);

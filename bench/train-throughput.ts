@@ -38,7 +38,8 @@ function best<T extends Timing>(x: T | { error: string } | undefined, y: T | { e
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${os.cpus().length} logical cores), ${os.platform()} ${os.release()}, Node ${process.version}`;
 const lines: string[] = [];
 let torchVersion = "";
-for (const c of CASES) {
+const ONLY = flag("only", ""); // comma-separated case numbers (0-based), for quick checks
+for (const c of ONLY ? ONLY.split(",").map((i) => CASES[Number(i)]!) : CASES) {
   const s = setupTraining(c.config, c.batch, 1);
   type TT = ReturnType<typeof timeTorch>;
   let torch1: TT | undefined, torchN: TT | undefined, cpu: Timing | { error: string } | undefined, gpu: Timing | { error: string } | undefined;

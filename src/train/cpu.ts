@@ -286,7 +286,8 @@ export class CpuBackend implements Backend {
   private matmul(k: MatmulK): () => void {
     const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
     if (bcs === 1 && ccs === 1) {
-      const f = this.wasm.mmRow;
+      // a small C accumulated over a long K (weight gradients over all tokens): rank-1 updates, k outermost
+      const f = M * N <= 4096 && K > M ? this.wasm.mmOuter : this.wasm.mmRow;
       return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
     }
     if (acs === 1 && brs === 1) {

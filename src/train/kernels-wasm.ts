@@ -7,6 +7,9 @@
  *  - `mmRow` (B and C contiguous along j): C[i,:] (=|+=) Σ_k alpha·A[i,k]·B[k,:], an axpy of B rows into
  *    the C row, two columns per f64x2 lane pair, two k at a time so each C pair is loaded and stored once
  *    per two products; zero A entries (ReLU outputs) are skipped.
+ *  - `mmOuter` (same layout as mmRow, small C, long K: the weight gradients dW = Xᵀ·dC over all tokens):
+ *    k outermost, C += alpha·A[:,k]·B[k,:] as rank-1 updates, so the long operands stream through once while
+ *    C stays in L1 (mmRow would re-read B once per row of C); zero A entries are skipped.
  *  - `mmDot` (A contiguous along k, B contiguous along k, i.e. a transposed operand): C[i,j] (=|+=)
  *    alpha·⟨A[i,:], B[:,j]⟩ with two f64x2 accumulators.
  * Both take the batched strided form of graph.ts's MatmulK (offsets and strides in float64 elements).
@@ -27,6 +30,8 @@ export interface WasmKernels {
   mmRow: MatmulFn;
   /** requires acs = 1 and brs = 1 */
   mmDot: MatmulFn;
+  /** requires bcs = 1 and ccs = 1; for a small C and a long K (weight gradients Aᵀ·dC) */
+  mmOuter: MatmulFn;
 }
 
 // The project's TypeScript lib set has no WebAssembly declarations; these are the few used here.
@@ -224,6 +229,47 @@ function mmRowBody(): number[] {
   return c.body();
 }
 
+function mmOuterBody(): number[] {
+  const c = new Code(PARAM_TYPES.length);
+  const i = c.local(I32), k = c.local(I32), j = c.local(I32), aCol = c.local(I32), cRow = c.local(I32), bRow = c.local(I32);
+  const N8 = c.local(I32), jv = c.local(I32);
+  const a0 = c.local(F64);
+  const v0 = c.local(V128);
+  c.get(P.N).shl3().set(N8);
+  c.get(N8).i32(-16).op(0x71).set(jv);
+  batched(c, (A, B, C) => {
+    c.get(P.beta).f64(0).f64eq().if_();
+    c.for(i, P.M, 1, () => {
+      c.offset(cRow, C, [i, P.crs]);
+      c.for(j, N8, 8, () => c.get(cRow).get(j).add().f64(0).f64store());
+    });
+    c.end();
+    // rank-1 updates C += alpha·A[:,k]·B[k,:], k outermost: A and B are streamed once, C stays in L1
+    c.for(k, P.K, 1, () => {
+      c.offset(bRow, B, [k, P.brs]).offset(aCol, A, [k, P.acs]);
+      c.for(i, P.M, 1, () => {
+        c.get(P.alpha).get(aCol).get(i).get(P.ars).mul().add().f64load().f64mul().tee(a0).f64(0).f64ne().if_();
+        c.offset(cRow, C, [i, P.crs]);
+        c.get(a0).splat().set(v0);
+        c.for(j, jv, 16, () => {
+          c.get(cRow).get(j).add();
+          c.get(cRow).get(j).add().v128load();
+          c.get(v0).get(bRow).get(j).add().v128load().vmul().vadd();
+          c.v128store();
+        });
+        c.get(jv).get(N8).ltS().if_();
+        c.get(cRow).get(jv).add();
+        c.get(cRow).get(jv).add().f64load();
+        c.get(a0).get(bRow).get(jv).add().f64load().f64mul().f64add();
+        c.f64store();
+        c.end();
+        c.end();
+      });
+    });
+  });
+  return c.body();
+}
+
 function mmDotBody(): number[] {
   const c = new Code(PARAM_TYPES.length);
   const i = c.local(I32), j = c.local(I32), kk = c.local(I32), aRow = c.local(I32), cRow = c.local(I32), bCol = c.local(I32), ci = c.local(I32);
@@ -274,13 +320,13 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** The module's bytes: imports env.memory, exports mmRow and mmDot. @example WebAssembly.validate(matmulModuleBytes()) */
+/** The module's bytes: imports env.memory, exports mmRow, mmDot and mmOuter. @example WebAssembly.validate(matmulModuleBytes()) */
 export function matmulModuleBytes(): Uint8Array {
   const type = [0x01, 0x60, ...uleb(PARAM_TYPES.length), ...PARAM_TYPES, 0x00];
   const imports = [0x01, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01];
-  const funcs = [0x02, 0x00, 0x00];
-  const exports = [0x02, ...name("mmRow"), 0x00, 0x00, ...name("mmDot"), 0x00, 0x01];
-  const code = [0x02, ...mmRowBody(), ...mmDotBody()];
+  const funcs = [0x03, 0x00, 0x00, 0x00];
+  const exports = [0x03, ...name("mmRow"), 0x00, 0x00, ...name("mmDot"), 0x00, 0x01, ...name("mmOuter"), 0x00, 0x02];
+  const code = [0x03, ...mmRowBody(), ...mmDotBody(), ...mmOuterBody()];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, type), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code),
@@ -299,6 +345,6 @@ export function wasmMatmulKernels(floats: number): WasmKernels {
   const pages = Math.max(1, Math.ceil((floats * 8) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const inst = new WebAssembly.Instance(compiled, { env: { memory } });
-  const e = inst.exports as unknown as { mmRow: MatmulFn; mmDot: MatmulFn };
-  return { memory, mmRow: e.mmRow, mmDot: e.mmDot };
+  const e = inst.exports as unknown as { mmRow: MatmulFn; mmDot: MatmulFn; mmOuter: MatmulFn };
+  return { memory, mmRow: e.mmRow, mmDot: e.mmDot, mmOuter: e.mmOuter };
 }
