@@ -20,7 +20,10 @@ export const CASES: { label: string; config: ModelConfig; batch: number }[] = [
 ];
 
 export interface Timing {
+  /** steps per wall-clock second */
   stepsPerS: number;
+  /** steps per second of CPU time used by the process (all its threads): robust to other jobs on a shared machine */
+  stepsPerCpuS?: number;
   initLoss: number;
   finalLoss: number;
 }
@@ -47,11 +50,12 @@ export async function timeBackend(name: BackendName, s: TrainingSetup, steps: nu
     };
     step(0); // warm-up: pipelines compiled, JIT warmed
     await be.stats();
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     for (let t = 1; t <= steps; t++) step(t);
     await be.stats(); // waits for the device
-    const sec = (performance.now() - t0) / 1000;
-    return { stepsPerS: steps / sec, initLoss, finalLoss: (await evaluateAll(be, s.data)).loss };
+    const sec = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
+    const cpuSec = (cpu.user + cpu.system) / 1e6;
+    return { stepsPerS: steps / sec, stepsPerCpuS: steps / cpuSec, initLoss, finalLoss: (await evaluateAll(be, s.data)).loss };
   } finally {
     be.dispose();
   }
@@ -79,12 +83,23 @@ export function timeTorch(
   });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || "failed").trim().split("\n").pop()! };
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  return { stepsPerS: out.steps_per_s, initLoss: out.init_loss, finalLoss: out.final_loss, threads: out.threads, torch: out.torch, device: out.device };
+  return { stepsPerS: out.steps_per_s, stepsPerCpuS: out.steps_per_cpu_s, initLoss: out.init_loss, finalLoss: out.final_loss, threads: out.threads, torch: out.torch, device: out.device };
 }
 
-/** One markdown table row. @example row("aot", 100, "memcap cpu", t, 50) */
+/** One markdown table row (GPU table: wall clock only). @example row("aot", 100, "memcap cpu", t, 50) */
 export function row(label: string, batch: number, engine: string, r: Timing | { error: string }, ref: number): string {
   return "error" in r
     ? `| ${label} | ${batch} | ${engine} | — | — | — | unavailable: ${r.error.replaceAll("|", "/")} | |`
     : `| ${label} | ${batch} | ${engine} | ${r.stepsPerS.toFixed(1)} | ${(r.stepsPerS * batch).toFixed(0)} | ${(r.stepsPerS / ref).toFixed(2)} | ${r.initLoss.toFixed(5)} | ${r.finalLoss.toFixed(4)} |`;
+}
+
+/**
+ * One markdown row of the CPU table: wall-clock and CPU-time throughput, each with its ratio to the reference.
+ * @example cpuRow("aot", 100, "memcap cpu", t, ref)
+ */
+export function cpuRow(label: string, batch: number, engine: string, r: Timing | { error: string }, ref: Timing | { error: string }, cpuRatio = true): string {
+  if ("error" in r) return `| ${label} | ${batch} | ${engine} | — | — | — | — | — | unavailable: ${r.error.replaceAll("|", "/")} | |`;
+  const wall = "error" in ref ? NaN : r.stepsPerS / ref.stepsPerS;
+  const cpu = "error" in ref || !cpuRatio ? NaN : r.stepsPerCpuS! / ref.stepsPerCpuS!;
+  return `| ${label} | ${batch} | ${engine} | ${r.stepsPerS.toFixed(1)} | ${(r.stepsPerS * batch).toFixed(0)} | ${wall.toFixed(2)} | ${cpuRatio ? r.stepsPerCpuS!.toFixed(1) : "—"} | ${cpuRatio ? cpu.toFixed(2) : "—"} | ${r.initLoss.toFixed(5)} | ${r.finalLoss.toFixed(4)} |`;
 }

@@ -5,7 +5,7 @@ Reads one JSON job on stdin: {model, config, params: {name: [shape, flat values]
 batch, steps, warmup, lr}. Builds the same model from the same initial weights (memcap's layout: y = x @ W),
 checks the loss on the whole training set at initialization, trains with AdamW and the same warmup+cosine
 schedule (one untimed warm-up step, then `steps` timed ones, as memcap's benchmark does), and prints one JSON line
-{init_loss, steps_per_s, examples_per_s, final_loss, threads, torch, device}.
+{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), examples_per_s, final_loss, threads, torch, device}.
 
 Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op threads (0 or absent: PyTorch's default).
 On CUDA the clock stops only after torch.cuda.synchronize(), so queued kernels are counted.
@@ -123,13 +123,13 @@ def sync():
 
 step(0)  # warm-up (kernels loaded, allocator primed), as memcap's benchmark does
 sync()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for t in range(1, steps + 1):
     step(t)
 sync()
-sec = time.perf_counter() - t0
+sec, cpu_sec = time.perf_counter() - t0, time.process_time() - c0
 with torch.no_grad():
     final_loss = forward((X, Y)).item()
-print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "examples_per_s": steps * min(B, N) / sec,
+print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "examples_per_s": steps * min(B, N) / sec,
                   "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__,
                   "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu"}))

@@ -30,15 +30,18 @@ export class CpuBackend implements Backend {
   private readonly zero: () => void;
   constructor(readonly program: Program) {
     const g = program.graph;
-    this.wasm = wasmMatmulKernels(g.memSize);
+    // after the program's memory: room for one transposed small operand (see matmul)
+    let tmp = 0;
+    for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul" && transposeFirst(k)) tmp = Math.max(tmp, k.K * k.N);
+    this.wasm = wasmMatmulKernels(g.memSize + tmp);
     this.mem = new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
     this.ints = new Int32Array(g.intSize);
     let maxCols = 1;
     for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul") maxCols = Math.max(maxCols, k.N, k.K);
     else if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
     this.scratch = new Float64Array(maxCols);
-    this.fwd = program.forward.map((k) => this.kernel(k));
-    this.bwd = program.backward.map((k) => this.kernel(k));
+    this.fwd = this.fused(program.forward);
+    this.bwd = this.fused(program.backward);
     this.zero = this.kernel(program.zeroGrads);
   }
   async setParams(p: Float64Array): Promise<void> {
@@ -282,6 +285,78 @@ export class CpuBackend implements Backend {
     }
   }
 
+  /**
+   * Compiles a kernel list, fusing adjacent elementwise kernels that stream the same array, so that it is
+   * read once (the small models here are bound by memory traffic, not arithmetic). Patterns:
+   * bias add + ReLU (forward); ReLU backward + the bias add's backward; the add backward's
+   * axpy + axpy / axpy + bias reduction. Every fused loop does the same float operations, in the same
+   * order per element, as the kernels it replaces.
+   */
+  private fused(list: Kernel[]): (() => void)[] {
+    const m = this.mem;
+    const out: (() => void)[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!, k1 = list[i + 1], k2 = list[i + 2];
+      if (k.k === "add" && k1?.k === "reluF" && k1.x === k.out && k1.n === k.n && k.n % k.bLen === 0) {
+        // out = a + b (b broadcast per row); r = relu(out)
+        const { a, b, out: o, n, bLen } = k, r = k1.out;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const v = m[a + row + j]! + m[b + j]!;
+              m[o + row + j] = v;
+              m[r + row + j] = v > 0 ? v : 0;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      if (k.k === "reluB" && k1?.k === "axpy" && k1.src === k.dx && k1.n === k.n && k2?.k === "reduceMod" && k2.src === k.dx && k2.n === k.n && k.n % k2.bLen === 0 && !overlaps(k2.dst, k2.bLen, k.dx, k.n) && !overlaps(k1.dst, k1.n, k.dx, k.n)) {
+        // dx += relu'(x)·dout; dA += dx; db[j] += Σ_rows dx
+        const { x, dout, dx, n } = k, dA = k1.dst, db = k2.dst, bLen = k2.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j;
+              let g = m[dx + e]!;
+              if (m[x + e]! > 0) m[dx + e] = g = g + m[dout + e]!;
+              m[dA + e] = m[dA + e]! + g;
+              m[db + j] = m[db + j]! + g;
+            }
+        });
+        i += 2;
+        continue;
+      }
+      if (k.k === "axpy" && k1?.k === "axpy" && k1.src === k.src && k1.n === k.n && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k.n, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k.n)) {
+        const { dst, src, n } = k, dst2 = k1.dst;
+        out.push(() => {
+          for (let e = 0; e < n; e++) {
+            const g = m[src + e]!;
+            m[dst + e] = m[dst + e]! + g;
+            m[dst2 + e] = m[dst2 + e]! + g;
+          }
+        });
+        i += 1;
+        continue;
+      }
+      if (k.k === "axpy" && k1?.k === "reduceMod" && k1.src === k.src && k1.n === k.n && k.n % k1.bLen === 0 && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k1.bLen, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k1.bLen)) {
+        const { dst, src, n } = k, db = k1.dst, bLen = k1.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const g = m[src + row + j]!;
+              m[dst + row + j] = m[dst + row + j]! + g;
+              m[db + j] = m[db + j]! + g;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      out.push(this.kernel(k));
+    }
+    return out;
+  }
+
   /** The SIMD kernel that fits the operands' layout, else the scalar loop. */
   private matmul(k: MatmulK): () => void {
     const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
@@ -289,6 +364,15 @@ export class CpuBackend implements Backend {
       // a small C accumulated over a long K (weight gradients over all tokens): rank-1 updates, k outermost
       const f = M * N <= 4096 && K > M ? this.wasm.mmOuter : this.wasm.mmRow;
       return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
+    }
+    if (transposeFirst(k)) {
+      // dA = dC·Wᵀ with a small W: copy Wᵀ into contiguous rows once per call, then the row kernel
+      const f = this.wasm.mmRow, m = this.mem, T = this.program.graph.memSize;
+      const t = new Float64Array(this.wasm.memory.buffer, T * 8, K * N);
+      return () => {
+        for (let kk = 0; kk < K; kk++) for (let j = 0; j < N; j++) t[kk * N + j] = m[b + j * bcs + kk * brs]!;
+        f(1, 1, M, N, K, alpha, beta, a, 0, 0, ars, acs, T, 0, 0, N, 1, c, 0, 0, crs, 1);
+      };
     }
     if (acs === 1 && brs === 1) {
       const f = this.wasm.mmDot;
@@ -309,6 +393,19 @@ export class CpuBackend implements Backend {
         }
     };
   }
+}
+
+/**
+ * A dot-form matmul (B read along k) with one small B and many rows: faster as the row kernel on a
+ * transposed copy of B (the dot products are only K = 2…32 long here, too short for SIMD dot products).
+ */
+function transposeFirst(k: MatmulK): boolean {
+  return k.bcs !== 1 && k.ccs === 1 && k.n0 === 1 && k.n1 === 1 && k.K * k.N <= 4096 && k.M >= 4 * k.K;
+}
+
+/** Whether [a, a+n) and [b, b+m) share an element. */
+function overlaps(a: number, n: number, b: number, m: number): boolean {
+  return a < b + m && b < a + n;
 }
 
 /**
