@@ -288,8 +288,8 @@ export class CpuBackend implements Backend {
   /**
    * Compiles a kernel list, fusing adjacent elementwise kernels that stream the same array, so that it is
    * read once (the small models here are bound by memory traffic, not arithmetic). Patterns:
-   * bias add + ReLU (forward); ReLU backward + the bias add's backward; the add backward's
-   * axpy + axpy / axpy + bias reduction. Every fused loop does the same float operations, in the same
+   * bias add + ReLU, bias add + residual add (forward); ReLU backward + the bias add's backward;
+   * residual backward + bias backward; the add backward's axpy + axpy / axpy + bias reduction. Every fused loop does the same float operations, in the same
    * order per element, as the kernels it replaces.
    */
   private fused(list: Kernel[]): (() => void)[] {
@@ -309,6 +309,43 @@ export class CpuBackend implements Backend {
             }
         });
         i += 1;
+        continue;
+      }
+      if (k.k === "add" && k1?.k === "add" && k1.b === k.out && k1.bLen === k1.n && k1.n === k.n && k.n % k.bLen === 0 && k1.a !== k.out) {
+        // o1 = a1 + b1 (bias); o2 = a2 + o1 (residual)
+        const { a, b, out: o, n, bLen } = k, a2 = k1.a, o2 = k1.out;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j, v = m[a + e]! + m[b + j]!;
+              m[o + e] = v;
+              m[o2 + e] = m[a2 + e]! + v;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      const k3 = list[i + 3];
+      if (
+        k.k === "axpy" && k1?.k === "axpy" && k2?.k === "axpy" && k3?.k === "reduceMod" && k1.src === k.src && k2.src === k1.dst && k3.src === k1.dst &&
+        k.n === k1.n && k1.n === k2.n && k2.n === k3.n && k.n % k3.bLen === 0 &&
+        !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k.n, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k.n) &&
+        !overlaps(k2.dst, k.n, k1.dst, k.n) && !overlaps(k2.dst, k.n, k.src, k.n) && !overlaps(k2.dst, k.n, k.dst, k.n) &&
+        !overlaps(k3.dst, k3.bLen, k.src, k.n) && !overlaps(k3.dst, k3.bLen, k.dst, k.n) && !overlaps(k3.dst, k3.bLen, k1.dst, k.n) && !overlaps(k3.dst, k3.bLen, k2.dst, k.n)
+      ) {
+        // residual backward then bias backward: dh += g; dy += g; dz += dy; db += dy (g = d(residual sum))
+        const { dst, src, n } = k, dy = k1.dst, dz = k2.dst, db = k3.dst, bLen = k3.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j, g = m[src + e]!;
+              m[dst + e] = m[dst + e]! + g;
+              const y = (m[dy + e] = m[dy + e]! + g);
+              m[dz + e] = m[dz + e]! + y;
+              m[db + j] = m[db + j]! + y;
+            }
+        });
+        i += 3;
         continue;
       }
       if (k.k === "reluB" && k1?.k === "axpy" && k1.src === k.dx && k1.n === k.n && k2?.k === "reduceMod" && k2.src === k.dx && k2.n === k.n && k.n % k2.bLen === 0 && !overlaps(k2.dst, k2.bLen, k.dx, k.n) && !overlaps(k1.dst, k1.n, k.dx, k.n)) {
