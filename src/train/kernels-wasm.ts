@@ -8,8 +8,8 @@
  *    the C row, two columns per f64x2 lane pair, two k at a time so each C pair is loaded and stored once
  *    per two products; zero A entries (ReLU outputs) are skipped.
  *  - `mmOuter` (same layout as mmRow, small C, long K: the weight gradients dW = Xᵀ·dC over all tokens):
- *    k outermost, C += alpha·A[:,k]·B[k,:] as rank-1 updates, so the long operands stream through once while
- *    C stays in L1 (mmRow would re-read B once per row of C); zero A entries are skipped.
+ *    k outermost, C += alpha·(A[:,k]·B[k,:] + A[:,k+1]·B[k+1,:]) as rank-2 updates, so the long operands stream
+ *    through once while C stays in L1 (mmRow would re-read B once per row of C); zero A pairs are skipped.
  *  - `mmDot` (A contiguous along k, B contiguous along k, i.e. a transposed operand): C[i,j] (=|+=)
  *    alpha·⟨A[i,:], B[:,j]⟩ with two f64x2 accumulators.
  * Both take the batched strided form of graph.ts's MatmulK (offsets and strides in float64 elements).
@@ -231,12 +231,13 @@ function mmRowBody(): number[] {
 
 function mmOuterBody(): number[] {
   const c = new Code(PARAM_TYPES.length);
-  const i = c.local(I32), k = c.local(I32), j = c.local(I32), aCol = c.local(I32), cRow = c.local(I32), bRow = c.local(I32);
-  const N8 = c.local(I32), jv = c.local(I32);
-  const a0 = c.local(F64);
-  const v0 = c.local(V128);
+  const i = c.local(I32), k = c.local(I32), j = c.local(I32), aCol = c.local(I32), cRow = c.local(I32), b0 = c.local(I32), b1 = c.local(I32);
+  const N8 = c.local(I32), jv = c.local(I32), Kpair = c.local(I32), aAt = c.local(I32);
+  const a0 = c.local(F64), a1 = c.local(F64);
+  const v0 = c.local(V128), v1 = c.local(V128);
   c.get(P.N).shl3().set(N8);
   c.get(N8).i32(-16).op(0x71).set(jv);
+  c.get(P.K).i32(-2).op(0x71).set(Kpair);
   batched(c, (A, B, C) => {
     c.get(P.beta).f64(0).f64eq().if_();
     c.for(i, P.M, 1, () => {
@@ -244,28 +245,57 @@ function mmOuterBody(): number[] {
       c.for(j, N8, 8, () => c.get(cRow).get(j).add().f64(0).f64store());
     });
     c.end();
-    // rank-1 updates C += alpha·A[:,k]·B[k,:], k outermost: A and B are streamed once, C stays in L1
-    c.for(k, P.K, 1, () => {
-      c.offset(bRow, B, [k, P.brs]).offset(aCol, A, [k, P.acs]);
+    // rank-2 updates C += alpha·(A[:,k]·B[k,:] + A[:,k+1]·B[k+1,:]), k outermost: A and B are streamed once,
+    // C stays in L1 and is loaded and stored once per two products; rows where both A entries are 0 are skipped
+    c.for(k, Kpair, 2, () => {
+      c.offset(b0, B, [k, P.brs]).offset(aCol, A, [k, P.acs]);
+      c.get(b0).get(P.brs).add().set(b1);
       c.for(i, P.M, 1, () => {
-        c.get(P.alpha).get(aCol).get(i).get(P.ars).mul().add().f64load().f64mul().tee(a0).f64(0).f64ne().if_();
+        c.get(aCol).get(i).get(P.ars).mul().add().set(aAt);
+        c.get(P.alpha).get(aAt).f64load().f64mul().set(a0);
+        c.get(P.alpha).get(aAt).get(P.acs).add().f64load().f64mul().set(a1);
+        c.get(a0).f64(0).f64ne().get(a1).f64(0).f64ne().op(0x72).if_(); // i32.or
         c.offset(cRow, C, [i, P.crs]);
-        c.get(a0).splat().set(v0);
+        c.get(a0).splat().set(v0).get(a1).splat().set(v1);
         c.for(j, jv, 16, () => {
           c.get(cRow).get(j).add();
           c.get(cRow).get(j).add().v128load();
-          c.get(v0).get(bRow).get(j).add().v128load().vmul().vadd();
+          c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
+          c.get(v1).get(b1).get(j).add().v128load().vmul().vadd();
           c.v128store();
         });
         c.get(jv).get(N8).ltS().if_();
         c.get(cRow).get(jv).add();
         c.get(cRow).get(jv).add().f64load();
-        c.get(a0).get(bRow).get(jv).add().f64load().f64mul().f64add();
+        c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
+        c.get(a1).get(b1).get(jv).add().f64load().f64mul().f64add();
         c.f64store();
         c.end();
         c.end();
       });
     });
+    // odd K: the last rank-1 update
+    c.get(Kpair).get(P.K).ltS().if_();
+    c.offset(b0, B, [Kpair, P.brs]).offset(aCol, A, [Kpair, P.acs]);
+    c.for(i, P.M, 1, () => {
+      c.get(P.alpha).get(aCol).get(i).get(P.ars).mul().add().f64load().f64mul().tee(a0).f64(0).f64ne().if_();
+      c.offset(cRow, C, [i, P.crs]);
+      c.get(a0).splat().set(v0);
+      c.for(j, jv, 16, () => {
+        c.get(cRow).get(j).add();
+        c.get(cRow).get(j).add().v128load();
+        c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
+        c.v128store();
+      });
+      c.get(jv).get(N8).ltS().if_();
+      c.get(cRow).get(jv).add();
+      c.get(cRow).get(jv).add().f64load();
+      c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
+      c.f64store();
+      c.end();
+      c.end();
+    });
+    c.end();
   });
   return c.body();
 }
