@@ -36,9 +36,8 @@ export class CpuBackend implements Backend {
     this.wasm = wasmMatmulKernels(g.memSize + tmp);
     this.mem = new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
     this.ints = new Int32Array(g.intSize);
-    let maxCols = 1;
-    for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul") maxCols = Math.max(maxCols, k.N, k.K);
-    else if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
+    let maxCols = 1; // attention backward keeps one row of recomputed softmax numerators
+    for (const k of program.backward) if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
     this.scratch = new Float64Array(maxCols);
     this.fwd = this.fused(program.forward);
     this.bwd = this.fused(program.backward);
