@@ -397,8 +397,16 @@ export class CpuBackend implements Backend {
   private matmul(k: MatmulK): () => void {
     const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
     if (bcs === 1 && ccs === 1) {
-      // a small C accumulated over a long K (weight gradients over all tokens): rank-1 updates, k outermost
+      // a small C accumulated over a long K (weight gradients over all tokens): rank-2 updates, k outermost
       const f = M * N <= 4096 && K > M ? this.wasm.mmOuter : this.wasm.mmRow;
+      if (beta === 0 && n0 === 1 && n1 === 1 && crs === N) {
+        // one contiguous C: clearing it in one fill is cheaper than row by row inside the kernel (narrow rows)
+        const m = this.mem;
+        return () => {
+          m.fill(0, c, c + M * N);
+          f(1, 1, M, N, K, alpha, 1, a, 0, 0, ars, acs, b, 0, 0, brs, bcs, c, 0, 0, crs, ccs);
+        };
+      }
       return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
     }
     if (transposeFirst(k)) {
