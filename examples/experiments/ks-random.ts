@@ -28,7 +28,7 @@ for (const n of f.n) {
   minimum.push(found);
   rows.push(`| ${n} | ${f.N} | ${found ?? `> ${f.maxBlocks}`} | ${tried.join("; ")} |`);
 }
-writeTable("ks-random", [
+writeTable(f.N === 50 ? "ks-random" : `ks-random-N${f.N}`, [
   "# Kajitsuka & Sato random-data test: minimum #blocks vs sequence length n (reduced size)",
   "",
   `Model: memcap \`ks\` (E_in: R^6 → R^2, F1 and F2 of #blocks residual FFN blocks with m = 2, q = 8, uniform attention, E_out), **N = ${f.N} examples** (paper: 500), tokens U[0,1)^6, Rademacher ±1 labels, MSE.`,
