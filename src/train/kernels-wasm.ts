@@ -167,6 +167,25 @@ function batched(c: Code, inner: (A: number, B: number, C: number) => void): voi
   );
 }
 
+/**
+ * Emits C[row, 0..N) += Σ_t a_t·B_t[0..N) for one or two terms (a rank-1 or rank-2 row update):
+ * f64x2 pairs over the whole pairs, then the odd last column. `terms` = [splatted a, scalar a, B row].
+ */
+function emitRowUpdate(c: Code, r: { j: number; jv: number; N8: number; cRow: number }, terms: [v: number, a: number, b: number][]): void {
+  c.for(r.j, r.jv, 16, () => {
+    c.get(r.cRow).get(r.j).add();
+    c.get(r.cRow).get(r.j).add().v128load();
+    for (const [v, , b] of terms) c.get(v).get(b).get(r.j).add().v128load().vmul().vadd();
+    c.v128store();
+  });
+  c.get(r.jv).get(r.N8).ltS().if_();
+  c.get(r.cRow).get(r.jv).add();
+  c.get(r.cRow).get(r.jv).add().f64load();
+  for (const [, a, b] of terms) c.get(a).get(b).get(r.jv).add().f64load().f64mul().f64add();
+  c.f64store();
+  c.end();
+}
+
 function mmRowBody(): number[] {
   const c = new Code(PARAM_TYPES.length);
   const i = c.local(I32), k = c.local(I32), j = c.local(I32), aRow = c.local(I32), cRow = c.local(I32), b0 = c.local(I32), b1 = c.local(I32);
@@ -191,38 +210,14 @@ function mmRowBody(): number[] {
       c.offset(b0, B, [k, P.brs]);
       c.get(b0).get(P.brs).add().set(b1);
       c.get(a0).splat().set(v0).get(a1).splat().set(v1);
-      c.for(j, jv, 16, () => {
-        c.get(cRow).get(j).add();
-        c.get(cRow).get(j).add().v128load();
-        c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
-        c.get(v1).get(b1).get(j).add().v128load().vmul().vadd();
-        c.v128store();
-      });
-      c.get(jv).get(N8).ltS().if_();
-      c.get(cRow).get(jv).add();
-      c.get(cRow).get(jv).add().f64load();
-      c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
-      c.get(a1).get(b1).get(jv).add().f64load().f64mul().f64add();
-      c.f64store();
-      c.end();
+      emitRowUpdate(c, { j, jv, N8, cRow }, [[v0, a0, b0], [v1, a1, b1]]);
       c.get(k).i32(2).add().set(k).br(0).end().end();
       // odd K: the last k alone, skipped when A[i,k] = 0 (ReLU outputs)
       c.get(Kpair).get(P.K).ltS().if_();
       c.get(P.alpha).get(aRow).get(Kpair).get(P.acs).mul().add().f64load().f64mul().tee(a0).f64(0).f64ne().if_();
       c.offset(b0, B, [Kpair, P.brs]);
       c.get(a0).splat().set(v0);
-      c.for(j, jv, 16, () => {
-        c.get(cRow).get(j).add();
-        c.get(cRow).get(j).add().v128load();
-        c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
-        c.v128store();
-      });
-      c.get(jv).get(N8).ltS().if_();
-      c.get(cRow).get(jv).add();
-      c.get(cRow).get(jv).add().f64load();
-      c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
-      c.f64store();
-      c.end();
+      emitRowUpdate(c, { j, jv, N8, cRow }, [[v0, a0, b0]]);
       c.end().end();
     });
   });
@@ -257,20 +252,7 @@ function mmOuterBody(): number[] {
         c.get(a0).f64(0).f64ne().get(a1).f64(0).f64ne().op(0x72).if_(); // i32.or
         c.offset(cRow, C, [i, P.crs]);
         c.get(a0).splat().set(v0).get(a1).splat().set(v1);
-        c.for(j, jv, 16, () => {
-          c.get(cRow).get(j).add();
-          c.get(cRow).get(j).add().v128load();
-          c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
-          c.get(v1).get(b1).get(j).add().v128load().vmul().vadd();
-          c.v128store();
-        });
-        c.get(jv).get(N8).ltS().if_();
-        c.get(cRow).get(jv).add();
-        c.get(cRow).get(jv).add().f64load();
-        c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
-        c.get(a1).get(b1).get(jv).add().f64load().f64mul().f64add();
-        c.f64store();
-        c.end();
+        emitRowUpdate(c, { j, jv, N8, cRow }, [[v0, a0, b0], [v1, a1, b1]]);
         c.end();
       });
     });
@@ -281,18 +263,7 @@ function mmOuterBody(): number[] {
       c.get(P.alpha).get(aCol).get(i).get(P.ars).mul().add().f64load().f64mul().tee(a0).f64(0).f64ne().if_();
       c.offset(cRow, C, [i, P.crs]);
       c.get(a0).splat().set(v0);
-      c.for(j, jv, 16, () => {
-        c.get(cRow).get(j).add();
-        c.get(cRow).get(j).add().v128load();
-        c.get(v0).get(b0).get(j).add().v128load().vmul().vadd();
-        c.v128store();
-      });
-      c.get(jv).get(N8).ltS().if_();
-      c.get(cRow).get(jv).add();
-      c.get(cRow).get(jv).add().f64load();
-      c.get(a0).get(b0).get(jv).add().f64load().f64mul().f64add();
-      c.f64store();
-      c.end();
+      emitRowUpdate(c, { j, jv, N8, cRow }, [[v0, a0, b0]]);
       c.end();
     });
     c.end();
