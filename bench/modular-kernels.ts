@@ -7,6 +7,7 @@
  * The CRT needs ~18% more primes at 22 bits than at 26; the lazy kernels must beat that margin.
  */
 import { rankProfileMod, lazyPrimeBound, PrimeStream, reduce, invMod, mulMod } from "../src/linalg/modular.ts";
+import { mulberry32 } from "../src/random.ts";
 
 const n = 300;
 function eagerRank(input: Float64Array, p: number): number {
@@ -56,7 +57,8 @@ const time = (f: () => number) => {
 };
 const pl = new PrimeStream(lazyPrimeBound(n), 1).next();
 const pe = new PrimeStream(2 ** 26, 1).next();
-const rand = (p: number) => Float64Array.from({ length: n * n }, () => Math.floor(Math.random() * p));
+const uniform = mulberry32(20261124);
+const rand = (p: number) => Float64Array.from({ length: n * n }, () => Math.floor(uniform() * p));
 const al = rand(pl);
 const ae = rand(pe);
 console.log(`300×300 rank mod p, best of 7 (ms): lazy+wasm ${time(() => rankProfileMod(al, n, n, pl).rank).toFixed(1)}  lazy+js ${time(() => lazyJsRank(al, pl)).toFixed(1)}  eager p<2^26 ${time(() => eagerRank(ae, pe)).toFixed(1)}`);

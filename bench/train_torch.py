@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch (CPU) twin of memcap's trainer models for bench/train-throughput.ts.
+"""PyTorch twin of memcap's trainer models for bench/train-throughput.ts (CPU) and bench/train-throughput-gpu.ts (CUDA).
 
 Reads one JSON job on stdin: {model, config, params: {name: [shape, flat values]}, data: {tokens|x, labels|y},
 batch, steps, warmup, lr}. Builds the same model from the same initial weights (memcap's layout: y = x @ W),
 checks the loss on the whole training set at initialization, trains with AdamW and the same warmup+cosine
-schedule, and prints one JSON line {init_loss, steps_per_s, examples_per_s, final_loss, threads}.
+schedule (one untimed warm-up step, then `steps` timed ones, as memcap's benchmark does), and prints one JSON line
+{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), examples_per_s, final_loss, threads, torch, device}.
+
+Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op threads (0 or absent: PyTorch's default).
+On CUDA the clock stops only after torch.cuda.synchronize(), so queued kernels are counted.
 """
 import json
 import math
@@ -14,11 +18,20 @@ import time
 import torch
 import torch.nn.functional as F
 
+
+def flag(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+DEV = torch.device(flag("--device", "cpu"))
+THREADS = int(flag("--threads", "0"))
+if THREADS > 0:
+    torch.set_num_threads(THREADS)
 torch.manual_seed(0)
 job = json.load(sys.stdin)
 cfg = job["config"]
 model = job["model"]
-P = {k: torch.tensor(v[1], dtype=torch.float32).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
+P = {k: torch.tensor(v[1], dtype=torch.float32, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
 
 
 def attention_last(x, H, dh, scale):
@@ -62,11 +75,11 @@ def forward(batch):
 
 d = job["data"]
 if model == "ks":
-    X = torch.tensor(d["x"], dtype=torch.float32).view(-1, cfg["seqLen"], cfg["d"])
-    Y = torch.tensor(d["y"], dtype=torch.float32)
+    X = torch.tensor(d["x"], dtype=torch.float32, device=DEV).view(-1, cfg["seqLen"], cfg["d"])
+    Y = torch.tensor(d["y"], dtype=torch.float32, device=DEV)
 else:
-    X = torch.tensor(d["tokens"], dtype=torch.long).view(-1, cfg["seqLen"])
-    Y = torch.tensor(d["labels"], dtype=torch.long)
+    X = torch.tensor(d["tokens"], dtype=torch.long, device=DEV).view(-1, cfg["seqLen"])
+    Y = torch.tensor(d["labels"], dtype=torch.long, device=DEV)
 N = X.shape[0]
 with torch.no_grad():
     init_loss = forward((X, Y)).item()
@@ -82,14 +95,16 @@ def lr_at(t):
     return 0.5 * lr * (1 + math.cos(math.pi * p))
 
 
-perm, pos = torch.randperm(N), 0
-t0 = time.perf_counter()
-for t in range(steps):
+perm, pos = torch.randperm(N, device=DEV), 0
+
+
+def step(t):
+    global perm, pos
     if B >= N:
         idx = None
     else:
         if pos + B > N:
-            perm, pos = torch.randperm(N), 0
+            perm, pos = torch.randperm(N, device=DEV), 0
         idx = perm[pos:pos + B]
         pos += B
     batch = (X, Y) if idx is None else (X[idx], Y[idx])
@@ -99,8 +114,22 @@ for t in range(steps):
     loss = forward(batch)
     loss.backward()
     opt.step()
-sec = time.perf_counter() - t0
+
+
+def sync():
+    if DEV.type == "cuda":
+        torch.cuda.synchronize()
+
+
+step(0)  # warm-up (kernels loaded, allocator primed), as memcap's benchmark does
+sync()
+t0, c0 = time.perf_counter(), time.process_time()
+for t in range(1, steps + 1):
+    step(t)
+sync()
+sec, cpu_sec = time.perf_counter() - t0, time.process_time() - c0
 with torch.no_grad():
     final_loss = forward((X, Y)).item()
-print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "examples_per_s": steps * min(B, N) / sec,
-                  "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "examples_per_s": steps * min(B, N) / sec,
+                  "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                  "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu"}))

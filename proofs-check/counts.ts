@@ -4,7 +4,7 @@
  *
  *   parameters         every entry of every weight matrix, bias vector and table (attention scale included when written)
  *   nonzeroParameters  those entries that are not 0
- *   width              max of the input dimension (vector input), every layer's output dimension,
+ *   width              max of every layer's output dimension (not the raw input dimension),
  *                      FFN hidden widths (rows of W1) and Σ_h max(rows(WQ_h), rows(WV_h)) of an attention layer
  *   depth              attention layers + FFN blocks
  *   layers             number of IR layers of any kind
@@ -48,7 +48,6 @@ function entries(L: LayerQ, scaleWritten: boolean): Rational[] {
 /** All seven counts of the validated network. */
 export function recount(c: Checked): Counts {
   const k: Counts = { parameters: 0, nonzeroParameters: 0, width: 0, depth: 0, layers: c.layers.length, bitComplexity: 0, totalBits: 0 };
-  if (c.raw.network.input.kind === "vectors") k.width = c.dims[0]!;
   c.layers.forEach((L, i) => {
     const raw = c.raw.network.layers[i]!;
     for (const r of entries(L, raw.type === "attention" && raw.scale !== undefined)) {

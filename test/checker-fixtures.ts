@@ -13,18 +13,10 @@ import type { Network, Layer } from "../src/ir/network.ts";
 import type { Certificate } from "../src/certificate/format.ts";
 import { Rational, q } from "../src/numbers/rational.ts";
 import { evaluateBound, formatBoundValue } from "../proofs-check/bound.ts";
+import { mulberry32 } from "../src/random.ts";
 
-/** mulberry32: a tiny seeded PRNG in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded stream in [0, 1) (mulberry32, src/random.ts). */
+export const rng = mulberry32;
 export const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 /** A random small rational: dyadic p/2^k mostly, sometimes p/3 or 0. */
 export function rq(r: () => number): Rational {

@@ -19,7 +19,7 @@ import { UserError } from "../../src/cli/errors.ts";
 import { constructAot, decimalVerdicts, fastVerdicts, type AotResult } from "./association.ts";
 import { decimalLogitEnclosures } from "./decimal-interval.ts";
 import { edgeOfCapacity } from "./edge.ts";
-import { constructAotDistribution, distributionReport } from "./distribution.ts";
+import { constructAotDistribution, distributionReport, type DistributionOptions } from "./distribution.ts";
 
 const progress = (line: string) => process.stderr.write(`aot: ${line}\n`);
 
@@ -41,21 +41,8 @@ export function shapeOptions(cmd: Command): Command {
     .option("--json", "print JSON");
 }
 
-interface ShapeOpts {
-  data?: string;
-  N?: number;
-  S: number;
-  d: number;
-  dh: number;
-  H: number;
-  T?: number;
-  seed: number;
-  qkScale: number;
-  maxPrecision: number;
-  decimalSolveLimit: number;
-  out?: string;
-  json?: boolean;
-}
+/** The shape flags both kinds share (`shapeOptions`): the distribution builder's options less its fit budget. */
+type ShapeOpts = Omit<DistributionOptions, "fitSteps"> & { out?: string; json?: boolean };
 
 function checkShape(o: ShapeOpts): void {
   if (o.dh > o.d) throw new UserError(`--dh ${o.dh} must be ≤ --d ${o.d} (heads of inner dimension d_h ≤ d)`);

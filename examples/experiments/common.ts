@@ -27,9 +27,9 @@ export function flags<T extends Record<string, number | number[]>>(defaults: T):
 }
 
 /** One seeded training run (CPU, float64). */
-export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number): Promise<TrainSummary> {
-  const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...o, seed };
-  const setup = setupTraining(config, opts.batch, seed);
+export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number, initSeed = seed): Promise<TrainSummary> {
+  const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...o, seed: initSeed };
+  const setup = setupTraining(config, opts.batch, seed, initSeed);
   return train(setup, opts, async (p) => new CpuBackend(p));
 }
 

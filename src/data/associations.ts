@@ -19,40 +19,27 @@ import { Rational } from "../numbers/rational.ts";
 import { QSchema } from "../ir/network.ts";
 import { readJsonFile, validate } from "../io/json-input.ts";
 import { UserError } from "../cli/errors.ts";
+import { fisherYates, mulberry32, scramble32 } from "../random.ts";
 
-/** A seeded PRNG (mulberry32 on a splitmix-scrambled seed): floats in [0, 1), never Math.random. */
+/** A seeded PRNG (mulberry32 on a splitmix-scrambled seed, src/random.ts): floats in [0, 1), never Math.random. */
 export class SeededRandom {
-  private state: number;
-  constructor(seed: number) {
-    let z = (seed >>> 0) + 0x9e3779b9;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    this.state = (z ^ (z >>> 16)) >>> 0;
-  }
   /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(scramble32((seed >>> 0) + 0x9e3779b9));
   }
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
-  /** Standard normal (Box–Muller). */
+  /** Standard normal (Box–Muller, no spare kept). */
   normal(): number {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
   /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
   permutation(n: number): number[] {
-    const p = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      [p[i], p[j]] = [p[j]!, p[i]!];
-    }
-    return p;
+    return fisherYates(n, (k) => this.int(k));
   }
 }
 

@@ -24,6 +24,7 @@
  *   ds.queries.length // 17
  */
 import { z } from "zod";
+import { SplitMix32 } from "../random.ts";
 import { Rational } from "../numbers/rational.ts";
 import { UserError } from "../cli/errors.ts";
 import { parseEntry, validate } from "../io/json-input.ts";
@@ -52,32 +53,8 @@ export interface MhaDataset {
  *   const r = seededRng(1); r.uint32(); r.float(); r.normal();
  */
 export function seededRng(seed: number) {
-  let s = seed >>> 0;
-  const uint32 = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  const float = (): number => (uint32() * 2 ** 21 + (uint32() >>> 11)) / 2 ** 53; // [0,1), 53 bits
-  let spare: number | null = null;
-  const normal = (): number => {
-    if (spare !== null) {
-      const v = spare;
-      spare = null;
-      return v;
-    }
-    let u = 0;
-    while (u === 0) u = float();
-    const v = float();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-  /** Uniform integer in [0, k). */
-  const int = (k: number): number => Math.floor(float() * k);
-  return { uint32, float, normal, int };
+  const g = new SplitMix32(seed);
+  return { uint32: () => g.u32(), float: () => g.uniform(), normal: () => g.normal(), int: (k: number) => g.int(k) };
 }
 export type Rng = ReturnType<typeof seededRng>;
 

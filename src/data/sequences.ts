@@ -19,6 +19,7 @@
  *   findInconsistency(ds) // null
  */
 import { Rational } from "../numbers/rational.ts";
+import { mulberry32 } from "../random.ts";
 
 /** A dataset: vocabulary vectors, sequences of token indices, labels (one per sequence, or one per position). */
 export interface SequenceDataset {
@@ -28,17 +29,8 @@ export interface SequenceDataset {
   labels: bigint[] | bigint[][];
 }
 
-/** A small seeded PRNG (mulberry32): every random choice in memcap takes a seed. @example seededRandom(1)() // 0.627… */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded float stream datasets use (mulberry32, src/random.ts). @example seededRandom(1)() // 0.627… */
+export const seededRandom = mulberry32;
 
 /** Uniform integer in [lo, hi] from a PRNG. @example randInt(seededRandom(1), 0, 9) */
 export function randInt(rand: () => number, lo: number, hi: number): number {

@@ -5,20 +5,12 @@
  *   const { net, vocabulary, sequences } = randomNetwork({ seed: 7, depth: 4, width: 3 });
  */
 import { Rational } from "../numbers/rational.ts";
+import { mulberry32 } from "../random.ts";
 import type { Layer, Network } from "../ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../ir/network.ts";
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded float stream of the random networks (mulberry32, src/random.ts). */
+export const seededRandom = mulberry32;
 
 export interface RandomNetworkOptions {
   seed: number;

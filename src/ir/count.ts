@@ -3,8 +3,10 @@
  *
  *   parameters         every entry of every weight matrix, bias vector and table
  *   nonzeroParameters  those entries that are not 0
- *   width              the largest representation any layer holds: token dimensions, FFN hidden
- *                      widths and the stacked head dimension Σ_h d_h of an attention layer
+ *   width              the largest representation any layer holds: every layer's output dimension,
+ *                      FFN hidden widths and the stacked head dimension Σ_h d_h of an attention layer;
+ *                      the raw input dimension itself is not counted (K&S's width max(m, s·H, q) is
+ *                      measured after E_in, so a d > 14 input does not make their width-14 network wider)
  *   depth              number of blocks: attention layers plus FFN blocks (K&S's L)
  *   layers             number of IR layers of any kind
  *   bitComplexity      max over parameters of bits(p/q) = bitLength(|p|) + bitLength(q) (q > 1), bits(0) = 1
@@ -68,7 +70,7 @@ export function countNetwork(net: Network): NetworkCounts {
   let bitComplexity = 0;
   let totalBits = 0;
   let dim = net.input.kind === "vectors" ? net.input.dim : 0;
-  let width = dim;
+  let width = 0;
   let depth = 0;
   for (const layer of net.layers) {
     for (const w of layerWeights(layer)) {

@@ -6,6 +6,8 @@
  *   const rng = seededRandom(7);
  *   rng.int(10) // an integer in [0, 10), the same for the same seed
  */
+import { mulberry32 } from "../random.ts";
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -14,14 +16,7 @@ export interface Rng {
 }
 
 export function seededRandom(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n) => Math.floor(next() * n) };
 }
 

@@ -1,11 +1,17 @@
 /**
- * The CPU reference backend: interprets the Program's primitive kernels on one Float64Array, with
- * every forward and backward rule written out by hand. It is the reference the WebGPU backend is
- * checked against, and the path the finite-difference gradient tests run on.
+ * The CPU reference backend: runs the Program's primitive kernels on one Float64Array, with every
+ * forward and backward rule written out by hand. It is the reference the WebGPU backend is checked
+ * against, and the path the finite-difference gradient tests run on (float64 throughout).
+ *
+ * Speed: the kernel list is compiled once into closures that hold each kernel's offsets and sizes as
+ * constants (no per-step dispatch on the Kernel union, no allocation in a step), and every matmul runs in
+ * a WebAssembly SIMD (f64x2) kernel (./kernels-wasm.ts) on the same memory: `mem` is a view of the
+ * kernels' WebAssembly.Memory. Strided layouts the SIMD kernels do not cover fall back to a scalar loop.
  */
 import type { AdamStep, Backend, BatchData, BatchStats } from "./backend.ts";
 import { mean } from "./backend.ts";
 import type { Kernel, MatmulK, Program } from "./graph.ts";
+import { wasmMatmulKernels, type WasmKernels } from "./kernels-wasm.ts";
 
 /**
  * Creates the CPU backend for a compiled program.
@@ -13,15 +19,29 @@ import type { Kernel, MatmulK, Program } from "./graph.ts";
  */
 export class CpuBackend implements Backend {
   readonly name = "cpu" as const;
+  /** the whole memory (layout in graph.ts); a view of the SIMD kernels' WebAssembly.Memory */
   readonly mem: Float64Array;
   readonly ints: Int32Array;
-  private scratch: Float64Array;
+  private readonly wasm: WasmKernels;
+  private readonly scratch: Float64Array;
+  private readonly compiled = new WeakMap<Kernel, () => void>();
+  private readonly fwd: (() => void)[];
+  private readonly bwd: (() => void)[];
+  private readonly zero: () => void;
   constructor(readonly program: Program) {
-    this.mem = new Float64Array(program.graph.memSize);
-    this.ints = new Int32Array(program.graph.intSize);
-    let maxN = 1;
-    for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul") maxN = Math.max(maxN, k.N);
-    this.scratch = new Float64Array(maxN);
+    const g = program.graph;
+    // after the program's memory: room for one transposed small operand (see matmul)
+    let tmp = 0;
+    for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul" && transposeFirst(k)) tmp = Math.max(tmp, k.K * k.N);
+    this.wasm = wasmMatmulKernels(g.memSize + tmp);
+    this.mem = new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
+    this.ints = new Int32Array(g.intSize);
+    let maxCols = 1; // attention backward keeps one row of recomputed softmax numerators
+    for (const k of program.backward) if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
+    this.scratch = new Float64Array(maxCols);
+    this.fwd = this.fused(program.forward);
+    this.bwd = this.fused(program.backward);
+    this.zero = this.kernel(program.zeroGrads);
   }
   async setParams(p: Float64Array): Promise<void> {
     this.mem.set(p, 0);
@@ -42,12 +62,14 @@ export class CpuBackend implements Backend {
     }
   }
   forward(): void {
-    for (const k of this.program.forward) this.run(k);
+    const f = this.fwd;
+    for (let i = 0; i < f.length; i++) f[i]!();
   }
   forwardBackward(): void {
-    this.run(this.program.zeroGrads);
+    this.zero();
     this.forward();
-    for (const k of this.program.backward) this.run(k);
+    const b = this.bwd;
+    for (let i = 0; i < b.length; i++) b[i]!();
   }
   adamStep(h: AdamStep): void {
     const k = this.program.adam;
@@ -65,195 +87,369 @@ export class CpuBackend implements Backend {
   }
   dispose(): void {}
 
-  /** Runs one primitive kernel. Fields are copied to locals first: loads from the Kernel union are megamorphic. */
+  /** Runs one primitive kernel (compiled on first use). */
   run(k: Kernel): void {
+    this.kernel(k)();
+  }
+
+  /**
+   * Compiles a kernel into a closure over its constants. Fields are copied to locals here, once: loads
+   * from the Kernel union inside hot loops would be megamorphic.
+   */
+  private kernel(k: Kernel): () => void {
+    const done = this.compiled.get(k);
+    if (done) return done;
+    const f = this.build(k);
+    this.compiled.set(k, f);
+    return f;
+  }
+
+  private build(k: Kernel): () => void {
     const m = this.mem, ints = this.ints;
     switch (k.k) {
-      case "fill":
-        m.fill(k.value, k.dst, k.dst + k.n);
-        return;
+      case "fill": {
+        const { value, dst, n } = k;
+        return () => m.fill(value, dst, dst + n);
+      }
       case "axpy": {
         const { dst, src, n } = k;
-        for (let i = 0; i < n; i++) m[dst + i] = m[dst + i]! + m[src + i]!;
-        return;
+        return () => {
+          for (let i = 0; i < n; i++) m[dst + i] = m[dst + i]! + m[src + i]!;
+        };
       }
       case "reduceMod": {
         const { dst, src, n, bLen } = k;
-        for (let i = 0, j = 0; i < n; i++, j = j + 1 === bLen ? 0 : j + 1) m[dst + j] = m[dst + j]! + m[src + i]!;
-        return;
+        if (n % bLen !== 0)
+          return () => {
+            for (let i = 0; i < n; i++) m[dst + (i % bLen)] = m[dst + (i % bLen)]! + m[src + i]!;
+          };
+        return () => {
+          for (let r = src, end = src + n; r < end; r += bLen) for (let j = 0; j < bLen; j++) m[dst + j] = m[dst + j]! + m[r + j]!;
+        };
       }
       case "add": {
         const { a, b, out, n, bLen } = k;
-        for (let i = 0, j = 0; i < n; i++, j = j + 1 === bLen ? 0 : j + 1) m[out + i] = m[a + i]! + m[b + j]!;
-        return;
+        if (bLen === n)
+          return () => {
+            for (let i = 0; i < n; i++) m[out + i] = m[a + i]! + m[b + i]!;
+          };
+        if (n % bLen !== 0)
+          return () => {
+            for (let i = 0; i < n; i++) m[out + i] = m[a + i]! + m[b + (i % bLen)]!;
+          };
+        return () => {
+          for (let r = 0; r < n; r += bLen) for (let j = 0; j < bLen; j++) m[out + r + j] = m[a + r + j]! + m[b + j]!;
+        };
       }
       case "matmul":
-        this.matmul(k);
-        return;
+        return this.matmul(k);
       case "reluF": {
         const { x, out, n } = k;
-        for (let i = 0; i < n; i++) {
-          const v = m[x + i]!;
-          m[out + i] = v > 0 ? v : 0;
-        }
-        return;
+        return () => {
+          for (let i = 0; i < n; i++) {
+            const v = m[x + i]!;
+            m[out + i] = v > 0 ? v : 0;
+          }
+        };
       }
       case "reluB": {
         const { x, dout, dx, n } = k;
-        for (let i = 0; i < n; i++) if (m[x + i]! > 0) m[dx + i] = m[dx + i]! + m[dout + i]!;
-        return;
+        return () => {
+          for (let i = 0; i < n; i++) if (m[x + i]! > 0) m[dx + i] = m[dx + i]! + m[dout + i]!;
+        };
       }
       case "rowsF": {
         const { x, out, rows, cols, stride, first } = k;
-        for (let r = 0; r < rows; r++) {
-          const src = x + (r * stride + first) * cols, dst = out + r * cols;
-          for (let j = 0; j < cols; j++) m[dst + j] = m[src + j]!;
-        }
-        return;
+        return () => {
+          for (let r = 0; r < rows; r++) m.copyWithin(out + r * cols, x + (r * stride + first) * cols, x + (r * stride + first + 1) * cols);
+        };
       }
       case "rowsB": {
         const { dx, dout, rows, cols, stride, first } = k;
-        for (let r = 0; r < rows; r++) {
-          const dst = dx + (r * stride + first) * cols, src = dout + r * cols;
-          for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
-        }
-        return;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const dst = dx + (r * stride + first) * cols, src = dout + r * cols;
+            for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
+          }
+        };
       }
       case "gatherF": {
         const { table, idx, out, rows, cols } = k;
-        for (let r = 0; r < rows; r++) {
-          const src = table + ints[idx + r]! * cols, dst = out + r * cols;
-          for (let j = 0; j < cols; j++) m[dst + j] = m[src + j]!;
-        }
-        return;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const src = table + ints[idx + r]! * cols;
+            m.copyWithin(out + r * cols, src, src + cols);
+          }
+        };
       }
       case "gatherB": {
         const { dtable, idx, dout, rows, cols } = k;
-        for (let r = 0; r < rows; r++) {
-          const dst = dtable + ints[idx + r]! * cols, src = dout + r * cols;
-          for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
-        }
-        return;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const dst = dtable + ints[idx + r]! * cols, src = dout + r * cols;
+            for (let j = 0; j < cols; j++) m[dst + j] = m[dst + j]! + m[src + j]!;
+          }
+        };
       }
       case "attnF": {
-        const { rows, cols, groupRows, qFirst, causal, mode } = k;
-        for (let r = 0; r < rows; r++) {
-          const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
-          const o = k.out + r * cols, x = k.x + r * cols;
-          m.fill(0, o, o + cols);
-          if (mode === 2) {
-            for (let j = 0; j < lim; j++) m[o + j] = 1 / lim;
-            continue;
+        const { rows, cols, groupRows, qFirst, x: x0, out: out0, mode } = k;
+        const causal = k.causal !== 0;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
+            const o = out0 + r * cols, x = x0 + r * cols;
+            if (lim < cols) m.fill(0, o + lim, o + cols);
+            if (mode === 2) {
+              m.fill(1 / lim, o, o + lim);
+              continue;
+            }
+            let mx = -Infinity;
+            for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
+            if (mode === 1) {
+              let cnt = 0;
+              for (let j = 0; j < lim; j++) if (m[x + j] === mx) cnt++;
+              for (let j = 0; j < lim; j++) m[o + j] = m[x + j] === mx ? 1 / cnt : 0;
+              continue;
+            }
+            let s = 0;
+            for (let j = 0; j < lim; j++) {
+              const e = Math.exp(m[x + j]! - mx);
+              m[o + j] = e;
+              s += e;
+            }
+            const inv = 1 / s;
+            for (let j = 0; j < lim; j++) m[o + j] = m[o + j]! * inv;
           }
-          let mx = -Infinity;
-          for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
-          if (mode === 1) {
-            let cnt = 0;
-            for (let j = 0; j < lim; j++) if (m[x + j] === mx) cnt++;
-            for (let j = 0; j < lim; j++) if (m[x + j] === mx) m[o + j] = 1 / cnt;
-            continue;
-          }
-          let s = 0;
-          for (let j = 0; j < lim; j++) {
-            const e = Math.exp(m[x + j]! - mx);
-            m[o + j] = e;
-            s += e;
-          }
-          for (let j = 0; j < lim; j++) m[o + j] = m[o + j]! / s;
-        }
-        return;
+        };
       }
       case "attnB": {
         // softmax Jacobian of the recomputed softmax: exact for softmax, straight-through for hardmax
-        const { rows, cols, groupRows, qFirst, causal } = k;
-        const p = this.scratch.length >= cols ? this.scratch : (this.scratch = new Float64Array(cols));
-        for (let r = 0; r < rows; r++) {
-          const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
-          const x = k.x + r * cols, d = k.dout + r * cols, dx = k.dx + r * cols;
-          let mx = -Infinity;
-          for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
-          let s = 0;
-          for (let j = 0; j < lim; j++) s += p[j] = Math.exp(m[x + j]! - mx);
-          let dot = 0;
-          for (let j = 0; j < lim; j++) dot += (p[j]! / s) * m[d + j]!;
-          for (let j = 0; j < lim; j++) m[dx + j] = m[dx + j]! + (p[j]! / s) * (m[d + j]! - dot);
-        }
-        return;
+        const { rows, cols, groupRows, qFirst, x: x0, dout, dx: dx0 } = k;
+        const causal = k.causal !== 0;
+        const p = this.scratch;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
+            const x = x0 + r * cols, d = dout + r * cols, dx = dx0 + r * cols;
+            let mx = -Infinity;
+            for (let j = 0; j < lim; j++) mx = Math.max(mx, m[x + j]!);
+            let s = 0;
+            for (let j = 0; j < lim; j++) s += p[j] = Math.exp(m[x + j]! - mx);
+            let dot = 0;
+            for (let j = 0; j < lim; j++) dot += (p[j]! / s) * m[d + j]!;
+            for (let j = 0; j < lim; j++) m[dx + j] = m[dx + j]! + (p[j]! / s) * (m[d + j]! - dot);
+          }
+        };
       }
       case "ce": {
         const { logits, dlogits, labels, rows, classes, lossRows, correct } = k;
-        for (let r = 0; r < rows; r++) {
-          const l = logits + r * classes, y = ints[labels + r]!;
-          let mx = -Infinity, other = -Infinity;
-          for (let c = 0; c < classes; c++) {
-            const v = m[l + c]!;
-            if (v > mx) mx = v;
-            if (c !== y && v > other) other = v;
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            const l = logits + r * classes, y = ints[labels + r]!;
+            let mx = -Infinity, other = -Infinity;
+            for (let c = 0; c < classes; c++) {
+              const v = m[l + c]!;
+              if (v > mx) mx = v;
+              if (c !== y && v > other) other = v;
+            }
+            let s = 0;
+            for (let c = 0; c < classes; c++) s += Math.exp(m[l + c]! - mx);
+            m[lossRows + r] = Math.log(s) + mx - m[l + y]!;
+            m[correct + r] = m[l + y]! > other ? 1 : 0;
+            if (dlogits >= 0) {
+              const dl = dlogits + r * classes;
+              for (let c = 0; c < classes; c++) m[dl + c] = (Math.exp(m[l + c]! - mx) / s - (c === y ? 1 : 0)) / rows;
+            }
           }
-          let s = 0;
-          for (let c = 0; c < classes; c++) s += Math.exp(m[l + c]! - mx);
-          m[lossRows + r] = Math.log(s) + mx - m[l + y]!;
-          m[correct + r] = m[l + y]! > other ? 1 : 0;
-          if (dlogits >= 0) {
-            const dl = dlogits + r * classes;
-            for (let c = 0; c < classes; c++) m[dl + c] = (Math.exp(m[l + c]! - mx) / s - (c === y ? 1 : 0)) / rows;
-          }
-        }
-        return;
+        };
       }
       case "mse": {
         const { pred, dpred, target, rows, kdim, metric, tol, lossRows, correct } = k;
-        for (let r = 0; r < rows; r++) {
-          let loss = 0, ok = 1;
-          for (let c = 0; c < kdim; c++) {
-            const i = r * kdim + c, p = m[pred + i]!, y = m[target + i]!, e = p - y;
-            loss += (e * e) / kdim;
-            if (metric === 0 ? !(p * y > 0) : !(Math.abs(e) < tol)) ok = 0;
-            if (dpred >= 0) m[dpred + i] = (2 * e) / (kdim * rows);
+        return () => {
+          for (let r = 0; r < rows; r++) {
+            let loss = 0, ok = 1;
+            for (let c = 0; c < kdim; c++) {
+              const i = r * kdim + c, p = m[pred + i]!, y = m[target + i]!, e = p - y;
+              loss += (e * e) / kdim;
+              if (metric === 0 ? !(p * y > 0) : !(Math.abs(e) < tol)) ok = 0;
+              if (dpred >= 0) m[dpred + i] = (2 * e) / (kdim * rows);
+            }
+            m[lossRows + r] = loss;
+            m[correct + r] = ok;
           }
-          m[lossRows + r] = loss;
-          m[correct + r] = ok;
-        }
-        return;
+        };
       }
       case "adam":
         throw new Error("adam runs through adamStep");
     }
   }
 
-  private matmul(k: MatmulK): void {
-    // every field is read once into a local: the Kernel union makes property loads in hot loops megamorphic
-    const m = this.mem, acc = this.scratch;
+  /**
+   * Compiles a kernel list, fusing adjacent elementwise kernels that stream the same array, so that it is
+   * read once (the small models here are bound by memory traffic, not arithmetic). Patterns:
+   * bias add + ReLU, bias add + residual add (forward); ReLU backward + the bias add's backward;
+   * residual backward + bias backward; the add backward's axpy + axpy / axpy + bias reduction. Every fused loop does the same float operations, in the same
+   * order per element, as the kernels it replaces.
+   */
+  private fused(list: Kernel[]): (() => void)[] {
+    const m = this.mem;
+    const out: (() => void)[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!, k1 = list[i + 1], k2 = list[i + 2];
+      if (k.k === "add" && k1?.k === "reluF" && k1.x === k.out && k1.n === k.n && k.n % k.bLen === 0) {
+        // out = a + b (b broadcast per row); r = relu(out)
+        const { a, b, out: o, n, bLen } = k, r = k1.out;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const v = m[a + row + j]! + m[b + j]!;
+              m[o + row + j] = v;
+              m[r + row + j] = v > 0 ? v : 0;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      if (k.k === "add" && k1?.k === "add" && k1.b === k.out && k1.bLen === k1.n && k1.n === k.n && k.n % k.bLen === 0 && k1.a !== k.out) {
+        // o1 = a1 + b1 (bias); o2 = a2 + o1 (residual)
+        const { a, b, out: o, n, bLen } = k, a2 = k1.a, o2 = k1.out;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j, v = m[a + e]! + m[b + j]!;
+              m[o + e] = v;
+              m[o2 + e] = m[a2 + e]! + v;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      const k3 = list[i + 3];
+      if (
+        k.k === "axpy" && k1?.k === "axpy" && k2?.k === "axpy" && k3?.k === "reduceMod" && k1.src === k.src && k2.src === k1.dst && k3.src === k1.dst &&
+        k.n === k1.n && k1.n === k2.n && k2.n === k3.n && k.n % k3.bLen === 0 &&
+        !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k.n, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k.n) &&
+        !overlaps(k2.dst, k.n, k1.dst, k.n) && !overlaps(k2.dst, k.n, k.src, k.n) && !overlaps(k2.dst, k.n, k.dst, k.n) &&
+        !overlaps(k3.dst, k3.bLen, k.src, k.n) && !overlaps(k3.dst, k3.bLen, k.dst, k.n) && !overlaps(k3.dst, k3.bLen, k1.dst, k.n) && !overlaps(k3.dst, k3.bLen, k2.dst, k.n)
+      ) {
+        // residual backward then bias backward: dh += g; dy += g; dz += dy; db += dy (g = d(residual sum))
+        const { dst, src, n } = k, dy = k1.dst, dz = k2.dst, db = k3.dst, bLen = k3.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j, g = m[src + e]!;
+              m[dst + e] = m[dst + e]! + g;
+              const y = (m[dy + e] = m[dy + e]! + g);
+              m[dz + e] = m[dz + e]! + y;
+              m[db + j] = m[db + j]! + y;
+            }
+        });
+        i += 3;
+        continue;
+      }
+      if (k.k === "reluB" && k1?.k === "axpy" && k1.src === k.dx && k1.n === k.n && k2?.k === "reduceMod" && k2.src === k.dx && k2.n === k.n && k.n % k2.bLen === 0 && !overlaps(k2.dst, k2.bLen, k.dx, k.n) && !overlaps(k1.dst, k1.n, k.dx, k.n)) {
+        // dx += relu'(x)·dout; dA += dx; db[j] += Σ_rows dx
+        const { x, dout, dx, n } = k, dA = k1.dst, db = k2.dst, bLen = k2.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const e = row + j;
+              let g = m[dx + e]!;
+              if (m[x + e]! > 0) m[dx + e] = g = g + m[dout + e]!;
+              m[dA + e] = m[dA + e]! + g;
+              m[db + j] = m[db + j]! + g;
+            }
+        });
+        i += 2;
+        continue;
+      }
+      if (k.k === "axpy" && k1?.k === "axpy" && k1.src === k.src && k1.n === k.n && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k.n, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k.n)) {
+        const { dst, src, n } = k, dst2 = k1.dst;
+        out.push(() => {
+          for (let e = 0; e < n; e++) {
+            const g = m[src + e]!;
+            m[dst + e] = m[dst + e]! + g;
+            m[dst2 + e] = m[dst2 + e]! + g;
+          }
+        });
+        i += 1;
+        continue;
+      }
+      if (k.k === "axpy" && k1?.k === "reduceMod" && k1.src === k.src && k1.n === k.n && k.n % k1.bLen === 0 && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k1.bLen, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k1.bLen)) {
+        const { dst, src, n } = k, db = k1.dst, bLen = k1.bLen;
+        out.push(() => {
+          for (let row = 0; row < n; row += bLen)
+            for (let j = 0; j < bLen; j++) {
+              const g = m[src + row + j]!;
+              m[dst + row + j] = m[dst + row + j]! + g;
+              m[db + j] = m[db + j]! + g;
+            }
+        });
+        i += 1;
+        continue;
+      }
+      out.push(this.kernel(k));
+    }
+    return out;
+  }
+
+  /** The SIMD kernel that fits the operands' layout, else the scalar loop. */
+  private matmul(k: MatmulK): () => void {
     const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
-    for (let o0 = 0; o0 < n0; o0++)
-      for (let o1 = 0; o1 < n1; o1++) {
-        const A = a + o0 * as0 + o1 * as1, B = b + o0 * bs0 + o1 * bs1, C = c + o0 * cs0 + o1 * cs1;
-        for (let i = 0; i < M; i++) {
-          const aRow = A + i * ars, cRow = C + i * crs;
-          if (bcs !== 1 && brs === 1) {
-            // B read along k contiguously (a transposed operand): dot products
+    if (bcs === 1 && ccs === 1) {
+      // a small C accumulated over a long K (weight gradients over all tokens): rank-2 updates, k outermost
+      const f = M * N <= 4096 && K > M ? this.wasm.mmOuter : this.wasm.mmRow;
+      if (beta === 0 && n0 === 1 && n1 === 1 && crs === N) {
+        // one contiguous C: clearing it in one fill is cheaper than row by row inside the kernel (narrow rows)
+        const m = this.mem;
+        return () => {
+          m.fill(0, c, c + M * N);
+          f(1, 1, M, N, K, alpha, 1, a, 0, 0, ars, acs, b, 0, 0, brs, bcs, c, 0, 0, crs, ccs);
+        };
+      }
+      return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
+    }
+    if (transposeFirst(k)) {
+      // dA = dC·Wᵀ with a small W: copy Wᵀ into contiguous rows once per call, then the row kernel
+      const f = this.wasm.mmRow, m = this.mem, T = this.program.graph.memSize;
+      const t = new Float64Array(this.wasm.memory.buffer, T * 8, K * N);
+      return () => {
+        for (let kk = 0; kk < K; kk++) for (let j = 0; j < N; j++) t[kk * N + j] = m[b + j * bcs + kk * brs]!;
+        f(1, 1, M, N, K, alpha, beta, a, 0, 0, ars, acs, T, 0, 0, N, 1, c, 0, 0, crs, 1);
+      };
+    }
+    if (acs === 1 && brs === 1) {
+      const f = this.wasm.mmDot;
+      return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
+    }
+    const m = this.mem;
+    return () => {
+      for (let o0 = 0; o0 < n0; o0++)
+        for (let o1 = 0; o1 < n1; o1++) {
+          const A = a + o0 * as0 + o1 * as1, B = b + o0 * bs0 + o1 * bs1, C = c + o0 * cs0 + o1 * cs1;
+          for (let i = 0; i < M; i++)
             for (let j = 0; j < N; j++) {
-              const bCol = B + j * bcs;
               let s = 0;
-              if (acs === 1) for (let kk = 0; kk < K; kk++) s += m[aRow + kk]! * m[bCol + kk]!;
-              else for (let kk = 0; kk < K; kk++) s += m[aRow + kk * acs]! * m[bCol + kk]!;
-              const ci = cRow + j * ccs;
+              for (let kk = 0; kk < K; kk++) s += m[A + i * ars + kk * acs]! * m[B + kk * brs + j * bcs]!;
+              const ci = C + i * crs + j * ccs;
               m[ci] = beta === 0 ? alpha * s : m[ci]! + alpha * s;
             }
-            continue;
-          }
-          acc.fill(0, 0, N);
-          for (let kk = 0; kk < K; kk++) {
-            const av = m[aRow + kk * acs]!;
-            const bRow = B + kk * brs;
-            if (bcs === 1) for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j]!;
-            else for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * m[bRow + j * bcs]!;
-          }
-          if (beta === 0) for (let j = 0; j < N; j++) m[cRow + j * ccs] = alpha * acc[j]!;
-          else for (let j = 0; j < N; j++) m[cRow + j * ccs] = m[cRow + j * ccs]! + alpha * acc[j]!;
         }
-      }
+    };
   }
+}
+
+/**
+ * A dot-form matmul (B read along k) with one small B and many rows: faster as the row kernel on a
+ * transposed copy of B (the dot products are only K = 2…32 long here, too short for SIMD dot products).
+ */
+function transposeFirst(k: MatmulK): boolean {
+  return k.bcs !== 1 && k.ccs === 1 && k.n0 === 1 && k.n1 === 1 && k.K * k.N <= 4096 && k.M >= 4 * k.K;
+}
+
+/** Whether [a, a+n) and [b, b+m) share an element. */
+function overlaps(a: number, n: number, b: number, m: number): boolean {
+  return a < b + m && b < a + n;
 }
 
 /**

@@ -73,14 +73,15 @@ export interface TrainingSetup {
 }
 
 /**
- * Builds data, graph and initial weights from a config and a seed.
+ * Builds data, graph and initial weights from a config and a seed; `initSeed` (default: `seed`) draws
+ * the initial weights alone, so that restarts can vary the initialization on the same data.
  * @example const s = setupTraining(MODEL_DEFAULTS.aot, 256, 1); s.batch === 100
  */
-export function setupTraining(config: ModelConfig, batch: number, seed: number): TrainingSetup {
+export function setupTraining(config: ModelConfig, batch: number, seed: number, initSeed = seed): TrainingSetup {
   const data = makeDataset(config, seed);
   const B = Math.min(batch, datasetSize(config));
   const program = compileGraph(buildModel(config, B));
-  return { config, data, batch: B, program, params: initParams(program.graph, seed) };
+  return { config, data, batch: B, program, params: initParams(program.graph, initSeed) };
 }
 
 /** Seeded batch order: windows of per-epoch permutations. @example const next = batchOrder(10, 4, 1); next() */

@@ -12,7 +12,7 @@ import { UserError } from "../cli/errors.ts";
 import type { AdamStep, Backend, BatchData, BatchStats } from "./backend.ts";
 import { mean } from "./backend.ts";
 import type { Kernel, Program } from "./graph.ts";
-import { encodeKernel, WGSL } from "./wgsl.ts";
+import { encodeKernel, useSplitSum, WGSL, WGSL_SPLIT } from "./wgsl.ts";
 
 const SLOT_BYTES = 256; // minUniformBufferOffsetAlignment upper bound
 const WG = 64;
@@ -50,7 +50,7 @@ export class WebGpuBackend implements Backend {
   private readonly ints: GPUBuffer;
   private readonly step: GPUBuffer;
   private readonly slots: GPUBuffer;
-  private readonly pipelines = new Map<Kernel["k"], GPUComputePipeline>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly fwd: Dispatch[];
   private readonly bwd: Dispatch[];
   private readonly zero: Dispatch;
@@ -76,15 +76,18 @@ export class WebGpuBackend implements Backend {
     });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
     const all = [program.zeroGrads, program.adam, ...program.forward, ...program.backward];
+    const pipelineKey = (k: (typeof all)[number]) => (useSplitSum(k) ? `${k.k}:split` : k.k);
     for (const k of all) {
-      if (this.pipelines.has(k.k)) continue;
-      const module = device.createShaderModule({ code: WGSL[k.k] });
-      this.pipelines.set(k.k, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: "main" } }));
+      const key = pipelineKey(k);
+      if (this.pipelines.has(key)) continue;
+      const module = device.createShaderModule({ code: useSplitSum(k) ? WGSL_SPLIT[k.k]! : WGSL[k.k] });
+      this.pipelines.set(key, device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: "main" } }));
     }
     this.slots = device.createBuffer({ size: all.length * SLOT_BYTES, usage: GPUBufferUsage.UNIFORM | CD });
     const slotData = new Uint32Array((all.length * SLOT_BYTES) / 4);
     const dispatches = all.map((k, i): Dispatch => {
       const vals = encodeKernel(k);
+      if (useSplitSum(k)) vals[0] = (k.k === "reduceMod" ? k.bLen : vals[0]!) * WG; // one workgroup per output
       if (vals.length > 32) throw new Error(`kernel ${k.k} has too many slots`);
       slotData.set(vals, (i * SLOT_BYTES) / 4);
       const bind = device.createBindGroup({
@@ -97,7 +100,7 @@ export class WebGpuBackend implements Backend {
         ],
       });
       const groups = Math.ceil(vals[0]! / WG);
-      return { pipeline: this.pipelines.get(k.k)!, bind, x: Math.min(groups, 65535), y: Math.ceil(groups / 65535), empty: vals[0] === 0 };
+      return { pipeline: this.pipelines.get(pipelineKey(k))!, bind, x: Math.min(groups, 65535), y: Math.ceil(groups / 65535), empty: vals[0] === 0 };
     });
     device.queue.writeBuffer(this.slots, 0, slotData);
     this.zero = dispatches[0]!;

@@ -157,3 +157,62 @@ export function encodeKernel(k: Kernel): number[] {
     case "adam": return [k.n, k.p, k.g, k.m, k.v];
   }
 }
+
+/**
+ * Split-sum variants for long sums with few outputs (weight gradients X^T·dY over thousands of token
+ * rows, bias gradients): one 64-thread workgroup per output element, each thread summing every 64th
+ * term, then a tree reduction in workgroup memory. Same slots as the plain kernel except slot 0, which
+ * is (number of outputs) × 64. The summation order differs from the CPU's (float32 rounding only).
+ */
+const SPLIT = (indices: string, term: string, write: string) => /* wgsl */ `${HEADER}
+var<workgroup> partial: array<f32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let t = wid.x + wid.y * nw.x;
+  let valid = t * 64u < u(0u);
+  var s = 0.0;
+  if (valid) {
+${indices}
+    ${term}
+  }
+  partial[li] = s;
+  workgroupBarrier();
+  for (var stride = 32u; stride > 0u; stride = stride / 2u) {
+    if (li < stride) { partial[li] = partial[li] + partial[li + stride]; }
+    workgroupBarrier();
+  }
+  if (valid && li == 0u) {
+    s = partial[0];
+${write}
+  }
+}`;
+
+export const WGSL_SPLIT: Partial<Record<Kernel["k"], string>> = {
+  matmul: SPLIT(
+    `    let n1 = u(1u); let M = u(2u); let N = u(3u); let K = u(4u);
+    let j = t % N; let i = (t / N) % M; let o1 = (t / (N * M)) % n1; let o0 = t / (N * M * n1);
+    let a = u(7u) + o0 * u(8u) + o1 * u(9u) + i * u(10u); let acs = u(11u);
+    let b = u(12u) + o0 * u(13u) + o1 * u(14u) + j * u(16u); let brs = u(15u);`,
+    `for (var k = li; k < K; k = k + 64u) { s = s + mem[a + k * acs] * mem[b + k * brs]; }`,
+    `    let n1 = u(1u); let M = u(2u); let N = u(3u);
+    let j = t % N; let i = (t / N) % M; let o1 = (t / (N * M)) % n1; let o0 = t / (N * M * n1);
+    let c = u(17u) + o0 * u(18u) + o1 * u(19u) + i * u(20u) + j * u(21u);
+    if (f(6u) == 0.0) { mem[c] = f(5u) * s; } else { mem[c] = mem[c] + f(5u) * s; }`,
+  ),
+  reduceMod: SPLIT(
+    `    let bLen = u(0u) / 64u;`,
+    `for (var i = t + li * bLen; i < u(3u); i = i + 64u * bLen) { s = s + mem[u(2u) + i]; }`,
+    `    mem[u(1u) + t] = mem[u(1u) + t] + s;`,
+  ),
+};
+
+/**
+ * The split-sum variant pays off when there are few outputs and each is a long sum.
+ * @example useSplitSum({ k: "reduceMod", dst: 0, src: 8, n: 40000, bLen: 8 }) // true
+ */
+export function useSplitSum(k: Kernel): boolean {
+  if (k.k === "matmul") return k.n0 * k.n1 * k.M * k.N <= 16384 && k.K >= 256;
+  if (k.k === "reduceMod") return k.bLen <= 16384 && k.n / k.bLen >= 256;
+  return false;
+}
+

@@ -1,0 +1,105 @@
+/**
+ * Shared parts of the training-throughput benchmarks (bench/train-throughput.ts on CPU,
+ * bench/train-throughput-gpu.ts on a GPU machine): the benchmark cases, timing one memcap backend,
+ * and timing the PyTorch twin (bench/train_torch.py) on the same weights, data and batch.
+ */
+import { spawnSync } from "node:child_process";
+import type { Backend } from "../src/train/backend.ts";
+import { backendFactory, type BackendName } from "../src/train/backends.ts";
+import { assembleBatch, MODEL_DEFAULTS, type ModelConfig } from "../src/train/models.ts";
+import { learningRate } from "../src/train/schedule.ts";
+import { batchOrder, evaluateAll, type TrainingSetup } from "../src/train/trainer.ts";
+
+/** The benchmark's models and batches (the `memcap train` defaults and the papers' experiment sizes). */
+export const CASES: { label: string; config: ModelConfig; batch: number }[] = [
+  { label: "aot, memcap train default (vocab 10, S 2, d = d_h = 8, H 4)", config: MODEL_DEFAULTS.aot, batch: 100 },
+  { label: "ks, memcap train default (N 100, n 10, d 6, 4+4 blocks)", config: MODEL_DEFAULTS.ks, batch: 100 },
+  { label: "aot (Dana Exp. 1 size: vocab 50, S 2, d = d_h = 10, H 11)", config: { ...MODEL_DEFAULTS.aot, vocab: 50, d: 10, dh: 10, heads: 11 }, batch: 256 },
+  { label: "transformer (vocab 50, S 2, d 32, H 4, d_h 8, MLP 128)", config: { ...MODEL_DEFAULTS.transformer, vocab: 50, d: 32, dh: 8, heads: 4, hidden: 128 }, batch: 256 },
+  { label: "ks (K&S App. H: N 500, n 10, d 6, m 2, q 8, 4+4 blocks, uniform)", config: { ...MODEL_DEFAULTS.ks, examples: 500 }, batch: 500 },
+];
+
+export interface Timing {
+  /** steps per wall-clock second */
+  stepsPerS: number;
+  /** steps per second of CPU time used by the process (all its threads): robust to other jobs on a shared machine */
+  stepsPerCpuS?: number;
+  initLoss: number;
+  finalLoss: number;
+}
+
+/**
+ * Trains `steps` timed steps (after one warm-up step) of a memcap backend from the setup's weights.
+ * @example const t = await timeBackend("cpu", setupTraining(MODEL_DEFAULTS.aot, 100, 1), 100);
+ */
+export async function timeBackend(name: BackendName, s: TrainingSetup, steps: number, onOpen?: (be: Backend) => void): Promise<Timing> {
+  const be: Backend = await backendFactory(name)(s.program);
+  try {
+    onOpen?.(be);
+    await be.setParams(s.params);
+    const initLoss = (await evaluateAll(be, s.data)).loss;
+    await be.setParams(s.params);
+    const next = batchOrder(s.data.size, s.batch, 1);
+    // full batch: the data is written once, as train_torch.py uses the whole tensors without indexing
+    const full = s.batch >= s.data.size;
+    if (full) be.setBatch(assembleBatch(s.data, next()));
+    const step = (t: number) => {
+      if (!full) be.setBatch(assembleBatch(s.data, next()));
+      be.forwardBackward();
+      be.adamStep({ lr: learningRate("cosine", 1e-2, 10, steps, t), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: t + 1 });
+    };
+    step(0); // warm-up: pipelines compiled, JIT warmed
+    await be.stats();
+    const t0 = performance.now(), c0 = process.cpuUsage();
+    for (let t = 1; t <= steps; t++) step(t);
+    await be.stats(); // waits for the device
+    const sec = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
+    const cpuSec = (cpu.user + cpu.system) / 1e6;
+    return { stepsPerS: steps / sec, stepsPerCpuS: steps / cpuSec, initLoss, finalLoss: (await evaluateAll(be, s.data)).loss };
+  } finally {
+    be.dispose();
+  }
+}
+
+export type TorchTiming = Timing & { threads: number; torch: string; device: string };
+
+/**
+ * Runs bench/train_torch.py (or `script`) on the same weights and data; `threads` 0 = PyTorch's default.
+ * @example const r = timeTorch(setup, 100, { python: "/usr/bin/python3", device: "cpu", threads: 1 });
+ */
+export function timeTorch(
+  s: TrainingSetup,
+  steps: number,
+  o: { python: string; script?: string; device: "cpu" | "cuda"; threads: number },
+): TorchTiming | { error: string } {
+  const params: Record<string, [number[], number[]]> = {};
+  for (const t of s.program.graph.tensors.values()) if (t.role === "param") params[t.name] = [t.shape, Array.from(s.params.subarray(t.offset, t.offset + t.size))];
+  const data: Record<string, number[]> = {};
+  for (const [k, v] of s.data.floats) data[k] = Array.from(v.data);
+  for (const [k, v] of s.data.ints) data[k] = Array.from(v.data);
+  const job = { model: s.config.model, config: s.config, params, data, batch: s.batch, steps, warmup: 10, lr: 1e-2 };
+  const r = spawnSync(o.python, [o.script ?? "bench/train_torch.py", "--device", o.device, "--threads", String(o.threads)], {
+    input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || "failed").trim().split("\n").pop()! };
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  return { stepsPerS: out.steps_per_s, stepsPerCpuS: out.steps_per_cpu_s, initLoss: out.init_loss, finalLoss: out.final_loss, threads: out.threads, torch: out.torch, device: out.device };
+}
+
+/** One markdown table row (GPU table: wall clock only). @example row("aot", 100, "memcap cpu", t, 50) */
+export function row(label: string, batch: number, engine: string, r: Timing | { error: string }, ref: number): string {
+  return "error" in r
+    ? `| ${label} | ${batch} | ${engine} | — | — | — | unavailable: ${r.error.replaceAll("|", "/")} | |`
+    : `| ${label} | ${batch} | ${engine} | ${r.stepsPerS.toFixed(1)} | ${(r.stepsPerS * batch).toFixed(0)} | ${(r.stepsPerS / ref).toFixed(2)} | ${r.initLoss.toFixed(5)} | ${r.finalLoss.toFixed(4)} |`;
+}
+
+/**
+ * One markdown row of the CPU table: wall-clock and CPU-time throughput, each with its ratio to the reference.
+ * @example cpuRow("aot", 100, "memcap cpu", t, ref)
+ */
+export function cpuRow(label: string, batch: number, engine: string, r: Timing | { error: string }, ref: Timing | { error: string }, cpuRatio = true): string {
+  if ("error" in r) return `| ${label} | ${batch} | ${engine} | — | — | — | — | — | unavailable: ${r.error.replaceAll("|", "/")} | |`;
+  const wall = "error" in ref ? NaN : r.stepsPerS / ref.stepsPerS;
+  const cpu = "error" in ref || !cpuRatio ? NaN : r.stepsPerCpuS! / ref.stepsPerCpuS!;
+  return `| ${label} | ${batch} | ${engine} | ${r.stepsPerS.toFixed(1)} | ${(r.stepsPerS * batch).toFixed(0)} | ${wall.toFixed(2)} | ${cpuRatio ? r.stepsPerCpuS!.toFixed(1) : "—"} | ${cpuRatio ? cpu.toFixed(2) : "—"} | ${r.initLoss.toFixed(5)} | ${r.finalLoss.toFixed(4)} |`;
+}
