@@ -38,7 +38,7 @@ function load(file: string): { data: unknown; bytes: number } {
 
 function text(file: string, bytes: number, r: Report, seconds: number): string {
   const lines = [
-    `certificate ${file} (${bytes.toLocaleString("en-US")} bytes): construction ${r.construction}, ${r.examples} examples, ${r.arithmetic} arithmetic${r.precisionDigits ? ` at ${r.precisionDigits} digits` : ""}`,
+    `certificate ${file} (${bytes.toLocaleString("en-US")} bytes): construction ${r.construction}, ${r.examples} examples, ${r.arithmetic} arithmetic${r.precisionDigits ? ` at ${r.precisionDigits} digits` : ""}${r.decimalExamples !== null ? ` (float64 intervals, ${r.decimalExamples} example${r.decimalExamples === 1 ? "" : "s"} re-enclosed in decimal)` : ""}`,
     ...r.claims.map((c) => `  ${c.status.toUpperCase().padEnd(12)} ${c.id} (${c.kind}): ${c.detail}${c.neededDigits ? ` — rerun with --precision ${c.neededDigits}` : ""}`),
   ];
   const first = r.claims.find((c) => c.status === "rejected") ?? r.claims.find((c) => c.status === "inconclusive");
