@@ -81,6 +81,13 @@ function frobenius(rows: (number | Decimal)[][]): number {
 
 /** Builds the association network for a given solve method (steps 1–5). */
 export function buildAssociationNetwork(table: LookupTable, o: AotOptions, method: SolveMethod, digits: number) {
+  // the d skip rows x_S = e(t_S) + pos_S of M are independent only if the sequences end in ≥ d distinct tokens;
+  // otherwise M loses rank and R = Z[:, :d], which absorbs the skip connection, is singular
+  const skip = skipBlockRank(table.sequences, o.d);
+  if (skip < o.d)
+    throw new RangeError(
+      `the sequences end in only ${skip} distinct token(s) < d = ${o.d}: the skip rows x_S of M = [x_S; W_V·A] span ${skip} < d dimensions, so M has rank at most H·d_h + ${skip} and the skip connection cannot be absorbed (claim dana.construction-rank.literal)`,
+    );
   const w = genericWeights({ N: table.N, S: table.S, d: o.d, dh: o.dh, H: o.H, seed: o.seed, qkScale: o.qkScale ?? 8 });
   const { W } = circleEncoder(table.N, o.d, o.d > 2 ? o.seed : undefined);
   const lambda = o.lambda ?? 1;
@@ -147,11 +154,6 @@ export function skipBlockRank(sequences: number[][], d: number): number {
 export function constructAot(table: LookupTable, o: AotOptions): AotResult {
   const say = o.progress ?? (() => {});
   const capacity = o.d + o.H * o.dh;
-  const skip = skipBlockRank(table.sequences, o.d);
-  if (table.sequences.length > o.H * o.dh + skip && table.sequences.length <= capacity)
-    throw new RangeError(
-      `M = [x_S; W_V·A] has rank at most H·d_h + min(d, #distinct last tokens) = ${o.H * o.dh + skip} < T = ${table.sequences.length}: the sequences end in only ${skip} distinct token(s), so the skip connection spans fewer than d = ${o.d} dimensions and the construction cannot interpolate (claim dana.construction-rank.literal)`,
-    );
   const attempts: Attempt[] = [];
   let t0 = performance.now();
   say(`solving Z·M = E in float64 (T = ${table.sequences.length}, H·d_h + d = ${capacity}) …`);
