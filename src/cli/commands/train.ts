@@ -14,17 +14,10 @@ import { SCHEDULES, type Schedule } from "../../train/schedule.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../train/trainer.ts";
 import { backendFactory, BACKENDS, type BackendName } from "../../train/backends.ts";
 
-interface TrainFlags {
+/** The trainer's options as flags, plus the model, backend and output choices. */
+interface TrainFlags extends Pick<TrainOptions, "steps" | "lr" | "batch" | "schedule" | "warmup" | "seed" | "optimizer" | "weightDecay"> {
   model: ModelName;
   backend: BackendName;
-  steps: number;
-  lr: number;
-  batch: number;
-  schedule: Schedule;
-  warmup: number;
-  seed: number;
-  optimizer: "adam" | "adamw";
-  weightDecay: number;
   logEvery?: number;
   stopAt100?: boolean;
   json?: boolean;
