@@ -10,7 +10,7 @@ import { UserError } from "../errors.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
 import { writeFileAtomic } from "../../io/json-input.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../train/models.ts";
-import { SCHEDULES, type Schedule } from "../../train/schedule.ts";
+import { SCHEDULES } from "../../train/schedule.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../train/trainer.ts";
 import { backendFactory, BACKENDS, type BackendName } from "../../train/backends.ts";
 
