@@ -145,29 +145,34 @@ export class IntMatrix {
     return out;
   }
 
+  /** Entry e (row-major) modulo p in [0, p): limbs folded in with one float reduction each (exact below 2^53). */
+  private residueAt(e: number, p: number, pinv: number): number {
+    const { L, limbs } = this;
+    const off = e * L;
+    let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
+    r -= Math.floor(r * pinv) * p;
+    for (let l = 2; l < L; l++) {
+      r = r * BASE + limbs[off + l]!;
+      r -= Math.floor(r * pinv) * p;
+    }
+    if (r < 0) r += p;
+    else if (r >= p) r -= p;
+    return this.neg[e] && r !== 0 ? p - r : r;
+  }
+
   /**
    * The submatrix on `rows` × `cols` (in the given orders) modulo p (p < 2^26), row-major, in [0, p).
    * One reduction per entry for up to 14 digits (two limbs combine exactly below 2^53).
    */
   residuesOf(rows: readonly number[], cols: readonly number[], p: number): Float64Array {
-    const { n, L, limbs, neg } = this;
+    const { n } = this;
     const w = cols.length;
     const out = new Float64Array(rows.length * w);
     const pinv = 1 / p;
     for (let a = 0; a < rows.length; a++) {
       const base = rows[a]! * n;
       for (let b = 0; b < w; b++) {
-        const e = base + cols[b]!;
-        const off = e * L;
-        let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
-        r -= Math.floor(r * pinv) * p;
-        for (let l = 2; l < L; l++) {
-          r = r * BASE + limbs[off + l]!;
-          r -= Math.floor(r * pinv) * p;
-        }
-        if (r < 0) r += p;
-        else if (r >= p) r -= p;
-        out[a * w + b] = neg[e] && r !== 0 ? p - r : r;
+        out[a * w + b] = this.residueAt(base + cols[b]!, p, pinv);
       }
     }
     return out;
@@ -175,21 +180,11 @@ export class IntMatrix {
 
   /** All entries modulo p (p < 2^26), row-major, in [0, p). Same arithmetic as `residuesOf`. */
   residues(p: number): Float64Array {
-    const { L, limbs, neg } = this;
     const size = this.m * this.n;
     const out = new Float64Array(size);
     const pinv = 1 / p;
     for (let e = 0; e < size; e++) {
-      const off = e * L;
-      let r = L === 1 ? limbs[off]! : limbs[off]! * BASE + limbs[off + 1]!;
-      r -= Math.floor(r * pinv) * p;
-      for (let l = 2; l < L; l++) {
-        r = r * BASE + limbs[off + l]!;
-        r -= Math.floor(r * pinv) * p;
-      }
-      if (r < 0) r += p;
-      else if (r >= p) r -= p;
-      out[e] = neg[e] && r !== 0 ? p - r : r;
+      out[e] = this.residueAt(e, p, pinv);
     }
     return out;
   }
