@@ -1,11 +1,15 @@
 /**
- * The independent checker: re-derives every claim of a certificate from its network and dataset.
+ * The checker's core: what each claim means and how it is decided (audit this file first, see
+ * README.md "Audit order"). Values come from an `EnclosureSource` (source.ts): any enclosure that
+ * contains the true value will do, so the decisions below are sound with the core's own reference
+ * source alone (`decimalOnly`); the accelerator (accelerate.ts) only makes them faster.
  *
  * Verdict: REJECTED if some claim is certainly false (the first one is reported with the example
  * index and the computed vs claimed value), else INCONCLUSIVE if some claim cannot be decided at
  * the working precision, else VERIFIED. An unreadable or malformed certificate throws `Invalid`.
  * Networks without softmax are evaluated exactly whatever the evaluation mode says (exact is
- * stronger); softmax networks by intervals at max(certificate precisionDigits, --precision) digits.
+ * stronger); softmax networks by intervals at max(certificate precisionDigits, --precision) digits,
+ * at most MAX_PRECISION_DIGITS.
  *
  * @example
  *   const r = checkCertificate(JSON.parse(text));
@@ -13,24 +17,18 @@
  */
 import { Decimal } from "decimal.js";
 import { Rational } from "../src/numbers/rational.ts";
+import { acceleratedSource } from "./accelerate.ts";
 import { evaluateBound, formatBoundValue, vetExpression } from "./bound.ts";
 import { recount, type Counts } from "./counts.ts";
-import { Evaluator } from "./evaluate.ts";
-import { exactArith, toRationals } from "./exact.ts";
-import { fastArith, toRational } from "./float.ts";
-import { intervalArith, type Iv } from "./interval.ts";
+import { checkKl } from "./kl.ts";
+import { checkRank } from "./rank.ts";
+import { MAX_PRECISION_DIGITS, referenceSource, type Decision, type Enc, type EnclosureSource } from "./source.ts";
 import { Invalid, Undecided, validateCertificate, type Checked } from "./validate.ts";
 
-export type Status = "verified" | "rejected" | "inconclusive";
-export interface ClaimResult {
+export type Status = Decision["status"];
+export interface ClaimResult extends Decision {
   id: string;
   kind: string;
-  status: Status;
-  detail: string;
-  example?: number;
-  computed?: string;
-  claimed?: string;
-  neededDigits?: number;
 }
 export interface Report {
   verdict: "VERIFIED" | "REJECTED" | "INCONCLUSIVE";
@@ -43,16 +41,14 @@ export interface Report {
   construction: string;
 }
 export interface CheckOptions {
-  /** raise the interval precision above the certificate's */
+  /** raise the interval precision above the certificate's (at most MAX_PRECISION_DIGITS) */
   precision?: number;
-  /** softmax: skip the float64 fast path (decimal intervals only; for tests and benchmarks) */
+  /** softmax: the core alone — skip the accelerator (float64 fast path, escalation hints) */
   decimalOnly?: boolean;
   /** called with (examples done, total) while evaluating */
   progress?: (done: number, total: number) => void;
 }
 
-/** An output entry as an enclosure [lo, hi] of rationals (lo = hi when evaluated exactly). */
-type Enc = { lo: Rational; hi: Rational };
 type Outcome = { ok: true } | { ok: false; sure: boolean; computed: string; claimed: string };
 
 const show = (e: Enc): string => (e.lo.eq(e.hi) ? e.lo.toString() : `[${e.lo.toNumber().toPrecision(17)}, ${e.hi.toNumber().toPrecision(17)}]`);
@@ -88,7 +84,7 @@ function measure(c: Checked, k: Counts): Record<string, bigint | number> {
   const flat = c.labels.flat().map((l) => l.toString());
   return {
     N: c.sequences.length,
-    n: Math.max(...c.sequences.map((s) => s.length)),
+    n: c.sequences.reduce((m, s) => Math.max(m, s.length), 0),
     d: c.raw.network.input.kind === "vectors" ? c.raw.network.input.dim : c.dims[1]!,
     C: c.raw.network.output.kind === "logits" ? c.outDim : new Set(flat).size,
     ...k,
@@ -97,7 +93,7 @@ function measure(c: Checked, k: Counts): Record<string, bigint | number> {
 
 const HP = Decimal.clone({ precision: 200 });
 
-function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bound" }>, vars: Record<string, bigint | number>): Omit<ClaimResult, "id" | "kind"> {
+function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bound" }>, vars: Record<string, bigint | number>): Decision {
   const names = Object.keys(claim.variables);
   try {
     vetExpression(claim.expression, names);
@@ -125,7 +121,7 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
   if (!claimed.isFinite() || !claimed.eq(new HP(value))) return { status: "rejected", detail: `${where} = ${value}, claimed ${claim.value}`, computed: value, claimed: claim.value };
   if (!claim.compare) return { status: "verified", detail: `${where} = ${value}` };
   const q = claim.compare.quantity;
-  if (!(q in vars)) throw new Invalid(`claim ${claim.id}: unknown compared quantity "${q}" (one of ${Object.keys(vars).join(", ")})`);
+  if (!Object.hasOwn(vars, q)) throw new Invalid(`claim ${claim.id}: unknown compared quantity "${q}" (one of ${Object.keys(vars).join(", ")})`);
   const m = new HP(vars[q]!.toString());
   const gap = HP.sub(m, hi);
   const text = `${q} = ${m} ${claim.compare.relation} ${value}`;
@@ -135,6 +131,60 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
   return { status: "verified", detail: `${where} = ${value}; ${text} is ${holds}` };
 }
 
+type Claim = Checked["raw"]["claims"][number];
+type Criterion = Extract<Claim, { kind: "memorizes" }>["criterion"];
+
+/** `memorizes`: the listed examples meet the criterion and (for a list) no other example does. */
+function checkMemorizes(c: Checked, claim: Extract<Claim, { kind: "memorizes" }>, src: EnclosureSource, P: number): Decision {
+  const N = c.sequences.length;
+  const logits = c.raw.network.output.kind === "logits";
+  const target = (i: number, p: number): Rational[] => (c.raw.network.output.kind === "vector" ? c.labels[i]! : [c.labels[i]![p]!]);
+  const crit: Criterion = claim.criterion;
+  const judged = (i: number, outs: Enc[][]) => outs.map((o, p) => judge(crit, o, target(i, p), logits));
+  /** an enclosure is enough for example i when it settles the criterion at every read position */
+  const settles = (i: number) => (outs: Enc[][]) => judged(i, outs).every((o) => o.ok || o.sure);
+  const listed = claim.examples === "all" ? null : new Set(claim.examples);
+  let undecided: Decision | null = null;
+  const inconclusive = (i: number, why: string): Decision => {
+    const need = src.neededDigits(i, "outputs", settles(i));
+    const more = need ? `; decided at ${need} digits (other examples may need more)` : `; not decided by the checker's hints up to ${Math.min(8 * P, MAX_PRECISION_DIGITS)} digits (the values may be equal)`;
+    return { status: "inconclusive", detail: `example ${i}: ${why}${more}`, example: i, neededDigits: need };
+  };
+  for (let i = 0; i < N; i++) {
+    const want = listed === null || listed.has(i);
+    const outs = src.values(i, "outputs", settles(i));
+    if (outs instanceof Undecided) {
+      undecided ??= inconclusive(i, outs.message);
+      continue;
+    }
+    const r = judged(i, outs);
+    const sure = r.find((o) => !o.ok && o.sure) as Extract<Outcome, { ok: false }> | undefined;
+    const unsure = r.find((o) => !o.ok && !o.sure) as Extract<Outcome, { ok: false }> | undefined;
+    if (want && sure) return { status: "rejected", detail: `example ${i} fails ${crit.type}: computed ${sure.computed}, label ${sure.claimed}`, example: i, computed: sure.computed, claimed: sure.claimed };
+    if (!want && !sure && !unsure) return { status: "rejected", detail: `example ${i} meets ${crit.type} but is not listed (the list must be exactly the memorized examples)`, example: i };
+    if (unsure && !sure) undecided ??= inconclusive(i, `${crit.type} cannot be decided at ${P} digits (computed ${unsure.computed}, label ${unsure.claimed})`);
+  }
+  if (undecided) return undecided;
+  return { status: "verified", detail: `${claim.count} of ${N} examples meet ${crit.type}${crit.type === "abs-error" ? ` (epsilon ${crit.epsilon})` : ""}${listed ? ", the others do not" : ""}` };
+}
+
+/** `count`: the quantity recounted from the network. */
+function checkCount(claim: Extract<Claim, { kind: "count" }>, counts: Counts): Decision {
+  if (!Object.hasOwn(counts, claim.quantity)) throw new Invalid(`claim ${claim.id}: unknown quantity "${claim.quantity}"`);
+  const got = counts[claim.quantity];
+  const ok = String(got) === String(claim.value).replace(/^0+(?=\d)/, "");
+  return { status: ok ? "verified" : "rejected", detail: `${claim.quantity} = ${got}${ok ? "" : `, claimed ${claim.value}`}`, computed: String(got), claimed: String(claim.value) };
+}
+
+/** The working precision: max(certificate, --precision, 10 for softmax); Invalid above MAX_PRECISION_DIGITS. */
+export function workingPrecision(c: Checked, opts: CheckOptions): number {
+  const ev = c.raw.evaluation;
+  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const asked = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0);
+  if (asked > MAX_PRECISION_DIGITS) throw new Invalid(`precision ${asked} digits is above the checker's maximum of ${MAX_PRECISION_DIGITS} (docs/certificate.md "Limits")`);
+  return Math.max(asked, softmax ? 10 : 0);
+}
+
 /**
  * Checks every claim of a parsed certificate. Throws `Invalid` for a malformed certificate.
  * @example checkCertificate(JSON.parse(readFileSync("c.json", "utf8")), { precision: 60 }).verdict
@@ -142,119 +192,26 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
 export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
   const c = validateCertificate(data);
   const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
-  const ev = c.raw.evaluation;
-  const P = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0, softmax ? 10 : 0);
-  const N = c.sequences.length;
-  /** The evaluator at a precision (exact when there is no softmax), as enclosures. */
-  const evaluators = new Map<number, (i: number) => Enc[][]>();
-  const evaluatorAt = (digits: number): ((i: number) => Enc[][]) => {
-    let f = evaluators.get(digits);
-    if (f) return f;
-    if (softmax) {
-      const A = intervalArith(digits);
-      const e = new Evaluator(c, A);
-      f = (i) => e.outputs(i).map((v: Iv[]) => v.map((x) => ({ lo: A.toRational(x.lo), hi: A.toRational(x.hi) })));
-    } else {
-      const e = new Evaluator(c, exactArith());
-      f = (i) => e.outputs(i).map((v) => toRationals(v).map((r) => ({ lo: r, hi: r })));
-    }
-    evaluators.set(digits, f);
-    return f;
-  };
-  const outputs = evaluatorAt(P);
-  const target = (i: number, p: number): Rational[] => (c.raw.network.output.kind === "vector" ? c.labels[i]! : [c.labels[i]![p]!]);
-  /** The smallest of 2P, 4P, 8P (≤ 4000) digits at which example i's criterion is decided, if any. */
-  const escalate = (i: number, crit: { type: string; epsilon?: unknown }): number | undefined => {
-    for (let digits = 2 * P; digits <= Math.min(8 * P, 4000); digits *= 2) {
-      try {
-        const outs = evaluatorAt(digits)(i);
-        if (outs.every((o, p) => { const r = judge(crit, o, target(i, p), logits); return r.ok || r.sure; })) return digits;
-      } catch (e) {
-        if (!(e instanceof Undecided)) throw e;
-      }
-    }
-    return undefined;
-  };
-  const logits = c.raw.network.output.kind === "logits";
-  /** Softmax: float64 intervals first (float.ts); null where they fail (non-finite, undecided hardmax, a weight outside float range). */
-  let fast: ((i: number) => Enc[][] | null) | null = null;
-  if (softmax && !opts.decimalOnly) {
-    try {
-      const e = new Evaluator(c, fastArith());
-      fast = (i) => {
-        try {
-          const o = e.outputs(i);
-          if (o.some((v) => v instanceof Float64Array && !v.every(Number.isFinite))) return null;
-          return o.map((v) => (v instanceof Float64Array ? Array.from({ length: v.length / 2 }, (_, k) => ({ lo: toRational(v[2 * k]!), hi: toRational(v[2 * k + 1]!) })) : toRationals(v).map((r) => ({ lo: r, hi: r }))));
-        } catch (err) {
-          if (err instanceof Undecided || err instanceof RangeError) return null;
-          throw err;
-        }
-      };
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-    }
-  }
-  const fcache = new Map<number, Enc[][] | null>();
-  const cache = new Map<number, Enc[][] | Undecided>();
-  /** Outcome of a criterion on example i, one per read position (outputs cached across claims): float64 when it decides, else decimal. */
-  const outcome = (i: number, crit: { type: string; epsilon?: unknown }): Outcome[] | Undecided => {
-    if (fast) {
-      if (!fcache.has(i)) fcache.set(i, fast(i)), opts.progress?.(fcache.size, N);
-      const fo = fcache.get(i);
-      const r = fo?.map((o, p) => judge(crit, o, target(i, p), logits));
-      if (r?.every((o) => o.ok || o.sure)) return r;
-    }
-    let outs = cache.get(i);
-    if (!outs) {
-      try {
-        outs = outputs(i);
-      } catch (e) {
-        if (!(e instanceof Undecided)) throw e;
-        outs = e;
-      }
-      cache.set(i, outs);
-      if (!fast) opts.progress?.(cache.size, N);
-    }
-    if (outs instanceof Undecided) return outs;
-    return outs.map((o, p) => judge(crit, o, target(i, p), logits));
-  };
-
+  const P = workingPrecision(c, opts);
+  // the one place the accelerator is chosen; the decisions below do not depend on which source it is
+  const src = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);
   const counts = recount(c);
   const vars = measure(c, counts);
   const results: ClaimResult[] = c.raw.claims.map((claim) => {
     const base = { id: claim.id, kind: claim.kind };
-    if (claim.kind === "count") {
-      const got = counts[claim.quantity];
-      const ok = String(got) === String(claim.value).replace(/^0+(?=\d)/, "");
-      return { ...base, status: ok ? "verified" : "rejected", detail: `${claim.quantity} = ${got}${ok ? "" : `, claimed ${claim.value}`}`, computed: String(got), claimed: String(claim.value) };
+    switch (claim.kind) {
+      case "count":
+        return { ...base, ...checkCount(claim, counts) };
+      case "bound":
+        return { ...base, ...checkBound(claim, vars) };
+      case "memorizes":
+        return { ...base, ...checkMemorizes(c, claim, src, P) };
+      case "kl":
+        return { ...base, ...checkKl(c, claim, src, P) };
+      case "rank":
+        return { ...base, ...checkRank(c, claim, src, P) };
     }
-    if (claim.kind === "bound") return { ...base, ...checkBound(claim, vars) };
-    // memorizes: the listed examples meet the criterion and (for a list) no other example does
-    const listed = claim.examples === "all" ? null : new Set(claim.examples);
-    let undecided: ClaimResult | null = null;
-    const inconclusive = (i: number, why: string): ClaimResult => {
-      const need = softmax ? escalate(i, claim.criterion) : undefined;
-      const more = need ? `; decided at ${need} digits (other examples may need more)` : `; not decided even at ${Math.min(8 * P, 4000)} digits (the values may be equal)`;
-      return { ...base, status: "inconclusive", detail: `example ${i}: ${why}${more}`, example: i, neededDigits: need };
-    };
-    for (let i = 0; i < N; i++) {
-      const want = listed === null || listed.has(i);
-      const r = outcome(i, claim.criterion);
-      if (r instanceof Undecided) {
-        undecided ??= inconclusive(i, r.message);
-        continue;
-      }
-      const sure = r.find((o) => !o.ok && o.sure) as Extract<Outcome, { ok: false }> | undefined;
-      const unsure = r.find((o) => !o.ok && !o.sure) as Extract<Outcome, { ok: false }> | undefined;
-      if (want && sure) return { ...base, status: "rejected", detail: `example ${i} fails ${claim.criterion.type}: computed ${sure.computed}, label ${sure.claimed}`, example: i, computed: sure.computed, claimed: sure.claimed };
-      if (!want && !sure && !unsure) return { ...base, status: "rejected", detail: `example ${i} meets ${claim.criterion.type} but is not listed (the list must be exactly the memorized examples)`, example: i };
-      if (unsure && !sure)
-        undecided ??= inconclusive(i, `${claim.criterion.type} cannot be decided at ${P} digits (computed ${unsure.computed}, label ${unsure.claimed})`);
-    }
-    if (undecided) return undecided;
-    return { ...base, status: "verified", detail: `${claim.count} of ${N} examples meet ${claim.criterion.type}${claim.criterion.type === "abs-error" ? ` (epsilon ${claim.criterion.epsilon})` : ""}${listed ? ", the others do not" : ""}` };
   });
   const verdict = results.some((r) => r.status === "rejected") ? "REJECTED" : results.some((r) => r.status === "inconclusive") ? "INCONCLUSIVE" : "VERIFIED";
-  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: N, decimalExamples: softmax ? cache.size : null, construction: c.raw.construction.id };
+  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: c.sequences.length, decimalExamples: softmax ? src.referenceExamples() : null, construction: c.raw.construction.id };
 }

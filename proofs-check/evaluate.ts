@@ -31,7 +31,8 @@ export interface Arith<V, S, M> {
 }
 
 type Tok<V> = { tok: true; positional: boolean; f: (v: V, pos: number) => V };
-type Seq<V> = { tok: false; f: (xs: V[], first: boolean) => V[] };
+/** mix: the rank claim's matrix row (`Evaluator.mixtures`); attention layers only. */
+type Seq<V> = { tok: false; f: (xs: V[], first: boolean) => V[]; mix: (xs: V[]) => V[] };
 
 function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
   switch (L.type) {
@@ -67,6 +68,18 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
       };
       return {
         tok: false,
+        // the plain definition, without the rewritings above: per head, Σ_j a_j x_j at the last query
+        mix: (xs) => {
+          const n = xs.length;
+          const i = n - 1;
+          const last = L.keys === "all-but-last" ? n - 2 : n - 1;
+          const keys = Array.from({ length: last + 1 }, (_, j) => j);
+          return heads.map((H) => {
+            const q = uniform ? null : A.apply(H.Q, xs[i]!);
+            const scores = keys.map((j) => (q === null ? (undefined as S) : A.times(A.dot(q, A.apply(H.K, xs[j]!)), L.scale)));
+            return A.mix(A.weights(L.attention, scores), keys.map((j) => xs[j]!));
+          });
+        },
         f: (xs, first) => {
           const n = xs.length;
           const out = xs.slice();
@@ -161,6 +174,21 @@ export class Evaluator<V, S, M> {
   /** Read positions of a sequence of length n. */
   readPositions(n: number): number[] {
     return this.c.raw.network.output.positions === "last" ? [n - 1] : Array.from({ length: n }, (_, i) => i);
+  }
+
+  /**
+   * The rank claim's matrix row for example i (docs/certificate.md, claim "rank"): for attention
+   * layer `layer`, per head h, Σ_j a^h_j x_j with the query at the last position and x_j the layer's
+   * input vectors (Mahdavi et al.'s Z). `layer` must index an attention layer (check.ts validates it).
+   */
+  mixtures(i: number, layer: number): V[] {
+    const seq = this.c.sequences[i]!;
+    let xs = seq.map((t, p) => this.prefix(t, p, seq.length));
+    for (let s = this.first; s < layer; s++) {
+      const st = this.stages[s]!;
+      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
+    }
+    return (this.stages[layer] as Seq<V>).mix(xs);
   }
 
   /** The network's output at each read position of example i. */

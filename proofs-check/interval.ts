@@ -7,6 +7,13 @@
  * exp is only trusted to be within one unit in the last place, so its result is widened by a
  * relative 10^(1−P) on each side.
  *
+ * Tails at any score gap: softmax only takes exp of differences x = s − max s ≤ 0. Below −T, with
+ * T = ⌈2.31·(P + 10)⌉ (> (P + 10)·ln 10), exp(x) ∈ [0, exp(−T)↑] ⊂ [0, 10^−(P+10)]: a fixed-size
+ * enclosure whatever the gap, so no value ever carries an exponent that grows with the gap, time and
+ * memory do not depend on it, and no upper end collapses to 0 (decimal.js's exp would underflow to
+ * exactly 0 below 10^(−9·10^15) even rounding up, making weights exactly 0 and 1). The lower end 0 is
+ * honest (exp > 0): claims that need the tail's exact size end INCONCLUSIVE, never VERIFIED.
+ *
  * Softmax enclosure, with e_k ⊇ exp(s_k − M) for a shift M (any M gives the same weights):
  *   a_j = e_j / (e_j + Σ_{k≠j} e_k) is increasing in e_j and decreasing in the others, so
  *   a_j ∈ [ lo(e_j) / (lo(e_j) + Σ_{k≠j} hi(e_k)),  hi(e_j) / (hi(e_j) + Σ_{k≠j} lo(e_k)) ] ∩ [0, 1].
@@ -33,7 +40,15 @@ interface IM {
 }
 
 /** The interval arithmetic at P significant digits, plus conversions. */
-export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Rational): Iv; toRational(d: Decimal): Rational } {
+export function intervalArith(P: number): Arith<Iv[], Iv, IM> & {
+  point(r: Rational): Iv;
+  toRational(d: Decimal): Rational;
+  /** exp on an interval ⊆ (−∞, 0], tail-safe (header) */
+  exp(a: Iv): Iv;
+  /** the round-down and round-up contexts at P digits */
+  DN: typeof Decimal;
+  UP: typeof Decimal;
+} {
   const cfg = { precision: P, toExpNeg: -9e15, toExpPos: 9e15, minE: -9e15, maxE: 9e15 };
   const DN = Decimal.clone({ ...cfg, rounding: Decimal.ROUND_FLOOR });
   const UP = Decimal.clone({ ...cfg, rounding: Decimal.ROUND_CEIL });
@@ -64,12 +79,18 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
     ] as const;
     return { lo: DN.min(...ends.map(([x, y]) => DN.mul(x, y))), hi: UP.max(...ends.map(([x, y]) => UP.mul(x, y))) };
   };
-  const expIv = (a: Iv): Iv => ({ lo: DN.mul(DN.exp(a.lo), shrink), hi: UP.mul(UP.exp(a.hi), grow) });
+  const negT = new DN(-Math.ceil(2.31 * (P + 10)));
+  const tail = UP.mul(UP.exp(negT), grow);
+  /** exp on [lo, hi] ⊆ (−∞, 0]: the tail enclosure below −T (header). */
+  const expIv = (a: Iv): Iv => ({ lo: a.lo.lt(negT) ? ZERO : DN.mul(DN.exp(a.lo), shrink), hi: a.hi.lt(negT) ? tail : UP.mul(UP.exp(a.hi), grow) });
   const width = (a: Iv) => UP.sub(a.hi, a.lo);
   const zeros = (n: number): Iv[] => Array.from({ length: n }, () => ({ lo: ZERO, hi: ZERO }));
 
   return {
     point,
+    exp: expIv,
+    DN,
+    UP,
     toRational: (d) => Rational.parse(d.toString()),
     lin(W, b) {
       const idx: number[][] = [];

@@ -84,7 +84,10 @@ export function validateCertificate(data: unknown): Checked {
   const net = cert.network;
   const ds = cert.dataset;
   const N = ds.sequences.length;
-  const maxLen = Math.max(...ds.sequences.map((s) => s.length));
+  // loops, not Math.max(...spread): a spread of 10^6 lengths overflows the call stack
+  let maxLen = 0;
+  let minLen = Infinity;
+  for (const s of ds.sequences) (maxLen = Math.max(maxLen, s.length)), (minLen = Math.min(minLen, s.length));
 
   // input: token ids must be embedded first; vectors come from the dataset's vocabulary
   let vocabulary: Mat | null = null;
@@ -147,7 +150,7 @@ export function validateCertificate(data: unknown): Checked {
         });
         if (out === 0) fail(`${w}: attention output dimension is 0`);
         if ((L.residual || L.queries === "last") && out !== dim) fail(`${w}: output dimension ${out} must equal the input dimension ${dim} (residual or last-query attention)`);
-        if (L.keys === "all-but-last" && Math.min(...ds.sequences.map((s) => s.length)) < 2) fail(`${w}: keys "all-but-last" needs sequences of length ≥ 2`);
+        if (L.keys === "all-but-last" && minLen < 2) fail(`${w}: keys "all-but-last" needs sequences of length ≥ 2`);
         if (L.attention === "softmax" && cert.evaluation.mode === "exact") fail(`${w}: softmax attention cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
         layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), queries: L.queries, keys: L.keys });
         dim = out;

@@ -154,7 +154,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
       const ro = minNormReadout(enc, Y, F + 24);
       const crit = ds.labels.kind === "regression" ? { kind: "abs-error" as const, epsilon, y: ds.labels.values } : { kind: "argmax" as const, labels: ds.labels.values };
       const outputs = certifyOutputs(enc, ro, crit);
-      log(`mha: readout refined (${ro.iterations.join(",")} steps, residual ${Math.max(...ro.residual).toExponential(2)}); certifying rank(Z)…`);
+      log(`mha: readout refined (${ro.iterations.join(",")} steps, residual ${ro.residual.reduce((a, b) => Math.max(a, b), 0).toExponential(2)}); certifying rank(Z)…`);
       const rank = certifyFullRowRank(enc, ro);
       const cond = condEstimate(ro.qr);
       if ((outputs.undecided.length === 0 || o.certifyLabels === false) && rank.certified) {

@@ -11,12 +11,20 @@
  *  - count: a quantity measured from the network (parameters, width, …) equals `value`
  *  - bound: a formula from a paper evaluated on quantities the checker re-derives itself;
  *           `value` is the formula's value and `holds` whether `relation` is true.
+ *  - kl:    d_KL(π, T) = Σ_t π(t) KL(π(·|t) ‖ softmax(logits of t)) lies in [lo, hi], for the target
+ *           distribution π the claim carries (one weight and one conditional per dataset sequence)
+ *  - rank:  the rank of a named intermediate matrix (the attention mixtures Z of one layer) is `rank`
  */
 import { z } from "zod";
 import { MatrixSchema, NetworkSchema, QSchema } from "../ir/network.ts";
 
 export const CERTIFICATE_FORMAT = "memcap-certificate";
 export const CERTIFICATE_VERSION = 1;
+/**
+ * The largest interval precision a certificate (or `memcap check --precision`) may ask for: decimal.js's
+ * ln stops at about 1025 digits, and one exp at 1000 digits costs ~0.1 s (docs/certificate.md "Limits").
+ */
+export const MAX_PRECISION_DIGITS = 1000;
 
 export const DatasetSchema = z.object({
   /** Token vectors (one row per vocabulary entry) when the network takes vectors; absent for token-id networks. */
@@ -70,6 +78,22 @@ export const ClaimSchema = z.discriminatedUnion("kind", [
       .object({ quantity: z.string(), relation: z.enum(["<=", ">="]), holds: z.boolean() })
       .optional(),
   }),
+  z.object({
+    kind: z.literal("kl"),
+    id: z.string(),
+    /** π: weights[t] = π(t) (sum 1), conditionals[t][j] = π(j | t) (each row sums to 1, one entry per logit). */
+    target: z.object({ weights: z.array(QSchema), conditionals: z.array(z.array(QSchema)) }),
+    /** The claimed enclosure of d_KL(π, T), decimal numbers: the checker's enclosure must lie inside. */
+    lo: z.string(),
+    hi: z.string(),
+  }),
+  z.object({
+    kind: z.literal("rank"),
+    id: z.string(),
+    /** Z: row i = for each head h of attention layer `layer`, Σ_j a^h_j x_j at the last query of sequence i (x_j: the layer's inputs). */
+    matrix: z.object({ of: z.literal("attention-mixtures"), layer: z.number().int().nonnegative() }),
+    rank: z.number().int().nonnegative(),
+  }),
 ]);
 export type Claim = z.infer<typeof ClaimSchema>;
 
@@ -86,7 +110,7 @@ export const CertificateSchema = z.object({
   dataset: DatasetSchema,
   evaluation: z.discriminatedUnion("mode", [
     z.object({ mode: z.literal("exact") }),
-    z.object({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(100000) }),
+    z.object({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(MAX_PRECISION_DIGITS) }),
   ]),
   claims: z.array(ClaimSchema).min(1),
 });

@@ -19,11 +19,11 @@ export const floatArith: Arith<number> = {
   relu: (a) => (a > 0 ? a : 0),
   divInt: (a, k) => a / k,
   hardmaxMix(scores, values) {
-    const m = Math.max(...scores);
+    const m = scores.reduce((a, b) => Math.max(a, b), -Infinity); // no spread: long sequences overflow the call stack
     return meanOf(floatArith, values.filter((_, j) => scores[j] === m));
   },
   softmaxMix(scores, values) {
-    const m = Math.max(...scores);
+    const m = scores.reduce((a, b) => Math.max(a, b), -Infinity); // no spread: long sequences overflow the call stack
     const e = scores.map((s) => Math.exp(s - m));
     const z = e.reduce((a, b) => a + b, 0);
     return values[0]!.map((_, c) => values.reduce((s, v, j) => s + (e[j]! / z) * v[c]!, 0));

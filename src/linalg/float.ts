@@ -24,7 +24,7 @@ export function floatRank(A: readonly (readonly Rational[])[], tolerance?: numbe
   const rows = A.map((r) => r.map((x) => x.toNumber()));
   const M = m >= n ? new MlMatrix(rows) : new MlMatrix(rows).transpose();
   const sv = new SingularValueDecomposition(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal;
-  const smax = sv.length ? Math.max(...sv) : 0;
+  const smax = sv.reduce((a, b) => Math.max(a, b), 0);
   const tol = tolerance ?? Math.max(m, n) * smax * Number.EPSILON;
   return { arithmetic: "float64", rank: sv.filter((s) => s > tol).length, tolerance: tol, singularValues: sv };
 }

@@ -8,7 +8,8 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import type { Report } from "../../../proofs-check/check.ts";
-import { checkerLines } from "../../../proofs-check/lines.ts";
+import { MAX_PRECISION_DIGITS } from "../../certificate/format.ts";
+import { checkerLines } from "../checker-lines.ts";
 import { UserError } from "../errors.ts";
 import { emit, intFlag } from "../output.ts";
 
@@ -42,7 +43,7 @@ function text(file: string, bytes: number, r: Report, seconds: number): string {
     ...r.claims.map((c) => `  ${c.status.toUpperCase().padEnd(12)} ${c.id} (${c.kind}): ${c.detail}${c.neededDigits ? ` — rerun with --precision ${c.neededDigits}` : ""}`),
   ];
   const first = r.claims.find((c) => c.status === "rejected") ?? r.claims.find((c) => c.status === "inconclusive");
-  lines.push(`${r.verdict}${first ? `: claim ${first.id}${first.example !== undefined ? `, example ${first.example}` : ""}` : ""} (${r.claims.length} claims, ${seconds.toFixed(2)} s, checker ${checkerLines()} lines)`);
+  lines.push(`${r.verdict}${first ? `: claim ${first.id}${first.example !== undefined ? `, example ${first.example}` : ""}` : ""} (${r.claims.length} claims, ${seconds.toFixed(2)} s, checker ${checkerLines().core} core + ${checkerLines().accelerator} accelerator lines)`);
   return lines.join("\n");
 }
 
@@ -51,9 +52,10 @@ export function register(program: Command): void {
     .command("check")
     .description("Independently re-check every claim of a certificate (exit 0 VERIFIED, 1 REJECTED, 2 invalid, 3 INCONCLUSIVE)")
     .argument("<file>", "certificate JSON (docs/certificate.md)")
-    .option("--precision <digits>", "raise the interval precision above the certificate's", intFlag("precision", 10, 100000))
+    .option("--precision <digits>", "raise the interval precision above the certificate's", intFlag("precision", 10, MAX_PRECISION_DIGITS))
+    .option("--decimal-only", "the checker's core alone: decimal intervals, no float64 fast path")
     .option("--json", "print the result as one JSON document")
-    .action(async (file: string, o: { precision?: number; json?: boolean }) => {
+    .action(async (file: string, o: { precision?: number; json?: boolean; decimalOnly?: boolean }) => {
       const t0 = performance.now();
       const { data, bytes } = load(file);
       // loaded here, not at startup, so that other commands do not pay for the checker's dependencies
@@ -63,6 +65,7 @@ export function register(program: Command): void {
       try {
         r = checkCertificate(data, {
           precision: o.precision,
+          decimalOnly: o.decimalOnly,
           progress: (k, n) => k % 1000 === 0 && process.stderr.write(`check: ${k}/${n} examples\n`),
         });
       } catch (e) {
@@ -70,7 +73,7 @@ export function register(program: Command): void {
         throw e;
       }
       const seconds = (performance.now() - t0) / 1000;
-      emit(!!o.json, { file, bytes, ...r, seconds, checkerLines: checkerLines() }, () => text(file, bytes, r, seconds));
+      emit(!!o.json, { file, bytes, ...r, seconds, checkerLines: checkerLines().total, checkerCoreLines: checkerLines().core, checkerAcceleratorLines: checkerLines().accelerator }, () => text(file, bytes, r, seconds));
       process.exitCode = EXIT[r.verdict];
     });
 }
