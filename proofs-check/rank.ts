@@ -182,7 +182,7 @@ export function checkRank(c: Checked, claim: RankClaim, src: EnclosureSource, P:
       last = `rank ≥ ${r} of ${shape} not certified at ${P} digits (no ${r}×${r} minor passed the Neumann test)`;
       continue;
     }
-    if (r === full) return { status: "verified", detail: `rank of ${shape} = ${r}: an ${r}×${r} minor is certified nonsingular (‖I − R·A‖∞ < 1), and ${r} = min(rows, columns)` };
+    if (r === full) return { status: "verified", detail: `rank of ${shape} = ${r}: a ${r}×${r} minor is certified nonsingular (‖I − R·A‖∞ < 1), and ${r} = min(rows, columns)` };
     if (atLeast(r + 1)) return { status: "rejected", detail: `rank of ${shape} ≥ ${r + 1} (a certified nonsingular minor), claimed ${r}`, computed: `≥ ${r + 1}`, claimed: String(r) };
     last = `rank ≥ ${r} of ${shape} certified, but an upper bound below min(rows, columns) = ${full} cannot be certified from an enclosure`;
     if (!cheap) break;

@@ -24,6 +24,7 @@ export function decimalLogitEnclosures(net: Network, sequences: number[][], digi
   compileFast(net); // same supported shape, same error messages
   const Dn = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_FLOOR, toExpNeg: -9e15, toExpPos: 9e15 });
   const Up = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_CEIL, toExpNeg: -9e15, toExpPos: 9e15 });
+  const TINIEST = new Up("1e-9000000000000000");
   const val = (v: string | number): I => {
     const r = Rational.from(v);
     const n = r.num.toString();
@@ -66,7 +67,10 @@ export function decimalLogitEnclosures(net: Network, sequences: number[][], digi
             return;
           }
           lo = Dn.add(lo, Dn.exp(Dn.sub(sj[0], ss[1])));
-          hi = Up.add(hi, Up.exp(Up.sub(sj[1], ss[0])));
+          // decimal.js's exp underflows to exactly 0 below 10^(−9·10^15), even rounding up: an upper
+          // end must stay positive, or the weight's lower end collapses to exactly 1
+          const e = Up.exp(Up.sub(sj[1], ss[0]));
+          hi = Up.add(hi, e.isZero() ? TINIEST : e);
         });
         return [Dn.div(1, hi), Up.div(1, lo)];
       });

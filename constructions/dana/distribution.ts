@@ -137,11 +137,22 @@ export function constructAotDistribution(o: DistributionOptions, say: (l: string
   const table = { N: c.N, S: c.S, sequences: c.sequences, next: modes.map((m) => Math.max(m, 0)) };
   const certificate = aotCertificate("aot-distribution", { N: c.N, S: c.S, d: o.d, dh: o.dh, H: o.H, T, qkScale: o.qkScale, data: o.data ?? null, claim: "argmax of the network = mode of π_t" }, o.data ? null : o.seed, net, table, certifiedModes.length ? certifiedModes : [0], Math.max(20, digits), shape);
   if (!certifiedModes.length) certificate.claims = certificate.claims.filter((cl) => cl.kind !== "memorizes");
+  // the printed d_KL enclosure is a claim the checker re-derives: ends rounded OUTWARD to 12 digits
+  const klLo = kl[0].toSignificantDigits(12, Decimal.ROUND_FLOOR).toString();
+  const klHi = kl[1].isFinite() ? kl[1].toSignificantDigits(12, Decimal.ROUND_CEIL).toString() : null;
+  if (klHi !== null)
+    certificate.claims.push({
+      kind: "kl",
+      id: "kl-network",
+      target: { weights: c.weights.map((v) => v.toString()), conditionals: c.conditionals.map((r) => r.map((v) => v.toString())) },
+      lo: klLo,
+      hi: klHi,
+    });
   const b = Object.fromEntries(danaBounds(shape).map((x) => [x.id, x]));
   const text = [
     `Dana et al. Theorem 1 (ε ≥ 0): N = ${c.N}, S = ${c.S}, d = ${o.d}, d_h = ${o.dh}, H = ${o.H}, T = ${T} sequences with full-support π, seed ${o.seed}`,
     `  kept T_ε = ${kept.length} most probable sequences (capacity H·d_h + d = ${capacity}); ε = ${eps.toString()} ≈ ${epsN.toPrecision(6)}`,
-    `  d_KL(π, T) ∈ [${kl[0].toSignificantDigits(12).toString()}, ${kl[1].toSignificantDigits(12).toString()}] (rigorous: decimal.js intervals at ${digits} digits${tight ? "" : ", INCONCLUSIVE: enclosure not tight at --max-precision"})`,
+    `  d_KL(π, T) ∈ [${klLo}, ${klHi ?? "∞"}] (rigorous: decimal.js intervals at ${digits} digits${tight ? "" : ", INCONCLUSIVE: enclosure not tight at --max-precision"}; claim kl-network of the certificate)`,
     `  d_KL(π, L(N,S,d)) ≤ ${fit.kl.toExponential(6)} (float; ${fit.method})`,
     `  slack d_KL(π,T) − d_KL(π,L) ≤ ${slackHi.toSignificantDigits(6).toString()} (against the fitted encoder); ε·‖WE‖₂ = ${(epsN * WEnorm).toExponential(4)} (‖WE‖₂ = max_t ‖W E(t)‖₂ = ${WEnorm.toExponential(4)}, float)${epsN > 0 ? `; implied C ≥ ${(slackHi.toNumber() / (epsN * WEnorm)).toExponential(3)}` : ""}`,
     `  modes of π_t certified as the network's argmax: ${certifiedModes.length} of ${T}`,

@@ -263,6 +263,8 @@ function mhaCertificate(
       count: T,
     },
     { kind: "count", id: "parameters", quantity: "parameters", value: k.parameters },
+    // the printed "rank(Z) = T certified": Z is the T × H·d matrix of the heads' attention mixtures
+    { kind: "rank", id: "rank-Z", matrix: { of: "attention-mixtures", layer: 0 }, rank: T },
     {
       kind: "bound",
       id: "theorem1-capacity",
