@@ -41,10 +41,6 @@ function exitCodeFor(e: unknown): number {
     process.stderr.write(`memcap: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
     return e.exitCode;
   }
-  if (e instanceof RangeError || e instanceof SyntaxError) {
-    process.stderr.write(`memcap: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
-    return 2;
-  }
   process.stderr.write(`memcap: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
   return 70;
 }
