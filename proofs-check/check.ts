@@ -186,18 +186,12 @@ export function workingPrecision(c: Checked, opts: CheckOptions): number {
 }
 
 /**
- * Checks every claim of a parsed certificate. Throws `Invalid` for a malformed certificate.
- * @example checkCertificate(JSON.parse(readFileSync("c.json", "utf8")), { precision: 60 }).verdict
+ * Decides every claim of a validated certificate with the given source (checkCertificate's core;
+ * also for callers that decide many claim variants of one certificate, bench/checker-mutation.ts).
  */
-export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
-  const c = validateCertificate(data);
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
-  const P = workingPrecision(c, opts);
-  // the one place the accelerator is chosen; the decisions below do not depend on which source it is
-  const src = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);
-  const counts = recount(c);
+export function checkClaims(c: Checked, src: EnclosureSource, P: number, counts: Counts = recount(c)): ClaimResult[] {
   const vars = measure(c, counts);
-  const results: ClaimResult[] = c.raw.claims.map((claim) => {
+  return c.raw.claims.map((claim): ClaimResult => {
     const base = { id: claim.id, kind: claim.kind };
     switch (claim.kind) {
       case "count":
@@ -212,6 +206,22 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
         return { ...base, ...checkRank(c, claim, src, P) };
     }
   });
-  const verdict = results.some((r) => r.status === "rejected") ? "REJECTED" : results.some((r) => r.status === "inconclusive") ? "INCONCLUSIVE" : "VERIFIED";
-  return { verdict, claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: c.sequences.length, decimalExamples: softmax ? src.referenceExamples() : null, construction: c.raw.construction.id };
+}
+
+/** REJECTED if a claim is rejected, else INCONCLUSIVE if one is inconclusive, else VERIFIED. */
+export const verdictOf = (results: ClaimResult[]): Report["verdict"] =>
+  results.some((r) => r.status === "rejected") ? "REJECTED" : results.some((r) => r.status === "inconclusive") ? "INCONCLUSIVE" : "VERIFIED";
+
+/**
+ * Checks every claim of a parsed certificate. Throws `Invalid` for a malformed certificate.
+ * @example checkCertificate(JSON.parse(readFileSync("c.json", "utf8")), { precision: 60 }).verdict
+ */
+export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
+  const c = validateCertificate(data);
+  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const P = workingPrecision(c, opts);
+  // the one place the accelerator is chosen; the decisions do not depend on which source it is
+  const src = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);
+  const results = checkClaims(c, src, P);
+  return { verdict: verdictOf(results), claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: c.sequences.length, decimalExamples: softmax ? src.referenceExamples() : null, construction: c.raw.construction.id };
 }

@@ -97,6 +97,19 @@ function enclosure(P: number, w: Rational[], p: Rational[][], logits: (t: number
   return [DN.max(lo, 0), hi];
 }
 
+/** The enclosure is a pure function of (source, P, pass, π): remembered, for callers that decide many variants of one claim. */
+const memos = new WeakMap<EnclosureSource, Map<string, [Decimal, Decimal] | Undecided>>();
+function memo(src: EnclosureSource, key: string, f: () => [Decimal, Decimal] | Undecided): [Decimal, Decimal] | Undecided {
+  let m = memos.get(src);
+  if (!m) memos.set(src, (m = new Map()));
+  let v = m.get(key);
+  if (!v) {
+    if (m.size > 64) m.clear();
+    m.set(key, (v = f()));
+  }
+  return v;
+}
+
 /** Decides a kl claim. */
 export function checkKl(c: Checked, claim: KlClaim, src: EnclosureSource, P: number): Decision {
   const { w, p } = target(c, claim);
@@ -111,10 +124,12 @@ export function checkKl(c: Checked, claim: KlClaim, src: EnclosureSource, P: num
   const claimed = `[${claim.lo}, ${claim.hi}]`;
   let last: [Decimal, Decimal] | Undecided = new Undecided("not evaluated");
   for (const cheap of [true, false]) {
-    last = enclosure(P, w, p, (t) => {
-      const v = src.values(t, "outputs", () => cheap);
-      return v instanceof Undecided ? v : v[0]!;
-    });
+    last = memo(src, JSON.stringify([P, cheap, claim.target]), () =>
+      enclosure(P, w, p, (t) => {
+        const v = src.values(t, "outputs", () => cheap);
+        return v instanceof Undecided ? v : v[0]!;
+      }),
+    );
     if (last instanceof Undecided) continue;
     const [lo, hi] = last;
     const computed = `[${lo.toSignificantDigits(12, Decimal.ROUND_FLOOR)}, ${hi.toSignificantDigits(12, Decimal.ROUND_CEIL)}]`;
