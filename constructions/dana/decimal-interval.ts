@@ -72,7 +72,8 @@ export function decimalLogitEnclosures(net: Network, sequences: number[][], digi
           const e = Up.exp(Up.sub(sj[1], ss[0]));
           hi = Up.add(hi, e.isZero() ? TINIEST : e);
         });
-        return [Dn.div(1, hi), Up.div(1, lo)];
+        // a denominator beyond decimal.js's range (exp overflowed): the weight is below 10^(−9·10^15), not 0
+        return [Dn.div(1, hi), lo.isFinite() ? Up.div(1, lo) : TINIEST];
       });
       const A = X[0]!.map((_, i) => X.reduce((s, x, k) => add(s, mul(a[k]!, x[i]!)), zero()));
       acc = matVec(h.WO, matVec(h.WV, A), acc);
