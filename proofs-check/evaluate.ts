@@ -31,8 +31,8 @@ export interface Arith<V, S, M> {
 }
 
 type Tok<V> = { tok: true; positional: boolean; f: (v: V, pos: number) => V };
-/** mix: the rank claim's matrix row (`Evaluator.mixtures`); attention layers only. */
-type Seq<V> = { tok: false; f: (xs: V[], first: boolean) => V[]; mix: (xs: V[]) => V[] };
+/** mixOut: when given, receives per head Σ_j a_j x_j at the last query (the rank claim's matrix row). */
+type Seq<V> = { tok: false; f: (xs: V[], first: boolean, mixOut?: V[]) => V[] };
 
 function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
   switch (L.type) {
@@ -68,19 +68,7 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
       };
       return {
         tok: false,
-        // the plain definition, without the rewritings above: per head, Σ_j a_j x_j at the last query
-        mix: (xs) => {
-          const n = xs.length;
-          const i = n - 1;
-          const last = L.keys === "all-but-last" ? n - 2 : n - 1;
-          const keys = Array.from({ length: last + 1 }, (_, j) => j);
-          return heads.map((H) => {
-            const q = uniform ? null : A.apply(H.Q, xs[i]!);
-            const scores = keys.map((j) => (q === null ? (undefined as S) : A.times(A.dot(q, A.apply(H.K, xs[j]!)), L.scale)));
-            return A.mix(A.weights(L.attention, scores), keys.map((j) => xs[j]!));
-          });
-        },
-        f: (xs, first) => {
+        f: (xs, first, mixOut) => {
           const n = xs.length;
           const out = xs.slice();
           const P = first ? xs.map(proj) : null;
@@ -101,6 +89,7 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
                 scores = keys.map((j) => A.times(A.dot(q, P ? (P[j]![hi]!.k ??= A.apply(H.K, xs[j]!)) : (per[hi]!.k[j] ??= A.apply(H.K, xs[j]!))), L.scale));
               }
               const w = A.weights(L.attention, scores);
+              if (mixOut && i === n - 1) mixOut.push(A.mix(w, keys.map((j) => xs[j]!)));
               const z = P ? A.mix(w, keys.map((j) => (P[j]![hi]!.ov ??= A.apply(H.O, A.apply(H.V, xs[j]!))))) : A.apply(H.O, A.mix(w, keys.map((j) => (per[hi]!.v[j] ??= A.apply(H.V, xs[j]!)))));
               y = y === null ? z : A.add(y, z);
             });
@@ -188,7 +177,9 @@ export class Evaluator<V, S, M> {
       const st = this.stages[s]!;
       xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
     }
-    return (this.stages[layer] as Seq<V>).mix(xs);
+    const out: V[] = [];
+    (this.stages[layer] as Seq<V>).f(xs, layer === this.first, out);
+    return out;
   }
 
   /** The network's output at each read position of example i. */
