@@ -115,6 +115,7 @@ function minorCertified(Z: Enc[][], mid: number[][], rows: number[], cols: numbe
   for (const row of Rf) for (const v of row) mx = Math.max(mx, Math.abs(v));
   if (mx === 0) return false;
   const k = 52 - Math.ceil(Math.log2(mx));
+  if (!Number.isFinite(2 ** k) || 2 ** k === 0) return false; // an inverse this far outside the float range is useless
   const R = Rf.map((row) => row.map((v) => BigInt(Math.round(v * 2 ** k))));
   const F = BigInt(Math.ceil(P * Math.log2(10)) + 16);
   // A ∈ [Mid2 − Rad2, Mid2 + Rad2] / 2^(F+1), from the ends rounded outward to 2^−F

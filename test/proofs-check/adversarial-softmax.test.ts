@@ -80,6 +80,28 @@ function manySequences(N: number, wrongAt = -1): Certificate {
   } as Certificate;
 }
 
+/** Uniform attention (exact): the mixture of a length-1 sequence is its vector, so Z = the vocabulary rows. */
+function uniformRankCert(vocabulary: number[][], rank: number): Certificate {
+  return {
+    format: "memcap-certificate",
+    version: 1,
+    construction: { id: "rank-exact", paper: "none", options: {}, seed: null },
+    network: {
+      format: "memcap-network",
+      version: 1,
+      input: { kind: "vectors", dim: 2 },
+      layers: [
+        { type: "attention", attention: "uniform", residual: false, queries: "last", keys: "all", heads: [{ WQ: [[0, 0]], WK: [[0, 0]], WV: [[1, 0], [0, 1]], WO: [[1, 0], [0, 1]] }] },
+        { type: "affine", W: [[1, 0]] },
+      ],
+      output: { positions: "last", kind: "scalar" },
+    } as Network,
+    dataset: { vocabulary, sequences: vocabulary.map((_, i) => [i]), labels: vocabulary.map((v) => v[0]!) },
+    evaluation: { mode: "exact" },
+    claims: [{ kind: "rank", id: "r", matrix: { of: "attention-mixtures", layer: 0 }, rank }],
+  } as Certificate;
+}
+
 function verdict(c: unknown, opts: Parameters<typeof checkCertificate>[1] = {}): Expect {
   try {
     return checkCertificate(c, opts).verdict;
@@ -153,6 +175,10 @@ const cases: Case[] = [
   { name: "rank 1 of a 1-row Z at gap 1e20 (true)", cert: () => ({ ...gapCert({ g: "1e20", value: "tail", label: "0", epsilon: "1" }), claims: [{ kind: "rank", id: "r", matrix: { of: "attention-mixtures", layer: 0 }, rank: 1 }] }), want: "VERIFIED" },
   { name: "rank 2 of a 1-row Z (false)", cert: () => ({ ...gapCert({ g: "1e20", value: "tail", label: "0", epsilon: "1" }), claims: [{ kind: "rank", id: "r", matrix: { of: "attention-mixtures", layer: 0 }, rank: 2 }] }), want: "REJECTED" },
   { name: "rank 0 of a non-zero 1-row Z (false)", cert: () => ({ ...gapCert({ g: "1e20", value: "tail", label: "0", epsilon: "1" }), claims: [{ kind: "rank", id: "r", matrix: { of: "attention-mixtures", layer: 0 }, rank: 0 }] }), want: "REJECTED" },
+  { name: "exact rank 2 of Z = rows (1,0), (0,1), (1,1)", cert: () => uniformRankCert([[1, 0], [0, 1], [1, 1]], 2), want: "VERIFIED" },
+  { name: "exact rank claimed 1 of a rank-2 Z", cert: () => uniformRankCert([[1, 0], [0, 1], [1, 1]], 1), want: "REJECTED" },
+  { name: "exact rank 1 of Z = rows (1,0), (2,0), (3,0) (rank-deficient)", cert: () => uniformRankCert([[1, 0], [2, 0], [3, 0]], 1), want: "VERIFIED" },
+  { name: "exact rank claimed 2 of a rank-1 Z", cert: () => uniformRankCert([[1, 0], [2, 0], [3, 0]], 2), want: "REJECTED" },
   { name: "rank of a non-attention layer", cert: () => ({ ...gapCert({ g: "1", value: "tail", label: "0", epsilon: "1" }), claims: [{ kind: "rank", id: "r", matrix: { of: "attention-mixtures", layer: 1 }, rank: 1 }] }), want: "INVALID" },
 ];
 
