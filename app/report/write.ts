@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { commitTemporary, discardTemporary, prepareOutput, temporaryBeside } from "../../src/io/output.ts";
 import { jsonReplacer } from "../cli/output.ts";
 import { renderSvg, svgToPng } from "../plot/render.ts";
-import { buildDocument } from "./document.ts";
+import { gzipSync } from "node:zlib";
+import { buildDocument, certificateFiles } from "./document.ts";
 import { toHtml, toMarkdown } from "./render.ts";
 import type { ReportData } from "./run.ts";
 
@@ -43,9 +44,15 @@ export async function writeReport(data: ReportData, outDir: string, onPlot: (fil
       plots.push({ svg: join(dir, b.file), png: join(dir, b.png) });
       onPlot(b.file);
     }
+    const certs = certificateFiles(data);
+    if (certs.length) mkdirSync(join(tmp, "certificates"));
+    for (const c of certs) writeFileSync(join(tmp, c.file), c.gzip ? gzipSync(c.text) : c.text);
     writeFileSync(join(tmp, "index.html"), toHtml(blocks, svgs));
     writeFileSync(join(tmp, "report.md"), toMarkdown(blocks));
-    writeFileSync(join(tmp, "report.json"), JSON.stringify(data, jsonReplacer, 1) + "\n");
+    // the certificates themselves live in certificates/; report.json names their files
+    const { certificates, ...rest } = data;
+    const listed = { ...rest, certificates: certificates.map((c) => ({ subject: c.subject, status: c.status, bytes: c.text.length, file: certs.find((f) => f.text === c.text)?.file ?? null })) };
+    writeFileSync(join(tmp, "report.json"), JSON.stringify(listed, jsonReplacer, 1) + "\n");
     const old = temporaryBeside(dir);
     if (existsSync(dir)) renameSync(dir, old);
     commitTemporary(tmp, dir);
