@@ -14,7 +14,8 @@
  */
 import fc from "fast-check";
 
-export type Paper = "kajitsuka-sato" | "mahdavi" | "dana" | "memcap";
+/** "user": a claim from a user's module (`memcap claims --from`). */
+export type Paper = "kajitsuka-sato" | "mahdavi" | "dana" | "memcap" | "user";
 
 /** What a checker says about one input. `detail` explains a failure in words (which step, which values). */
 export interface ClaimOutcome {
