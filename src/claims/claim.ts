@@ -13,9 +13,10 @@
  *   r.found // false: no violation in 100 random inputs
  */
 import fc from "fast-check";
+import type { PaperId } from "../papers.ts";
 
-/** "user": a claim from a user's module (`memcap claims --from`). */
-export type Paper = "kajitsuka-sato" | "mahdavi" | "dana" | "memcap" | "user";
+/** The paper a claim comes from (src/papers.ts), memcap for claims about its own kernel, user for a claim from a user's module (`memcap claims --from`). */
+export type Paper = PaperId | "memcap" | "user";
 
 /** What a checker says about one input. `detail` explains a failure in words (which step, which values). */
 export interface ClaimOutcome {
