@@ -5,7 +5,6 @@
  * results are printed, not recorded in the registry's status file.
  */
 import type { Command } from "commander";
-import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
 import { claimInputToJson, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
 import { readStatuses, recordResults } from "../../claims/status.ts";
 import { writeFileAtomic } from "../../../src/io/json-input.ts";
@@ -22,7 +21,8 @@ export function register(program: Command): void {
     .option("--from <file>", "list (and with --run, run) the claims of your module instead: its default export or `claims`, an array of defineClaim results")
     .option("--json", "machine-readable output")
     .action(async (opts: { run?: boolean; seed: number; from?: string; json?: boolean }) => {
-      const claims = opts.from ? await loadUserClaims(opts.from) : CLAIMS;
+      // the registry (every construction's claims) is loaded only when it is what is listed
+      const claims = opts.from ? await loadUserClaims(opts.from) : (await import("../../../constructions/claims.ts")).CLAIMS;
       let st: ReturnType<typeof readStatuses> = opts.from ? {} : readStatuses();
       if (opts.run) {
         const results: SearchResult[] = claims.map((c) => searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }));
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option("--from <file>", "look CLAIM up in your module of claims (see `memcap claims --from`)")
     .option("--json", "machine-readable output")
     .action(async (id: string, opts: { runs: number; seed: number; out?: string; from?: string; json?: boolean }) => {
-      const claim = opts.from ? (await loadUserClaims(opts.from)).find((c) => c.id === id) : getClaim(id);
+      const claim = opts.from ? (await loadUserClaims(opts.from)).find((c) => c.id === id) : (await import("../../../constructions/claims.ts")).getClaim(id);
       if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims${opts.from ? ` --from ${opts.from}` : ""}\` for the ids)`);
       const r = searchCounterexample(claim, { runs: opts.runs, seed: opts.seed });
       if (!opts.from) recordResults([r]);
