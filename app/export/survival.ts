@@ -81,10 +81,21 @@ export function memcapSurvival(cert: Certificate, kind: FloatKind): Survival {
   return tally(cert, (i) => outs[i]!);
 }
 
+/** The part of onnxruntime-node's API used here (typed locally: the package is only a development dependency). */
+interface OrtTensor {
+  data: ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number> };
+  dims: readonly number[];
+}
+interface Ort {
+  Tensor: new (type: "int64" | "float64" | "float32", data: BigInt64Array | Float64Array | Float32Array, dims: number[]) => OrtTensor;
+  InferenceSession: { create(model: Uint8Array, options?: { logSeverityLevel?: number }): Promise<{ run(feed: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>; release(): Promise<void> }> };
+}
+
 /** onnxruntime-node, when installed (a development dependency): null when it cannot be loaded. */
-async function loadOrt(): Promise<typeof import("onnxruntime-node") | null> {
+async function loadOrt(): Promise<Ort | null> {
+  const name = "onnxruntime-node"; // a variable: type-checking an installed memcap must not need the package
   try {
-    return await import("onnxruntime-node");
+    return (await import(name)) as Ort;
   } catch {
     return null;
   }
@@ -102,7 +113,7 @@ export async function onnxruntimeOutputs(cert: Certificate, onnx: Uint8Array, ki
   const byLength = new Map<number, number[]>();
   seqs.forEach((s, i) => byLength.set(s.length, [...(byLength.get(s.length) ?? []), i]));
   for (const [n, idx] of byLength) {
-    let feed: Record<string, InstanceType<typeof ort.Tensor>>;
+    let feed: Record<string, OrtTensor>;
     if (cert.network.input.kind === "tokens") {
       feed = { tokens: new ort.Tensor("int64", BigInt64Array.from(idx.flatMap((i) => seqs[i]!.map(BigInt))), [idx.length, n]) };
     } else {
@@ -111,7 +122,7 @@ export async function onnxruntimeOutputs(cert: Certificate, onnx: Uint8Array, ki
       feed = { vectors: new ort.Tensor(kind === "float64" ? "float64" : "float32", kind === "float64" ? Float64Array.from(flat) : Float32Array.from(flat), [idx.length, n, d]) };
     }
     const out = (await session.run(feed)).output!;
-    const data = out.data as Float64Array | Float32Array;
+    const data = out.data as unknown as Float64Array | Float32Array;
     const per = data.length / idx.length;
     const dim = out.dims[out.dims.length - 1]!;
     idx.forEach((i, b) => {

@@ -1,7 +1,8 @@
 /**
  * docs/library.md's worked example, run as a consumer would: `npm pack` this checkout, install the
  * tarball into an empty temporary project (from npm's cache where it can), and run the doc's first
- * ```ts block with the installed tsx. Slow-ish (the install dominates: ~30–50 s on a loaded machine).
+ * ```ts block with the installed tsx; then type-check a consumer's claims against the installed types.
+ * Slow-ish (the install dominates: ~30–50 s on a loaded machine).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -37,5 +38,21 @@ describe("docs/library.md example from an installed tarball", () => {
     expect(out).toContain("check: VERIFIED");
     // the bin of the installed package works too
     expect(run(join(app, "node_modules", ".bin", "memcap"), ["--version"], app).trim()).toBe("0.1.0");
+    // a claim built on the consumer's own `import fc from "fast-check"` type-checks against memcap's
+    // defineClaim (fast-check is a peer dependency: one copy); a mistyped checker does not
+    writeFileSync(join(app, "good.mts"), 'import fc from "fast-check";\nimport { defineClaim, q } from "memcap";\nexport const c = defineClaim({ id: "u.x", paper: "user", source: "me", statement: "x + 0 = x", arbitrary: fc.integer(), check: (x) => ({ holds: q(x).add(q(0)).eq(q(x)) }), expected: "holds" });\n');
+    writeFileSync(join(app, "bad.mts"), 'import fc from "fast-check";\nimport { defineClaim } from "memcap";\nexport const c = defineClaim({ id: "u.y", paper: "user", source: "me", statement: "s", arbitrary: fc.integer(), check: (x: string) => ({ holds: x.length > 0 }), expected: "holds" });\n');
+    const tsconfig = (file: string) => JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, allowImportingTsExtensions: true, noEmit: true, skipLibCheck: true, types: ["node"], typeRoots: [join(root, "node_modules", "@types")] }, files: [file] });
+    const tsc = join(root, "node_modules", ".bin", "tsc");
+    writeFileSync(join(app, "tsconfig.json"), tsconfig("good.mts"));
+    run(tsc, ["-p", "."], app); // throws on a type error
+    writeFileSync(join(app, "tsconfig.json"), tsconfig("bad.mts"));
+    let failure = "";
+    try {
+      run(tsc, ["-p", "."], app);
+    } catch (e) {
+      failure = String((e as { stdout?: string }).stdout);
+    }
+    expect(failure).toMatch(/bad\.mts.*error TS/);
   }, 180_000);
 });
