@@ -54,8 +54,9 @@ export function parseCertificate(data: unknown, where: string): Certificate {
 }
 
 /** Writes the export of `cert` to `out` (and, for safetensors, the PyTorch loader next to it). */
-export async function exportCertificate(cert: Certificate, o: { format: ExportFormat; out: string; dtype?: FloatKind; source?: string }): Promise<ExportResult> {
+export async function exportCertificate(cert: Certificate, o: { format: ExportFormat; out: string; dtype?: FloatKind; source?: string; progress?: (line: string) => void }): Promise<ExportResult> {
   const dtype = o.dtype ?? "float64";
+  const say = o.progress ?? (() => {});
   const header = `memcap export of ${o.source ?? "a certificate"} (construction ${cert.construction.id}, ${dtype}); FLOAT weights, the certificate holds the exact network`;
   const structure = JSON.stringify(networkStructure(cert.network));
   const metadata = { "memcap.structure": structure, "memcap.construction": cert.construction.id, "memcap.dtype": dtype };
@@ -91,6 +92,7 @@ export async function exportCertificate(cert: Certificate, o: { format: ExportFo
   let onnxruntimeNote: string | undefined;
   for (const k of ["float64", "float32"] as const) {
     let ort: Survival | null = null;
+    say(`measuring ${k} survival on ${cert.dataset.sequences.length} examples`);
     if (o.format === "onnx") {
       ort = await onnxruntimeSurvival(cert, graph(k), k);
       if (!ort) onnxruntimeNote = "onnxruntime-node is not installed (a development dependency of memcap): no onnxruntime figures";

@@ -1,5 +1,6 @@
 /**
- * Assembling a certificate for a network a user built: the memorization claim over the given
+ * Assembling a certificate for a network a user built (the library's entry; the claims come from
+ * ./claims.ts, the home of claim assembly): the memorization claim over the given
  * examples (every example by default) and one count claim per measured quantity. The builder is
  * untrusted: `checkCertificate` (proofs-check) re-derives every claim from the network and data.
  *
@@ -9,7 +10,8 @@
  */
 import { countNetwork } from "../ir/count.ts";
 import type { Network } from "../ir/network.ts";
-import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, QUANTITIES, type Certificate, type Claim, type Criterion, type Dataset } from "./format.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim, type Criterion, type Dataset } from "./format.ts";
+import { countClaims } from "./claims.ts";
 
 export interface CertificateInput {
   network: Network;
@@ -38,7 +40,7 @@ export function buildCertificate(o: CertificateInput): Certificate {
     evaluation: o.evaluation ?? (softmax ? { mode: "interval", precisionDigits: 30 } : { mode: "exact" }),
     claims: [
       { kind: "memorizes", id: "memorizes", criterion: o.criterion, examples, count: examples === "all" ? o.dataset.sequences.length : examples.length },
-      ...QUANTITIES.map((q): Claim => ({ kind: "count", id: `count-${q}`, quantity: q, value: counts[q] })),
+      ...countClaims(counts),
       ...(o.claims ?? []),
     ],
   };

@@ -24,7 +24,7 @@ export function register(program: Command): void {
       if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new UserError(`--format must be one of ${EXPORT_FORMATS.join(", ")}, got "${o.format}"`);
       if (o.dtype !== "float64" && o.dtype !== "float32") throw new UserError(`--dtype must be float64 or float32, got "${o.dtype}"`);
       const cert = parseCertificate(readJsonFile(file), file);
-      const r = await exportCertificate(cert, { format: o.format as (typeof EXPORT_FORMATS)[number], out: o.out, dtype: o.dtype, source: file });
+      const r = await exportCertificate(cert, { format: o.format as (typeof EXPORT_FORMATS)[number], out: o.out, dtype: o.dtype, source: file, progress: (line) => process.stderr.write(`memcap: export: ${line}\n`) });
       emit(!!o.json, { certificate: file, ...r }, () => exportText(r));
     });
 }
