@@ -12,7 +12,8 @@ import { Rational } from "../../src/numbers/rational.ts";
 import { encodeOnnxModel } from "../../src/io/onnx-proto.ts";
 import { encodeSafetensors } from "../../src/io/safetensors.ts";
 import { encodeNpz } from "../../src/io/npy.ts";
-import { validate, writeFileAtomic } from "../../src/io/json-input.ts";
+import { validate } from "../../src/io/json-input.ts";
+import { checkOutput, writeFileAtomic } from "../../src/io/output.ts";
 import { UserError } from "../../src/errors.ts";
 import { networkToOnnx, ONNX_OPSET } from "./onnx.ts";
 import { memcapSurvival, onnxruntimeSurvival, type Survival } from "./survival.ts";
@@ -61,6 +62,10 @@ export async function exportCertificate(cert: Certificate, o: { format: ExportFo
   const structure = JSON.stringify(networkStructure(cert.network));
   const metadata = { "memcap.structure": structure, "memcap.construction": cert.construction.id, "memcap.dtype": dtype };
   const files: string[] = [];
+  const loaderFile = join(dirname(o.out), `${basename(o.out, extname(o.out)).replace(/[^A-Za-z0-9_]/g, "_")}.py`);
+  // every target is validated before anything is written (one line naming what is wrong)
+  checkOutput(o.out);
+  if (o.format === "safetensors") checkOutput(loaderFile, { what: "PyTorch loader" });
   const onnx: Partial<Record<FloatKind, Uint8Array>> = {};
   const graph = (k: FloatKind) => (onnx[k] ??= encodeOnnxModel(networkToOnnx(cert.network, k, header)));
   switch (o.format) {
@@ -70,9 +75,8 @@ export async function exportCertificate(cert: Certificate, o: { format: ExportFo
       break;
     case "safetensors": {
       writeFileAtomic(o.out, encodeSafetensors(networkTensors(cert.network, dtype), metadata));
-      const py = join(dirname(o.out), `${basename(o.out, extname(o.out)).replace(/[^A-Za-z0-9_]/g, "_")}.py`);
-      writeFileAtomic(py, torchLoaderSource(basename(o.out), header));
-      files.push(o.out, py);
+      writeFileAtomic(loaderFile, torchLoaderSource(basename(o.out), header), "PyTorch loader");
+      files.push(o.out, loaderFile);
       break;
     }
     case "npz": {
