@@ -19,7 +19,7 @@ import { Decimal } from "decimal.js";
 import { Rational } from "../numbers/rational.ts";
 import { IntervalArithmetic, IntervalError, type Interval } from "../numbers/interval.ts";
 import { UserError } from "../errors.ts";
-import { formatBoundValue } from "./format.ts";
+import { formatBoundValue, formatRationalBound } from "./format.ts";
 
 type Node =
   | { t: "num"; value: Rational }
@@ -243,7 +243,7 @@ function decideWith<T>(expression: string, vars: Vars, decide: (v: Val, I: Inter
 /** The value in the certificates' 12-significant-digit format, rounded only when the enclosure decides the digits. */
 export function formatBound(expression: string, vars: Vars): string {
   return decideWith(expression, vars, (v) => {
-    if (v.exact) return formatBoundValue(new Decimal(v.exact.num.toString()).div(v.exact.den.toString()).toSignificantDigits(40));
+    if (v.exact) return formatRationalBound(v.exact.num, v.exact.den);
     const lo = formatBoundValue(v.iv.lo);
     return lo === formatBoundValue(v.iv.hi) ? lo : undefined;
   });
