@@ -12,7 +12,7 @@ import { countNetwork } from "../src/ir/count.ts";
 import type { Network, Layer } from "../src/ir/network.ts";
 import type { Certificate } from "../src/certificate/format.ts";
 import { Rational, q } from "../src/numbers/rational.ts";
-import { evaluateBound, formatBoundValue } from "../proofs-check/bound.ts";
+import { decideBound, parseBound } from "../proofs-check/bound.ts";
 import { mulberry32 } from "../src/random.ts";
 
 /** The fixtures' seeded stream in [0, 1) (mulberry32, src/random.ts). */
@@ -116,11 +116,18 @@ export function refOutputsFloat(cert: Certificate): number[][][] {
 
 // ---------- certificate assembly ----------
 
+/** The fixtures' bound "expression over N, parameters", its 12-digit value and whether parameters <= it (proofs-check/bound.ts). */
+function boundAt(expression: string, N: number, parameters: number): { value: string; holds?: boolean } {
+  const r = decideBound(parseBound(expression, ["N", "parameters"]), new Map([["N", BigInt(N)], ["parameters", BigInt(parameters)]]), { measured: BigInt(parameters), relation: "<=" });
+  if (r.kind !== "value") throw new Error(`fixture bound ${expression}: ${r.reason}`);
+  return r;
+}
+
 /** The standard claims of a fixture: counts from countNetwork (src/ir), a bound over N and parameters. */
 export function standardClaims(net: Network, N: number): Certificate["claims"] {
   const k = countNetwork(net);
   const expression = "2 * N * log2(N + 1) + sqrt(parameters) + 1/3";
-  const value = evaluateBound(expression, { N, parameters: k.parameters }, 100);
+  const r = boundAt(expression, N, k.parameters);
   return [
     { kind: "count", id: "parameters", quantity: "parameters", value: k.parameters },
     { kind: "count", id: "layers", quantity: "layers", value: k.layers },
@@ -133,8 +140,8 @@ export function standardClaims(net: Network, N: number): Certificate["claims"] {
       source: "test formula",
       expression,
       variables: { N: "N", parameters: "parameters" },
-      value: formatBoundValue(value),
-      compare: { quantity: "parameters", relation: "<=", holds: k.parameters <= value.toNumber() },
+      value: r.value,
+      compare: { quantity: "parameters", relation: "<=", holds: r.holds! },
     },
   ];
 }
@@ -257,8 +264,8 @@ export function referenceTruth(c: Certificate): boolean | "invalid" {
   for (const cl of c.claims) {
     if (cl.kind === "count" && String(k[cl.quantity]) !== String(cl.value)) return false;
     if (cl.kind === "bound") {
-      const v = evaluateBound(cl.expression, { N: c.dataset.sequences.length, parameters: k.parameters }, 100);
-      if (formatBoundValue(v) !== cl.value || (cl.compare && (k.parameters <= v.toNumber()) !== cl.compare.holds)) return false;
+      const v = boundAt(cl.expression, c.dataset.sequences.length, k.parameters);
+      if (v.value !== cl.value || (cl.compare && v.holds !== cl.compare.holds)) return false;
     }
     if (cl.kind !== "memorizes") continue;
     const listed = cl.examples === "all" ? null : new Set(cl.examples);
