@@ -87,7 +87,9 @@ function judge(crit: { type: string; epsilon?: unknown }, out: Enc[], label: Rat
 function measure(c: Checked, k: Counts): Map<string, bigint> {
   let n = 0;
   for (const s of c.sequences) n = Math.max(n, s.length);
-  const classes = c.raw.network.output.kind === "logits" ? c.outDim : new Set(c.labels.flat().map((l) => l.toString())).size;
+  // C: the logit count; else distinct labels — whole label vectors for "vector" outputs, values otherwise
+  const o = c.raw.network.output.kind;
+  const classes = o === "logits" ? c.outDim : new Set(o === "vector" ? c.labels.map((l) => l.join(",")) : c.labels.flat().map((l) => l.toString())).size;
   const m = new Map<string, bigint>([
     ["N", BigInt(c.sequences.length)],
     ["n", BigInt(n)],
