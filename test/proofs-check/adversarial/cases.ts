@@ -11,7 +11,7 @@
  *   for (const c of CASES) writeFileSync(`${c.name}.json`, c.bytes());
  */
 import type { Certificate } from "../../../src/certificate/format.ts";
-import { reluInterpCert, rng } from "../../checker-fixtures.ts";
+import { reluInterpCert, rng } from "../../fixtures/checker.ts";
 
 export interface Case {
   name: string;
