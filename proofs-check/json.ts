@@ -3,9 +3,9 @@
  * documents in one file. Beyond JSON.parse it refuses, with one line naming the JSON path:
  *   - bytes that are not UTF-8 (decoded with TextDecoder fatal; a leading BOM is ignored),
  *   - a key that occurs twice in one object (JSON.parse keeps the last silently),
- *   - a number whose value is an integer but which is not written as one ("7.0", "1e2",
- *     "7.00000000000000001" — JSON.parse rounds the last to 7), and integers beyond ±(2⁵³ − 1),
- *     which a double cannot hold exactly (write those as strings),
+ *   - a number with a fraction or exponent whose double is a safe integer ("7.0", "1e2",
+ *     "7.00000000000000001" — JSON.parse rounds the last to 7): an integer must be written as digits
+ *     (integers beyond ±(2⁵³ − 1) are refused by the schema wherever an integer is expected),
  *   - \u escapes that leave a lone UTF-16 surrogate, and nesting deeper than 512.
  * It is iterative (no recursion, any size the string limit allows). Keys are own data properties,
  * "__proto__" included, as with JSON.parse.
@@ -28,7 +28,7 @@ const pathOf = (stack: Frame[]): string => {
 
 /**
  * Parses bytes as one strict JSON document. Throws Invalid (one line) on any defect.
- * @example readJson(new TextEncoder().encode("[7.0]")) // throws Invalid: 7.0 at 0 is an integer not written as one
+ * @example readJson(new TextEncoder().encode("[7.0]")) // throws Invalid: 7.0 is read as the integer 7 but not written as one
  */
 export function readJson(bytes: Uint8Array): unknown {
   let text: string;
@@ -102,11 +102,14 @@ export function parseJson(text: string): unknown {
     const tok = m[0];
     i += tok.length;
     const v = Number(tok);
+    if (!Number.isFinite(v)) fail(`${tok} is beyond the range of a double`);
     if (m[1] !== undefined || m[2] !== undefined) {
-      if (Number.isInteger(v) || !Number.isFinite(v)) fail(`${tok} is ${Number.isFinite(v) ? "an integer" : "out of range"} but not written as an exact integer (write it as digits, or as a string)`);
+      // a fraction or exponent whose double is an integer a position could take as a count or index
+      if (Number.isSafeInteger(v)) fail(`${tok} is read as the integer ${v} but not written as one (write it as digits, or as a string)`);
       return v;
     }
-    if (!Number.isSafeInteger(v)) fail(`${tok} is beyond ±(2^53 − 1), which a JSON number cannot hold exactly (write it as a string)`);
+    // digits beyond ±(2^53 − 1) are read as the nearest double, as JSON.stringify writes them; no
+    // integer position of the format takes them (the schema's integers are safe integers)
     return v === 0 ? 0 : v; // -0 → 0
   };
   const literal = (word: string, v: unknown): unknown => (text.startsWith(word, i) ? ((i += word.length), v) : fail("unexpected character"));
