@@ -10,6 +10,8 @@
  *   power   := atom [ "^" unary ]                                 right-associative, binds tighter than unary minus
  *   atom    := number | name | name "(" compare { "," compare } ")" | "(" compare ")"
  *   number  := digits [ "." digits ] [ ("e" | "E") [ "+" | "-" ] digits ]   (exponent ≤ 100000 in size)
+ * At most MAX_TRANSCENDENTAL (64) uses of sqrt, exp, ln, log, log2, log10, pi, e and of "^" with an
+ * exponent that is not an integer literal.
  * Names are [A-Za-z_][A-Za-z0-9_]*: the claim's variables, the constants pi and e, and the
  * functions sqrt, exp, ln, log (natural; log(x, b) base b), log2, log10, floor, ceil, abs, min, max.
  * A number directly followed by a name or "(" (implicit multiplication, hex) is an error, as is any
@@ -19,7 +21,7 @@
  * integer powers, and sqrt / roots / logs / exp whose results are exactly rational), otherwise
  * outward-rounded decimal.js intervals at P significant digits. Every decision (floor, ceil,
  * comparisons, the 12-digit rounding of the value and the claim's own comparison) is taken only when
- * the enclosure decides it; else P is raised (40 → 100 → 250 → 600 → 960) and, past the last level,
+ * the enclosure decides it; else P is raised (40 → 100 → 250) and, past the last level,
  * the claim is INCONCLUSIVE. There is no tolerance anywhere.
  *
  * @example
@@ -29,8 +31,13 @@
 import { Decimal } from "decimal.js";
 import { Rational } from "../src/numbers/rational.ts";
 
-/** The working precisions, in significant digits (decimal.js holds π and ln 10 to 1025 digits). */
-export const BOUND_LEVELS = [40, 100, 250, 600, 960] as const;
+/**
+ * The working precisions, in significant digits. The last bounds the time: decimal.js's ln takes
+ * about 0.1 s at 260 digits and 2 s at 970 (loaded 2-core machine).
+ */
+export const BOUND_LEVELS = [40, 100, 250] as const;
+/** At most this many transcendental operations (sqrt, exp, logs, pi, e, ^ with a non-literal-integer exponent) per expression. */
+export const MAX_TRANSCENDENTAL = 64;
 const MAX_LENGTH = 10_000;
 const MAX_DEPTH = 200;
 /** Exact rationals are kept while numerator and denominator fit in this many bits; beyond, intervals. */
@@ -76,9 +83,11 @@ export function parseBound(text: string, variables: readonly string[]): Expr {
     vars.add(v);
   }
   let i = 0;
+  let transcendental = 0;
   const err = (msg: string): never => {
     throw new BoundSyntaxError(`${msg} at character ${i + 1}`);
   };
+  const costly = () => ++transcendental > MAX_TRANSCENDENTAL && err(`more than ${MAX_TRANSCENDENTAL} uses of sqrt, exp, logs, pi, e or non-integer powers`);
   const skip = () => {
     SPACE.lastIndex = i;
     SPACE.exec(text);
@@ -127,7 +136,12 @@ export function parseBound(text: string, variables: readonly string[]): Expr {
     if (depth > MAX_DEPTH) err(`nesting deeper than ${MAX_DEPTH}`);
     if (take("-")) return { t: "neg", a: unary(depth + 1) };
     const a = atom(depth);
-    if (take("^")) return { t: "pow", a, b: unary(depth + 1) };
+    if (take("^")) {
+      const b = unary(depth + 1);
+      const k = b.t === "neg" ? b.a : b;
+      if (k.t !== "num" || !k.q.isInteger()) costly();
+      return { t: "pow", a, b };
+    }
     return a;
   };
   const atom = (depth: number): Expr => {
@@ -155,9 +169,13 @@ export function parseBound(text: string, variables: readonly string[]): Expr {
         while (take(",")) args.push(compare(depth + 1));
         expect(")");
         if (args.length < arity[0] || args.length > arity[1]) err(`${id} takes ${arity[0] === arity[1] ? arity[0] : arity[1] === Infinity ? `at least ${arity[0]}` : `${arity[0]} or ${arity[1]}`} argument(s), found ${args.length}`);
+        if (!["floor", "ceil", "abs", "min", "max"].includes(id)) costly();
         e = { t: "call", fn: id, args };
       } else if (vars.has(id)) e = { t: "var", name: id };
-      else if (id === "pi" || id === "e") e = { t: "const", name: id };
+      else if (id === "pi" || id === "e") {
+        costly();
+        e = { t: "const", name: id };
+      }
       else return err(FUNCTIONS.has(id) ? `function "${id}" needs parentheses` : `unknown name "${id}"`);
     } else if (take("(")) {
       e = compare(depth + 1);
@@ -192,6 +210,8 @@ interface Ctx {
   /** round-to-nearest at P + 10 digits for exp / ln / sqrt, whose results are widened afterwards */
   near: typeof Decimal;
   vars: ReadonlyMap<string, bigint>;
+  /** f(x) per function and argument at this precision: repeated subexpressions cost once */
+  memo: Map<string, Decimal>;
 }
 
 const isQ = (v: V): v is Rational => v instanceof Rational;
@@ -214,6 +234,14 @@ function enclose(v: V, c: Ctx): Iv {
  * Widens a round-to-nearest result of exp/ln/sqrt/acos at P + 10 digits by 10 units in its last
  * place (decimal.js: "almost always correctly rounded"; the assumption is an error below 1 unit).
  */
+/** A transcendental function at P + 10 digits, memoized per argument. */
+function near(fn: "sqrt" | "ln" | "exp" | "pi", x: Decimal | null, c: Ctx): Decimal {
+  const key = `${fn}:${x?.toString() ?? ""}`;
+  let r = c.memo.get(key);
+  if (!r) c.memo.set(key, (r = fn === "pi" ? c.near.acos(-1) : c.near[fn](x!)));
+  return r;
+}
+
 function widen(x: Decimal, c: Ctx): Iv {
   if (x.isZero()) throw new Wide("a transcendental value rounded to 0");
   const u = x.abs().mul(new c.near(10).pow(-(c.P + 8)));
@@ -308,8 +336,8 @@ function sqrtV(a: V, c: Ctx): V {
     if (r) return r;
   }
   const x = enclose(a, c);
-  const lo = x.lo.lte(0) ? new c.down(0) : widen(c.near.sqrt(x.lo), c).lo;
-  return iv(lo.lt(0) ? new c.down(0) : lo, widen(c.near.sqrt(x.hi), c).hi);
+  const lo = x.lo.lte(0) ? new c.down(0) : widen(near("sqrt", x.lo, c), c).lo;
+  return iv(lo.lt(0) ? new c.down(0) : lo, widen(near("sqrt", x.hi, c), c).hi);
 }
 
 function lnV(a: V, c: Ctx): V {
@@ -317,8 +345,8 @@ function lnV(a: V, c: Ctx): V {
   if (isQ(a) && a.eq(Rational.ONE)) return Rational.ZERO;
   const x = enclose(a, c);
   if (x.lo.lte(0)) throw new Wide("a logarithm's argument is not bounded away from 0");
-  const lo = x.lo.eq(1) ? new c.down(0) : widen(c.near.ln(x.lo), c).lo;
-  const hi = x.hi.eq(1) ? new c.up(0) : widen(c.near.ln(x.hi), c).hi;
+  const lo = x.lo.eq(1) ? new c.down(0) : widen(near("ln", x.lo, c), c).lo;
+  const hi = x.hi.eq(1) ? new c.up(0) : widen(near("ln", x.hi, c), c).hi;
   return iv(lo, hi);
 }
 
@@ -360,7 +388,7 @@ function expV(a: V, c: Ctx): V {
   const x = enclose(a, c);
   // e^x has decimal exponent x / ln 10: keep it within ±10^15
   if (x.hi.gt("2e15") || x.lo.lt("-2e15")) throw new OutOfRange("an exp argument is beyond ±2·10^15");
-  return iv(widen(c.near.exp(x.lo), c).lo, widen(c.near.exp(x.hi), c).hi);
+  return iv(widen(near("exp", x.lo, c), c).lo, widen(near("exp", x.hi, c), c).hi);
 }
 
 /** x^k for an integer k, on an interval (directed rounding on |x| by repeated squaring). */
@@ -451,7 +479,7 @@ function minMax(vs: V[], max: boolean, c: Ctx): V {
 }
 
 function constant(name: "pi" | "e", c: Ctx): Iv {
-  return name === "pi" ? widen(c.near.acos(-1), c) : widen(c.near.exp(1), c);
+  return name === "pi" ? widen(near("pi", null, c), c) : widen(near("exp", new c.near(1), c), c);
 }
 
 function evaluate(e: Expr, c: Ctx): V {
@@ -566,6 +594,7 @@ export function decideBound(e: Expr, vars: ReadonlyMap<string, bigint>, compare?
       up: Decimal.clone({ precision: P, rounding: Decimal.ROUND_CEIL, maxE: 9e15, minE: -9e15 }),
       near: Decimal.clone({ precision: P + 10, rounding: Decimal.ROUND_HALF_EVEN, maxE: 9e15, minE: -9e15 }),
       vars,
+      memo: new Map(),
     };
     try {
       const v = evaluate(e, c);
@@ -589,7 +618,7 @@ export function decideBound(e: Expr, vars: ReadonlyMap<string, bigint>, compare?
       else throw x;
     }
   }
-  return { kind: "undecided", reason: `${why} at ${levels[levels.length - 1]} significant digits, the most the bound evaluator uses (the value may lie exactly on the boundary)`, digits: levels[levels.length - 1]! };
+  return { kind: "undecided", reason: `${why} at ${levels[levels.length - 1]} significant digits, the most the bound evaluator uses (the value may lie exactly on the boundary, or need more digits)`, digits: levels[levels.length - 1]! };
 }
 
 /**

@@ -242,6 +242,9 @@ describe("bound evaluator: decisions mathjs got wrong", () => {
     expect(() => parseBound("sqrt", ["sqrt"])).toThrow(/shadow/);
     expect(() => parseBound("(".repeat(300) + "1" + ")".repeat(300), [])).toThrow(/nesting/);
     expect(() => parseBound("1" + "+1".repeat(6000), [])).toThrow(/longer/);
+    expect(() => parseBound(Array.from({ length: 65 }, (_, k) => `ln(${k + 2})`).join("+"), [])).toThrow(/more than 64/);
+    expect(() => parseBound(Array.from({ length: 64 }, (_, k) => `ln(${k + 2})`).join("+") + "+ 2^100 + 2^-3 + N^2", ["N"])).not.toThrow();
+    expect(() => parseBound(Array.from({ length: 64 }, () => "pi").join("+") + "+ 2^(1/2)", [])).toThrow(/more than 64/);
   });
   it("names like Object.prototype keys are ordinary variables", () => {
     const m = new Map([["constructor", 2n], ["__proto__", 3n], ["toString", 5n], ["hasOwnProperty", 7n]]);
