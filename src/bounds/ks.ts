@@ -33,8 +33,10 @@ export function formatBound(expression: string, vars: Record<string, number | bi
 }
 
 /**
- * Whether `measured relation expression` holds, decided with 64-digit BigNumbers (a tie within
- * 1e-40 relative counts as undecided and is reported as not holding). @example boundHolds("sqrt(N)", {N: 100}, 12, ">=") // true
+ * Whether `measured relation expression` holds, decided with 64-digit BigNumbers. Sides within
+ * 1e-40 relative are taken as a tie, which holds for both relations: the checker decides exact ties
+ * exactly (a rational formula equal to an integer count), and a builder that called them "not
+ * holding" would write a claim the checker rejects. @example boundHolds("sqrt(N)", {N: 100}, 12, ">=") // true
  */
 export function boundHolds(expression: string, vars: Record<string, number | bigint | string>, measured: number, relation: "<=" | ">="): boolean {
   const scope: Record<string, unknown> = {};
@@ -43,7 +45,9 @@ export function boundHolds(expression: string, vars: Record<string, number | big
   const m = math.bignumber(measured);
   const tol = math.multiply(math.abs(value), math.bignumber("1e-40"));
   const diff = math.subtract(m, value);
-  return relation === "<=" ? (math.smaller(diff, math.unaryMinus(tol)) as boolean) : (math.larger(diff, tol) as boolean);
+  // decimal.js's own comparisons (mathjs's smaller/larger would add their near-equality tolerance)
+  const d = diff as unknown as { lte(x: unknown): boolean; gte(x: unknown): boolean }, t = tol as unknown as { neg(): unknown };
+  return relation === "<=" ? d.lte(tol) : d.gte(t.neg());
 }
 
 export interface KsBoundInput {
