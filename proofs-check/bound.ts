@@ -40,7 +40,7 @@ export const BOUND_LEVELS = [40, 100, 250] as const;
 export const MAX_TRANSCENDENTAL = 64;
 const MAX_LENGTH = 10_000;
 const MAX_DEPTH = 200;
-/** Exact rationals are kept while numerator and denominator fit in this many bits; beyond, intervals. */
+/** Exact rationals are kept while numerator and denominator together fit in this many bits; beyond, intervals. */
 const EXACT_BITS = 1 << 20;
 /** Interval ends must have decimal exponents within ±this (decimal.js's own limit is 9·10^15). */
 const MAX_EXP10 = 1e15;
@@ -433,7 +433,8 @@ function powV(a: V, b: V, c: Ctx): V {
   }
   // non-integer exponent: defined for a base > 0 (and 0 to a positive power)
   const s = sign(a);
-  if (s < 0) throw new NoValue("a negative number to a non-integer power");
+  // an enclosed exponent may still be an integer (sqrt(2)^2): only an exact non-integer one has no value
+  if (s < 0) throw isQ(b) ? new NoValue("a negative number to a non-integer power") : new Wide("a negative base with an exponent not known to be an integer");
   if (s === 0) {
     if (sign(b) <= 0) throw new NoValue("0 to a non-positive power");
     return Rational.ZERO;

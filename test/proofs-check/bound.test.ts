@@ -231,6 +231,9 @@ describe("bound evaluator: decisions mathjs got wrong", () => {
   it("exact results of roots and logs stay exact", () => {
     expect(decide("sqrt(9/4) + log2(8) + log(1000, 10) + 8^(2/3) + ln(1) + exp(0)")).toMatchObject({ kind: "value", exact: true, value: "12.5" });
   });
+  it("a negative base to an enclosed exponent is undecided, not undefined (the exponent may be an integer)", () => {
+    expect(decide("(-2)^(sqrt(2)^2)").kind).toBe("undecided");
+  });
   it("undefined values", () => {
     for (const e of ["1/0", "ln(0)", "sqrt(-1)", "log(-2, 2)", "(-8)^(1/3)", "0^-1", "log(2, 1)", "1/(N - 7)"]) expect(decide(e).kind, e).toBe("no-value");
   });
