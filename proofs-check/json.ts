@@ -17,6 +17,7 @@ import { Invalid } from "./validate.ts";
 
 const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const SPECIAL = /[\\\u0000-\u001f]/;
 
 type Frame = { container: unknown[] | Record<string, unknown>; key: string | null; index: number };
 
@@ -56,6 +57,15 @@ export function parseJson(text: string): unknown {
   };
   const string = (): string => {
     i++; // opening quote
+    // fast path: up to the next quote, no escape and no control character
+    const q = text.indexOf('"', i);
+    if (q >= 0) {
+      const seg = text.slice(i, q);
+      if (!SPECIAL.test(seg)) {
+        i = q + 1;
+        return seg;
+      }
+    }
     let out = "";
     let start = i;
     for (;;) {
@@ -97,6 +107,15 @@ export function parseJson(text: string): unknown {
     }
   };
   const number = (): number => {
+    // fast path: a short run of digits (no sign, fraction or exponent) is a safe integer
+    let j = i;
+    let v0 = 0;
+    for (let c = text.charCodeAt(j); c >= 0x30 && c <= 0x39 && j - i < 15; c = text.charCodeAt(++j)) v0 = v0 * 10 + (c - 0x30);
+    const after = text.charCodeAt(j);
+    if (j > i && !(after >= 0x30 && after <= 0x39) && after !== 0x2e && after !== 0x65 && after !== 0x45 && (text.charCodeAt(i) !== 0x30 || j === i + 1)) {
+      i = j;
+      return v0;
+    }
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(text) ?? fail("unexpected character");
     const tok = m[0];
