@@ -136,10 +136,7 @@ function evaluate(node: Node, vars: ReadonlyMap<string, Rational>, I: IntervalAr
     }
     case "const": {
       if (node.name === "e") return { iv: I.exp(I.ONE) };
-      const P = Decimal.clone({ precision: I.digits + 10 });
-      const pi = P.acos(-1);
-      const slack = pi.times(new P(10).pow(-I.digits));
-      return { iv: I.make(pi.minus(slack), pi.plus(slack)) };
+      return { iv: piEnclosure(I) };
     }
     case "neg": {
       const a = ev(node.a);
@@ -217,7 +214,21 @@ function evaluate(node: Node, vars: ReadonlyMap<string, Rational>, I: IntervalAr
   }
 }
 
-const PRECISIONS = [60, 200, 1000];
+/** π at the context's precision: computed at 10 more digits, widened by a relative 10^−digits (cached per precision). */
+const piCache = new Map<number, Interval>();
+function piEnclosure(I: IntervalArithmetic): Interval {
+  let iv = piCache.get(I.digits);
+  if (!iv) {
+    const P = Decimal.clone({ precision: I.digits + 10 });
+    const pi = P.acos(-1);
+    const slack = pi.times(new P(10).pow(-I.digits));
+    iv = I.make(pi.minus(slack), pi.plus(slack));
+    piCache.set(I.digits, iv);
+  }
+  return iv;
+}
+
+const PRECISIONS = [30, 100, 1000];
 type Vars = Record<string, number | bigint | string | Rational>;
 const toMap = (vars: Vars) => new Map(Object.entries(vars).map(([k, v]) => [k, v instanceof Rational ? v : Rational.from(typeof v === "bigint" ? v.toString() : v)]));
 
