@@ -1,26 +1,37 @@
 /**
- * The CPU reference backend: runs the Program's primitive kernels on one Float64Array, with every
- * forward and backward rule written out by hand. It is the reference the WebGPU backend is checked
- * against, and the path the finite-difference gradient tests run on (float64 throughout).
+ * The CPU backend: runs the Program's primitive kernels on one typed array, with every forward and
+ * backward rule written out by hand, in one of two precisions:
+ *  - "f64" (the default): float64 throughout. It is the reference the WebGPU backend and the f32 path are
+ *    checked against, and the path the finite-difference gradient tests and everything downstream of a
+ *    trained model (capacity probes, crosschecks) run on.
+ *  - "f32": the same kernels on a Float32Array, matmuls in f32x4 WebAssembly SIMD. Every stored value is a
+ *    float32; a single +, −, ×, ÷ computed in JavaScript's float64 and rounded on the store equals the
+ *    float32 operation exactly (float64 has more than 2·24 + 2 bits), while compound expressions (softmax,
+ *    cross-entropy, Adam) are evaluated in float64 and rounded once when stored. A speed path (PyTorch's
+ *    CPU default is float32); its agreement with f64 is a measured tolerance (test/train-precision.test.ts).
  *
  * Speed: the kernel list is compiled once into closures that hold each kernel's offsets and sizes as
  * constants (no per-step dispatch on the Kernel union, no allocation in a step), and every matmul runs in
- * a WebAssembly SIMD (f64x2) kernel (./kernels-wasm.ts) on the same memory: `mem` is a view of the
- * kernels' WebAssembly.Memory. Strided layouts the SIMD kernels do not cover fall back to a scalar loop.
+ * a WebAssembly SIMD kernel (./kernels-wasm.ts, register-blocked mmTile for most shapes) on the same memory:
+ * `mem` is a view of the kernels' WebAssembly.Memory. Strided layouts the SIMD kernels do not cover fall back
+ * to a scalar loop.
  */
 import type { AdamStep, Backend, BatchData, BatchStats } from "./backend.ts";
 import { mean } from "./backend.ts";
 import type { Kernel, MatmulK, Program } from "./graph.ts";
-import { wasmMatmulKernels, type WasmKernels } from "./kernels-wasm.ts";
+import { wasmMatmulKernels, type Precision, type WasmKernels } from "./kernels-wasm.ts";
+
+/** The backend's memory in its precision. */
+export type FloatMemory = Float32Array | Float64Array;
 
 /**
- * Creates the CPU backend for a compiled program.
+ * Creates the CPU backend for a compiled program (float64 unless asked for "f32").
  * @example const be = new CpuBackend(compileGraph(graph)); await be.setParams(initParams(graph, 1));
  */
 export class CpuBackend implements Backend {
   readonly name = "cpu" as const;
   /** the whole memory (layout in graph.ts); a view of the SIMD kernels' WebAssembly.Memory */
-  readonly mem: Float64Array;
+  readonly mem: FloatMemory;
   readonly ints: Int32Array;
   private readonly wasm: WasmKernels;
   private readonly scratch: Float64Array;
@@ -28,13 +39,16 @@ export class CpuBackend implements Backend {
   private readonly fwd: (() => void)[];
   private readonly bwd: (() => void)[];
   private readonly zero: () => void;
-  constructor(readonly program: Program) {
+  constructor(readonly program: Program, readonly precision: Precision = "f64") {
     const g = program.graph;
     // after the program's memory: room for one transposed small operand (see matmul)
     let tmp = 0;
-    for (const k of [...program.forward, ...program.backward]) if (k.k === "matmul" && transposeFirst(k)) tmp = Math.max(tmp, k.K * k.N);
-    this.wasm = wasmMatmulKernels(g.memSize + tmp);
-    this.mem = new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
+    for (const k of [...program.forward, ...program.backward]) {
+      if (k.k !== "matmul") continue;
+      for (const v of [k, transposedProblem(k)]) if (v && transposeFirst(v)) tmp = Math.max(tmp, v.K * v.N);
+    }
+    this.wasm = wasmMatmulKernels(g.memSize + tmp, precision);
+    this.mem = precision === "f32" ? new Float32Array(this.wasm.memory.buffer, 0, g.memSize) : new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
     this.ints = new Int32Array(g.intSize);
     let maxCols = 1; // attention backward keeps one row of recomputed softmax numerators
     for (const k of program.backward) if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
@@ -78,12 +92,12 @@ export class CpuBackend implements Backend {
   }
   async stats(): Promise<BatchStats> {
     const g = this.program.graph;
-    const lossRows = this.mem.slice(g.lossRows, g.lossRows + g.lossRowCount);
-    const correct = this.mem.slice(g.correctRows, g.correctRows + g.lossRowCount);
+    const lossRows = Float64Array.from(this.mem.subarray(g.lossRows, g.lossRows + g.lossRowCount));
+    const correct = Float64Array.from(this.mem.subarray(g.correctRows, g.correctRows + g.lossRowCount));
     return { loss: mean(lossRows), accuracy: mean(correct), lossRows, correct };
   }
   async readMemory(): Promise<Float64Array> {
-    return this.mem.slice();
+    return Float64Array.from(this.mem);
   }
   dispose(): void {}
 
@@ -243,6 +257,7 @@ export class CpuBackend implements Backend {
       }
       case "ce": {
         const { logits, dlogits, labels, rows, classes, lossRows, correct } = k;
+        const e = new Float64Array(classes);
         return () => {
           for (let r = 0; r < rows; r++) {
             const l = logits + r * classes, y = ints[labels + r]!;
@@ -252,13 +267,14 @@ export class CpuBackend implements Backend {
               if (v > mx) mx = v;
               if (c !== y && v > other) other = v;
             }
+            // each exp once: kept in a float64 scratch row, then normalized into the gradient
             let s = 0;
-            for (let c = 0; c < classes; c++) s += Math.exp(m[l + c]! - mx);
+            for (let c = 0; c < classes; c++) s += e[c] = Math.exp(m[l + c]! - mx);
             m[lossRows + r] = Math.log(s) + mx - m[l + y]!;
             m[correct + r] = m[l + y]! > other ? 1 : 0;
             if (dlogits >= 0) {
               const dl = dlogits + r * classes;
-              for (let c = 0; c < classes; c++) m[dl + c] = (Math.exp(m[l + c]! - mx) / s - (c === y ? 1 : 0)) / rows;
+              for (let c = 0; c < classes; c++) m[dl + c] = (e[c]! / s - (c === y ? 1 : 0)) / rows;
             }
           }
         };
@@ -395,26 +411,24 @@ export class CpuBackend implements Backend {
 
   /** The SIMD kernel that fits the operands' layout, else the scalar loop. */
   private matmul(k: MatmulK): () => void {
+    const t = transposedProblem(k);
+    if (t && (t.bcs === 1 || transposeFirst(t))) return this.matmul(t);
     const { n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs } = k;
     if (bcs === 1 && ccs === 1) {
-      // a small C accumulated over a long K (weight gradients over all tokens): rank-2 updates, k outermost
-      const f = M * N <= 4096 && K > M ? this.wasm.mmOuter : this.wasm.mmRow;
-      if (beta === 0 && n0 === 1 && n1 === 1 && crs === N) {
-        // one contiguous C: clearing it in one fill is cheaper than row by row inside the kernel (narrow rows)
-        const m = this.mem;
-        return () => {
-          m.fill(0, c, c + M * N);
-          f(1, 1, M, N, K, alpha, 1, a, 0, 0, ars, acs, b, 0, 0, brs, bcs, c, 0, 0, crs, ccs);
-        };
-      }
+      // the register-blocked kernel: any A strides, B and C rows contiguous
+      const f = this.wasm.mmTile;
       return () => f(n0, n1, M, N, K, alpha, beta, a, as0, as1, ars, acs, b, bs0, bs1, brs, bcs, c, cs0, cs1, crs, ccs);
     }
     if (transposeFirst(k)) {
-      // dA = dC·Wᵀ with a small W: copy Wᵀ into contiguous rows once per call, then the row kernel
-      const f = this.wasm.mmRow, m = this.mem, T = this.program.graph.memSize;
-      const t = new Float64Array(this.wasm.memory.buffer, T * 8, K * N);
+      // dA = dC·Wᵀ with a small W: copy Wᵀ into contiguous rows once per call (K·N copies against M·N·K
+      // multiply-adds), then the register-blocked kernel
+      const f = this.wasm.mmTile, m = this.mem, T = this.program.graph.memSize;
+      const t = this.precision === "f32" ? new Float32Array(this.wasm.memory.buffer, T * 4, K * N) : new Float64Array(this.wasm.memory.buffer, T * 8, K * N);
       return () => {
-        for (let kk = 0; kk < K; kk++) for (let j = 0; j < N; j++) t[kk * N + j] = m[b + j * bcs + kk * brs]!;
+        for (let kk = 0; kk < K; kk++) {
+          const row = kk * N, src = b + kk * brs;
+          for (let j = 0; j < N; j++) t[row + j] = m[src + j * bcs]!;
+        }
         f(1, 1, M, N, K, alpha, beta, a, 0, 0, ars, acs, T, 0, 0, N, 1, c, 0, 0, crs, 1);
       };
     }
@@ -439,12 +453,23 @@ export class CpuBackend implements Backend {
   }
 }
 
+/** C stored column-major (ccs ≠ 1, crs = 1): the same product as Cᵀ = Bᵀ·Aᵀ, whose C rows are contiguous. */
+function transposedProblem(k: MatmulK): MatmulK | null {
+  if (k.ccs === 1 || k.crs !== 1) return null;
+  return {
+    ...k, M: k.N, N: k.M,
+    a: k.b, as0: k.bs0, as1: k.bs1, ars: k.bcs, acs: k.brs,
+    b: k.a, bs0: k.as0, bs1: k.as1, brs: k.acs, bcs: k.ars,
+    crs: k.ccs, ccs: 1,
+  };
+}
+
 /**
- * A dot-form matmul (B read along k) with one small B and many rows: faster as the row kernel on a
- * transposed copy of B (the dot products are only K = 2…32 long here, too short for SIMD dot products).
+ * A matmul with B read along k (a transposed weight) and one small B over many rows: faster as the
+ * register-blocked kernel on a transposed copy of B than as dot products (K is only 2…128 here).
  */
 function transposeFirst(k: MatmulK): boolean {
-  return k.bcs !== 1 && k.ccs === 1 && k.n0 === 1 && k.n1 === 1 && k.K * k.N <= 4096 && k.M >= 4 * k.K;
+  return k.bcs !== 1 && k.ccs === 1 && k.n0 === 1 && k.n1 === 1 && k.K * k.N <= 1 << 16 && k.M >= 8;
 }
 
 /** Whether [a, a+n) and [b, b+m) share an element. */
@@ -456,7 +481,7 @@ function overlaps(a: number, n: number, b: number, m: number): boolean {
  * One Adam/AdamW update on mem[p..p+n) with gradients at g and moments at m, v (bias-corrected).
  * @example adam(mem, 0, P, mOff, vOff, P, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: 1 })
  */
-export function adam(mem: Float64Array, p: number, g: number, mo: number, vo: number, n: number, h: AdamStep): void {
+export function adam(mem: FloatMemory, p: number, g: number, mo: number, vo: number, n: number, h: AdamStep): void {
   const c1 = 1 - h.beta1 ** h.t, c2 = 1 - h.beta2 ** h.t;
   for (let i = 0; i < n; i++) {
     let grad = mem[g + i]!;
