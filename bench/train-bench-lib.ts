@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import type { Backend } from "../src/train/backend.ts";
 import { backendFactory, type BackendName } from "../src/train/backends.ts";
+import type { Precision } from "../src/train/kernels-wasm.ts";
 import { assembleBatch, MODEL_DEFAULTS, type ModelConfig } from "../src/train/models.ts";
 import { learningRate } from "../src/train/schedule.ts";
 import { batchOrder, evaluateAll, type TrainingSetup } from "../src/train/trainer.ts";
@@ -15,6 +16,7 @@ export const CASES: { label: string; config: ModelConfig; batch: number }[] = [
   { label: "aot, memcap train default (vocab 10, S 2, d = d_h = 8, H 4)", config: MODEL_DEFAULTS.aot, batch: 100 },
   { label: "ks, memcap train default (N 100, n 10, d 6, 4+4 blocks)", config: MODEL_DEFAULTS.ks, batch: 100 },
   { label: "aot (Dana Exp. 1 size: vocab 50, S 2, d = d_h = 10, H 11)", config: { ...MODEL_DEFAULTS.aot, vocab: 50, d: 10, dh: 10, heads: 11 }, batch: 256 },
+  { label: "aot (Dana Exp. 1 size, the most heads: vocab 50, S 2, d = d_h = 10, H 31)", config: { ...MODEL_DEFAULTS.aot, vocab: 50, d: 10, dh: 10, heads: 31 }, batch: 256 },
   { label: "transformer (vocab 50, S 2, d 32, H 4, d_h 8, MLP 128)", config: { ...MODEL_DEFAULTS.transformer, vocab: 50, d: 32, dh: 8, heads: 4, hidden: 128 }, batch: 256 },
   { label: "ks (K&S App. H: N 500, n 10, d 6, m 2, q 8, 4+4 blocks, uniform)", config: { ...MODEL_DEFAULTS.ks, examples: 500 }, batch: 500 },
 ];
@@ -26,14 +28,18 @@ export interface Timing {
   stepsPerCpuS?: number;
   initLoss: number;
   finalLoss: number;
+  /** the work done, for the same-work check: trained parameters, batch rows per step, timed steps */
+  parameters: number;
+  batch: number;
+  steps: number;
 }
 
 /**
  * Trains `steps` timed steps (after one warm-up step) of a memcap backend from the setup's weights.
  * @example const t = await timeBackend("cpu", setupTraining(MODEL_DEFAULTS.aot, 100, 1), 100);
  */
-export async function timeBackend(name: BackendName, s: TrainingSetup, steps: number, onOpen?: (be: Backend) => void): Promise<Timing> {
-  const be: Backend = await backendFactory(name)(s.program);
+export async function timeBackend(name: BackendName, s: TrainingSetup, steps: number, onOpen?: (be: Backend) => void, precision?: Precision): Promise<Timing> {
+  const be: Backend = await backendFactory(name)(s.program, precision);
   try {
     onOpen?.(be);
     await be.setParams(s.params);
@@ -55,22 +61,29 @@ export async function timeBackend(name: BackendName, s: TrainingSetup, steps: nu
     await be.stats(); // waits for the device
     const sec = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
     const cpuSec = (cpu.user + cpu.system) / 1e6;
-    return { stepsPerS: steps / sec, stepsPerCpuS: steps / cpuSec, initLoss, finalLoss: (await evaluateAll(be, s.data)).loss };
+    return {
+      stepsPerS: steps / sec, stepsPerCpuS: steps / cpuSec, initLoss, finalLoss: (await evaluateAll(be, s.data)).loss,
+      parameters: s.program.graph.paramCount, batch: s.batch, steps,
+    };
   } finally {
     be.dispose();
   }
 }
 
-export type TorchTiming = Timing & { threads: number; torch: string; device: string };
+export type TorchTiming = Timing & { threads: number; torch: string; device: string; dtype: string; blas: string; cpuPerWall: number };
+
+/** The environment that keeps a PyTorch process on one thread: torch.set_num_threads(1) alone does not bind BLAS's threads. */
+export const ONE_THREAD_ENV = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } as const;
 
 /**
- * Runs bench/train_torch.py (or `script`) on the same weights and data; `threads` 0 = PyTorch's default.
+ * Runs bench/train_torch.py (or `script`) on the same weights and data; `threads` 0 = PyTorch's default,
+ * 1 = one thread (intra-op and inter-op, and the BLAS/OpenMP environment of ONE_THREAD_ENV).
  * @example const r = timeTorch(setup, 100, { python: "/usr/bin/python3", device: "cpu", threads: 1 });
  */
 export function timeTorch(
   s: TrainingSetup,
   steps: number,
-  o: { python: string; script?: string; device: "cpu" | "cuda"; threads: number },
+  o: { python: string; script?: string; device: "cpu" | "cuda"; threads: number; dtype?: "float32" | "float64" },
 ): TorchTiming | { error: string } {
   const params: Record<string, [number[], number[]]> = {};
   for (const t of s.program.graph.tensors.values()) if (t.role === "param") params[t.name] = [t.shape, Array.from(s.params.subarray(t.offset, t.offset + t.size))];
@@ -78,12 +91,16 @@ export function timeTorch(
   for (const [k, v] of s.data.floats) data[k] = Array.from(v.data);
   for (const [k, v] of s.data.ints) data[k] = Array.from(v.data);
   const job = { model: s.config.model, config: s.config, params, data, batch: s.batch, steps, warmup: 10, lr: 1e-2 };
-  const r = spawnSync(o.python, [o.script ?? "bench/train_torch.py", "--device", o.device, "--threads", String(o.threads)], {
-    input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 26,
+  const r = spawnSync(o.python, [o.script ?? "bench/train_torch.py", "--device", o.device, "--threads", String(o.threads), "--dtype", o.dtype ?? "float32"], {
+    input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 26, env: o.threads === 1 ? { ...process.env, ...ONE_THREAD_ENV } : process.env,
   });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || "failed").trim().split("\n").pop()! };
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  return { stepsPerS: out.steps_per_s, stepsPerCpuS: out.steps_per_cpu_s, initLoss: out.init_loss, finalLoss: out.final_loss, threads: out.threads, torch: out.torch, device: out.device };
+  return {
+    stepsPerS: out.steps_per_s, stepsPerCpuS: out.steps_per_cpu_s, initLoss: out.init_loss, finalLoss: out.final_loss, threads: out.threads, torch: out.torch, device: out.device,
+    dtype: out.dtype ?? "float32", blas: out.blas ?? "?", cpuPerWall: out.cpu_per_wall ?? out.steps_per_s / out.steps_per_cpu_s,
+    parameters: out.parameters ?? NaN, batch: out.batch ?? NaN, steps: out.steps ?? NaN,
+  };
 }
 
 /** One markdown table row (GPU table: wall clock only). @example row("aot", 100, "memcap cpu", t, 50) */

@@ -5,9 +5,14 @@ Reads one JSON job on stdin: {model, config, params: {name: [shape, flat values]
 batch, steps, warmup, lr}. Builds the same model from the same initial weights (memcap's layout: y = x @ W),
 checks the loss on the whole training set at initialization, trains with AdamW and the same warmup+cosine
 schedule (one untimed warm-up step, then `steps` timed ones, as memcap's benchmark does), and prints one JSON line
-{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), examples_per_s, final_loss, threads, torch, device}.
+{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), cpu_per_wall, examples_per_s, final_loss, threads,
+torch, device, dtype, parameters, batch, steps, blas}: parameters / batch / steps are what this side actually did, for the
+caller's same-work check.
 
-Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op threads (0 or absent: PyTorch's default).
+Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op (and, for N = 1, inter-op) threads (0 or
+absent: PyTorch's default); --dtype float32|float64 (default float32). torch.set_num_threads does not bind the BLAS
+library's own threads: the caller also sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS for a one-thread
+run, and cpu_per_wall (process CPU time / wall time over the timed steps) shows whether it stayed on one core.
 On CUDA the clock stops only after torch.cuda.synchronize(), so queued kernels are counted.
 """
 import json
@@ -25,13 +30,16 @@ def flag(name, default):
 
 DEV = torch.device(flag("--device", "cpu"))
 THREADS = int(flag("--threads", "0"))
+DTYPE = {"float32": torch.float32, "float64": torch.float64}[flag("--dtype", "float32")]
 if THREADS > 0:
     torch.set_num_threads(THREADS)
+    if THREADS == 1:
+        torch.set_num_interop_threads(1)
 torch.manual_seed(0)
 job = json.load(sys.stdin)
 cfg = job["config"]
 model = job["model"]
-P = {k: torch.tensor(v[1], dtype=torch.float32, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
+P = {k: torch.tensor(v[1], dtype=DTYPE, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
 
 
 def attention_last(x, H, dh, scale):
@@ -75,8 +83,8 @@ def forward(batch):
 
 d = job["data"]
 if model == "ks":
-    X = torch.tensor(d["x"], dtype=torch.float32, device=DEV).view(-1, cfg["seqLen"], cfg["d"])
-    Y = torch.tensor(d["y"], dtype=torch.float32, device=DEV)
+    X = torch.tensor(d["x"], dtype=DTYPE, device=DEV).view(-1, cfg["seqLen"], cfg["d"])
+    Y = torch.tensor(d["y"], dtype=DTYPE, device=DEV)
 else:
     X = torch.tensor(d["tokens"], dtype=torch.long, device=DEV).view(-1, cfg["seqLen"])
     Y = torch.tensor(d["labels"], dtype=torch.long, device=DEV)
@@ -130,6 +138,9 @@ sync()
 sec, cpu_sec = time.perf_counter() - t0, time.process_time() - c0
 with torch.no_grad():
     final_loss = forward((X, Y)).item()
-print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "examples_per_s": steps * min(B, N) / sec,
-                  "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                  "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu"}))
+blas = next((p.split("=", 1)[1] for p in torch.__config__.show().replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
+print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "cpu_per_wall": cpu_sec / sec,
+                  "examples_per_s": steps * min(B, N) / sec, "final_loss": final_loss, "threads": torch.get_num_threads(),
+                  "torch": torch.__version__, "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu",
+                  "dtype": str(DTYPE).replace("torch.", ""), "parameters": sum(p.numel() for p in P.values()),
+                  "batch": min(B, N), "steps": steps, "blas": blas}))

@@ -19,6 +19,7 @@
 import type { AdamStep, Backend, BatchData, BatchStats } from "./backend.ts";
 import { mean } from "./backend.ts";
 import type { Kernel, MatmulK, Program } from "./graph.ts";
+import { wasmElementwiseKernels, type ElementwiseKernels } from "./kernels-elementwise.ts";
 import { wasmMatmulKernels, type Precision, type WasmKernels } from "./kernels-wasm.ts";
 
 /** The backend's memory in its precision. */
@@ -34,6 +35,7 @@ export class CpuBackend implements Backend {
   readonly mem: FloatMemory;
   readonly ints: Int32Array;
   private readonly wasm: WasmKernels;
+  private readonly ew: ElementwiseKernels;
   private readonly scratch: Float64Array;
   private readonly compiled = new WeakMap<Kernel, () => void>();
   private readonly fwd: (() => void)[];
@@ -48,6 +50,7 @@ export class CpuBackend implements Backend {
       for (const v of [k, transposedProblem(k)]) if (v && transposeFirst(v)) tmp = Math.max(tmp, v.K * v.N);
     }
     this.wasm = wasmMatmulKernels(g.memSize + tmp, precision);
+    this.ew = wasmElementwiseKernels(this.wasm.memory, precision);
     this.mem = precision === "f32" ? new Float32Array(this.wasm.memory.buffer, 0, g.memSize) : new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
     this.ints = new Int32Array(g.intSize);
     let maxCols = 1; // attention backward keeps one row of recomputed softmax numerators
@@ -88,7 +91,9 @@ export class CpuBackend implements Backend {
   adamStep(h: AdamStep): void {
     const k = this.program.adam;
     if (k.k !== "adam") throw new Error("bad program");
-    adam(this.mem, k.p, k.g, k.m, k.v, k.n, h);
+    // the same operations per element as adam() below (bit for bit in float64), vectorized
+    const c1 = 1 - h.beta1 ** h.t, c2 = 1 - h.beta2 ** h.t;
+    (h.decoupled ? this.ew.adamW : this.ew.adamL2)(k.p, k.g, k.m, k.v, k.n, h.lr, h.beta1, h.beta2, c1, c2, h.eps, h.weightDecay);
   }
   async stats(): Promise<BatchStats> {
     const g = this.program.graph;
@@ -126,10 +131,8 @@ export class CpuBackend implements Backend {
         return () => m.fill(value, dst, dst + n);
       }
       case "axpy": {
-        const { dst, src, n } = k;
-        return () => {
-          for (let i = 0; i < n; i++) m[dst + i] = m[dst + i]! + m[src + i]!;
-        };
+        const { dst, src, n } = k, f = this.ew.axpy;
+        return () => f(dst, src, n);
       }
       case "reduceMod": {
         const { dst, src, n, bLen } = k;
@@ -137,40 +140,27 @@ export class CpuBackend implements Backend {
           return () => {
             for (let i = 0; i < n; i++) m[dst + (i % bLen)] = m[dst + (i % bLen)]! + m[src + i]!;
           };
-        return () => {
-          for (let r = src, end = src + n; r < end; r += bLen) for (let j = 0; j < bLen; j++) m[dst + j] = m[dst + j]! + m[r + j]!;
-        };
+        const f = this.ew.reduceRows;
+        return () => f(dst, src, n, bLen);
       }
       case "add": {
         const { a, b, out, n, bLen } = k;
-        if (bLen === n)
-          return () => {
-            for (let i = 0; i < n; i++) m[out + i] = m[a + i]! + m[b + i]!;
-          };
         if (n % bLen !== 0)
           return () => {
             for (let i = 0; i < n; i++) m[out + i] = m[a + i]! + m[b + (i % bLen)]!;
           };
-        return () => {
-          for (let r = 0; r < n; r += bLen) for (let j = 0; j < bLen; j++) m[out + r + j] = m[a + r + j]! + m[b + j]!;
-        };
+        const f = this.ew.addBias; // bLen = n: elementwise
+        return () => f(a, b, out, n, bLen);
       }
       case "matmul":
         return this.matmul(k);
       case "reluF": {
-        const { x, out, n } = k;
-        return () => {
-          for (let i = 0; i < n; i++) {
-            const v = m[x + i]!;
-            m[out + i] = v > 0 ? v : 0;
-          }
-        };
+        const { x, out, n } = k, f = this.ew.relu;
+        return () => f(x, out, n);
       }
       case "reluB": {
-        const { x, dout, dx, n } = k;
-        return () => {
-          for (let i = 0; i < n; i++) if (m[x + i]! > 0) m[dx + i] = m[dx + i]! + m[dout + i]!;
-        };
+        const { x, dout, dx, n } = k, f = this.ew.reluBack;
+        return () => f(x, dout, dx, n);
       }
       case "rowsF": {
         const { x, out, rows, cols, stride, first } = k;
@@ -308,35 +298,20 @@ export class CpuBackend implements Backend {
    * order per element, as the kernels it replaces.
    */
   private fused(list: Kernel[]): (() => void)[] {
-    const m = this.mem;
     const out: (() => void)[] = [];
     for (let i = 0; i < list.length; i++) {
       const k = list[i]!, k1 = list[i + 1], k2 = list[i + 2];
       if (k.k === "add" && k1?.k === "reluF" && k1.x === k.out && k1.n === k.n && k.n % k.bLen === 0) {
         // out = a + b (b broadcast per row); r = relu(out)
-        const { a, b, out: o, n, bLen } = k, r = k1.out;
-        out.push(() => {
-          for (let row = 0; row < n; row += bLen)
-            for (let j = 0; j < bLen; j++) {
-              const v = m[a + row + j]! + m[b + j]!;
-              m[o + row + j] = v;
-              m[r + row + j] = v > 0 ? v : 0;
-            }
-        });
+        const { a, b, out: o, n, bLen } = k, r = k1.out, f = this.ew.addBiasRelu;
+        out.push(() => f(a, b, o, r, n, bLen));
         i += 1;
         continue;
       }
       if (k.k === "add" && k1?.k === "add" && k1.b === k.out && k1.bLen === k1.n && k1.n === k.n && k.n % k.bLen === 0 && k1.a !== k.out) {
         // o1 = a1 + b1 (bias); o2 = a2 + o1 (residual)
-        const { a, b, out: o, n, bLen } = k, a2 = k1.a, o2 = k1.out;
-        out.push(() => {
-          for (let row = 0; row < n; row += bLen)
-            for (let j = 0; j < bLen; j++) {
-              const e = row + j, v = m[a + e]! + m[b + j]!;
-              m[o + e] = v;
-              m[o2 + e] = m[a2 + e]! + v;
-            }
-        });
+        const { a, b, out: o, n, bLen } = k, a2 = k1.a, o2 = k1.out, f = this.ew.addBiasResidual;
+        out.push(() => f(a, b, o, a2, o2, n, bLen));
         i += 1;
         continue;
       }
@@ -349,58 +324,27 @@ export class CpuBackend implements Backend {
         !overlaps(k3.dst, k3.bLen, k.src, k.n) && !overlaps(k3.dst, k3.bLen, k.dst, k.n) && !overlaps(k3.dst, k3.bLen, k1.dst, k.n) && !overlaps(k3.dst, k3.bLen, k2.dst, k.n)
       ) {
         // residual backward then bias backward: dh += g; dy += g; dz += dy; db += dy (g = d(residual sum))
-        const { dst, src, n } = k, dy = k1.dst, dz = k2.dst, db = k3.dst, bLen = k3.bLen;
-        out.push(() => {
-          for (let row = 0; row < n; row += bLen)
-            for (let j = 0; j < bLen; j++) {
-              const e = row + j, g = m[src + e]!;
-              m[dst + e] = m[dst + e]! + g;
-              const y = (m[dy + e] = m[dy + e]! + g);
-              m[dz + e] = m[dz + e]! + y;
-              m[db + j] = m[db + j]! + y;
-            }
-        });
+        const { dst, src, n } = k, dy = k1.dst, dz = k2.dst, db = k3.dst, bLen = k3.bLen, f = this.ew.residualBiasBack;
+        out.push(() => f(dst, dy, dz, db, src, n, bLen));
         i += 3;
         continue;
       }
       if (k.k === "reluB" && k1?.k === "axpy" && k1.src === k.dx && k1.n === k.n && k2?.k === "reduceMod" && k2.src === k.dx && k2.n === k.n && k.n % k2.bLen === 0 && !overlaps(k2.dst, k2.bLen, k.dx, k.n) && !overlaps(k1.dst, k1.n, k.dx, k.n)) {
         // dx += relu'(x)·dout; dA += dx; db[j] += Σ_rows dx
-        const { x, dout, dx, n } = k, dA = k1.dst, db = k2.dst, bLen = k2.bLen;
-        out.push(() => {
-          for (let row = 0; row < n; row += bLen)
-            for (let j = 0; j < bLen; j++) {
-              const e = row + j;
-              let g = m[dx + e]!;
-              if (m[x + e]! > 0) m[dx + e] = g = g + m[dout + e]!;
-              m[dA + e] = m[dA + e]! + g;
-              m[db + j] = m[db + j]! + g;
-            }
-        });
+        const { x, dout, dx, n } = k, dA = k1.dst, db = k2.dst, bLen = k2.bLen, f = this.ew.reluBackAxpyReduce;
+        out.push(() => f(x, dout, dx, dA, db, n, bLen));
         i += 2;
         continue;
       }
       if (k.k === "axpy" && k1?.k === "axpy" && k1.src === k.src && k1.n === k.n && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k.n, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k.n)) {
-        const { dst, src, n } = k, dst2 = k1.dst;
-        out.push(() => {
-          for (let e = 0; e < n; e++) {
-            const g = m[src + e]!;
-            m[dst + e] = m[dst + e]! + g;
-            m[dst2 + e] = m[dst2 + e]! + g;
-          }
-        });
+        const { dst, src, n } = k, dst2 = k1.dst, f = this.ew.axpy2;
+        out.push(() => f(dst, dst2, src, n));
         i += 1;
         continue;
       }
       if (k.k === "axpy" && k1?.k === "reduceMod" && k1.src === k.src && k1.n === k.n && k.n % k1.bLen === 0 && !overlaps(k.dst, k.n, k.src, k.n) && !overlaps(k1.dst, k1.bLen, k.src, k.n) && !overlaps(k.dst, k.n, k1.dst, k1.bLen)) {
-        const { dst, src, n } = k, db = k1.dst, bLen = k1.bLen;
-        out.push(() => {
-          for (let row = 0; row < n; row += bLen)
-            for (let j = 0; j < bLen; j++) {
-              const g = m[src + row + j]!;
-              m[dst + row + j] = m[dst + row + j]! + g;
-              m[db + j] = m[db + j]! + g;
-            }
-        });
+        const { dst, src, n } = k, db = k1.dst, bLen = k1.bLen, f = this.ew.axpyReduce;
+        out.push(() => f(dst, db, src, n, bLen));
         i += 1;
         continue;
       }
@@ -422,13 +366,9 @@ export class CpuBackend implements Backend {
     if (transposeFirst(k)) {
       // dA = dC·Wᵀ with a small W: copy Wᵀ into contiguous rows once per call (K·N copies against M·N·K
       // multiply-adds), then the register-blocked kernel
-      const f = this.wasm.mmTile, m = this.mem, T = this.program.graph.memSize;
-      const t = this.precision === "f32" ? new Float32Array(this.wasm.memory.buffer, T * 4, K * N) : new Float64Array(this.wasm.memory.buffer, T * 8, K * N);
+      const f = this.wasm.mmTile, tr = this.ew.transpose, T = this.program.graph.memSize;
       return () => {
-        for (let kk = 0; kk < K; kk++) {
-          const row = kk * N, src = b + kk * brs;
-          for (let j = 0; j < N; j++) t[row + j] = m[src + j * bcs]!;
-        }
+        tr(T, b, K, N, brs, bcs);
         f(1, 1, M, N, K, alpha, beta, a, 0, 0, ars, acs, T, 0, 0, N, 1, c, 0, 0, crs, 1);
       };
     }

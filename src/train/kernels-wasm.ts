@@ -19,6 +19,8 @@
  * scalar loop (and between kernels), nothing else. mmTile applies alpha once to the finished sum.
  */
 
+import { Code, I32, moduleBytes, OPS, V128, type Ops } from "./wasm-emit.ts";
+
 /** The arithmetic of a kernel set (and of the CPU backend that uses it). */
 export type Precision = "f32" | "f64";
 export const PRECISIONS = ["f32", "f64"] as const;
@@ -58,140 +60,6 @@ declare namespace WebAssembly {
     readonly exports: Record<string, unknown>;
   }
   function validate(bytes: Uint8Array): boolean;
-}
-
-// ---- a minimal WebAssembly code emitter -------------------------------------------------------
-const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, VOID = 0x40;
-
-/** The opcodes that differ between the two precisions. */
-interface Ops {
-  /** log2 of the element size in bytes */
-  shift: number;
-  /** elements per v128 */
-  lanes: number;
-  type: number;
-  load: number; store: number; add: number; mul: number; eq: number; ne: number;
-  constBytes: (x: number) => number[];
-  splat: number; extract: number; loadSplat: number; vadd: number; vmul: number;
-}
-const OPS: Record<Precision, Ops> = {
-  f64: {
-    shift: 3, lanes: 2, type: F64, load: 0x2b, store: 0x39, add: 0xa0, mul: 0xa2, eq: 0x61, ne: 0x62,
-    constBytes: (x) => [0x44, ...new Uint8Array(new Float64Array([x]).buffer)],
-    splat: 0x14, extract: 0x21, loadSplat: 0x0a, vadd: 0xf0, vmul: 0xf2,
-  },
-  f32: {
-    shift: 2, lanes: 4, type: F32, load: 0x2a, store: 0x38, add: 0x92, mul: 0x94, eq: 0x5b, ne: 0x5c,
-    constBytes: (x) => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
-    splat: 0x13, extract: 0x1f, loadSplat: 0x09, vadd: 0xe4, vmul: 0xe6,
-  },
-};
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/**
- * Function-body builder: one method per instruction used; locals are numbered after the params. The float
- * instructions (`fload`, `vadd`, …) are those of the builder's precision.
- */
-class Code {
-  readonly b: number[] = [];
-  private readonly extra: number[] = [];
-  constructor(private readonly nParams: number, readonly p: Ops) {}
-  local(type: number): number {
-    this.extra.push(type);
-    return this.nParams + this.extra.length - 1;
-  }
-  get(i: number) { this.b.push(0x20, ...uleb(i)); return this; }
-  set(i: number) { this.b.push(0x21, ...uleb(i)); return this; }
-  tee(i: number) { this.b.push(0x22, ...uleb(i)); return this; }
-  i32(n: number) { this.b.push(0x41, ...sleb(n)); return this; }
-  fconst(x: number) { this.b.push(...this.p.constBytes(x)); return this; }
-  op(...bytes: number[]) { this.b.push(...bytes); return this; }
-  add() { return this.op(0x6a); }
-  mul() { return this.op(0x6c); }
-  and() { return this.op(0x71); }
-  /** element index → byte offset */
-  toBytes() { return this.i32(this.p.shift).op(0x74); }
-  geS() { return this.op(0x4e); }
-  gtS() { return this.op(0x4a); }
-  ltS() { return this.op(0x48); }
-  leS() { return this.op(0x4c); }
-  block() { return this.op(0x02, VOID); }
-  loop() { return this.op(0x03, VOID); }
-  if_(result = VOID) { return this.op(0x04, result); }
-  else_() { return this.op(0x05); }
-  end() { return this.op(0x0b); }
-  br(d: number) { return this.op(0x0c, ...uleb(d)); }
-  brIf(d: number) { return this.op(0x0d, ...uleb(d)); }
-  fload(offset = 0) { return this.op(this.p.load, this.p.shift, ...uleb(offset)); }
-  fstore(offset = 0) { return this.op(this.p.store, this.p.shift, ...uleb(offset)); }
-  fadd() { return this.op(this.p.add); }
-  fmul() { return this.op(this.p.mul); }
-  feq() { return this.op(this.p.eq); }
-  fne() { return this.op(this.p.ne); }
-  v128load(offset = 0) { return this.op(0xfd, 0x00, this.p.shift, ...uleb(offset)); }
-  v128store(offset = 0) { return this.op(0xfd, 0x0b, this.p.shift, ...uleb(offset)); }
-  v128zero() { return this.op(0xfd, 0x0c, ...new Array<number>(16).fill(0)); }
-  loadSplat(offset = 0) { return this.op(0xfd, this.p.loadSplat, this.p.shift, ...uleb(offset)); }
-  splat() { return this.op(0xfd, this.p.splat); }
-  lane(l: number) { return this.op(0xfd, this.p.extract, l); }
-  vadd() { return this.op(0xfd, ...uleb(this.p.vadd)); }
-  vmul() { return this.op(0xfd, ...uleb(this.p.vmul)); }
-
-  /** `for (v = from; v < limit; v += step) body()` with limit a local, step an i32 constant or local */
-  for(v: number, limit: number, step: number | { local: number }, body: () => void, from: number | { local: number } = 0) {
-    if (typeof from === "number") this.i32(from);
-    else this.get(from.local);
-    this.set(v).block().loop();
-    this.get(v).get(limit).geS().brIf(1);
-    body();
-    this.get(v);
-    if (typeof step === "number") this.i32(step);
-    else this.get(step.local);
-    this.add().set(v).br(0).end().end();
-    return this;
-  }
-  /** v = base + i·stride (all locals) */
-  offset(v: number, base: number, ...terms: [number, number][]) {
-    this.get(base);
-    for (const [i, s] of terms) this.get(i).get(s).mul().add();
-    return this.set(v);
-  }
-  body(): number[] {
-    const groups: number[] = [];
-    let count = 0;
-    for (let i = 0; i < this.extra.length; i++) {
-      count++;
-      if (i + 1 === this.extra.length || this.extra[i + 1] !== this.extra[i]) {
-        groups.push(...uleb(count), this.extra[i]!);
-        count = 0;
-      }
-    }
-    const runs = groups.length / 2;
-    const bytes = [...uleb(runs), ...groups, ...this.b, 0x0b];
-    return [...uleb(bytes.length), ...bytes];
-  }
 }
 
 // params of every kernel
@@ -435,14 +303,6 @@ function mmTileBody(p: Ops): number[] {
   return c.body();
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-function name(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
-
 const EXPORTS = ["mmRow", "mmDot", "mmOuter", "mmTile"] as const;
 
 /**
@@ -451,16 +311,8 @@ const EXPORTS = ["mmRow", "mmDot", "mmOuter", "mmTile"] as const;
  */
 export function matmulModuleBytes(precision: Precision = "f64"): Uint8Array {
   const p = OPS[precision];
-  const params = paramTypes(p);
-  const type = [0x01, 0x60, ...uleb(params.length), ...params, 0x00];
-  const imports = [0x01, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01];
-  const funcs = [EXPORTS.length, ...EXPORTS.map(() => 0x00)];
-  const exports = [EXPORTS.length, ...EXPORTS.flatMap((e, i) => [...name(e), 0x00, i])];
-  const code = [EXPORTS.length, ...mmRowBody(p), ...mmDotBody(p), ...mmOuterBody(p), ...mmTileBody(p)];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code),
-  ]);
+  const bodies = { mmRow: mmRowBody, mmDot: mmDotBody, mmOuter: mmOuterBody, mmTile: mmTileBody };
+  return moduleBytes(EXPORTS.map((e) => ({ name: e, params: paramTypes(p), body: bodies[e](p) })));
 }
 
 const compiled: Partial<Record<Precision, WebAssembly.Module>> = {};
