@@ -37,6 +37,9 @@ export class CpuBackend implements Backend {
   private readonly wasm: WasmKernels;
   private readonly ew: ElementwiseKernels;
   private readonly scratch: Float64Array;
+  /** float offset of the wasm kernels' row scratch; int offset (4-byte units) of the ints in the wasm memory */
+  private readonly scratchAt: number;
+  private readonly intsAt: number;
   private readonly compiled = new WeakMap<Kernel, () => void>();
   private readonly fwd: (() => void)[];
   private readonly bwd: (() => void)[];
@@ -49,10 +52,20 @@ export class CpuBackend implements Backend {
       if (k.k !== "matmul") continue;
       for (const v of [k, transposedProblem(k)]) if (v && transposeFirst(v)) tmp = Math.max(tmp, v.K * v.N);
     }
-    this.wasm = wasmMatmulKernels(g.memSize + tmp, precision);
+    // then scratch for the float32 softmax (one vector per column) and cross-entropy (max, Σ exp per row), then the ints
+    let rowScratch = 0;
+    for (const k of program.forward) {
+      if (k.k === "attnF") rowScratch = Math.max(rowScratch, 4 * k.cols);
+      if (k.k === "ce") rowScratch = Math.max(rowScratch, 2 * k.rows);
+    }
+    this.scratchAt = g.memSize + tmp;
+    const intsAt = this.scratchAt + rowScratch; // in floats; an int is 4 bytes
+    const floatBytes = precision === "f32" ? 4 : 8;
+    this.wasm = wasmMatmulKernels(intsAt + Math.ceil((g.intSize * 4) / floatBytes), precision);
     this.ew = wasmElementwiseKernels(this.wasm.memory, precision);
     this.mem = precision === "f32" ? new Float32Array(this.wasm.memory.buffer, 0, g.memSize) : new Float64Array(this.wasm.memory.buffer, 0, g.memSize);
-    this.ints = new Int32Array(g.intSize);
+    this.ints = new Int32Array(this.wasm.memory.buffer, intsAt * floatBytes, g.intSize);
+    this.intsAt = (intsAt * floatBytes) / 4;
     let maxCols = 1; // attention backward keeps one row of recomputed softmax numerators
     for (const k of program.backward) if (k.k === "attnB") maxCols = Math.max(maxCols, k.cols);
     this.scratch = new Float64Array(maxCols);
@@ -198,8 +211,8 @@ export class CpuBackend implements Backend {
       case "attnF": {
         const { rows, cols, groupRows, qFirst, x: x0, out: out0, mode } = k;
         const causal = k.causal !== 0;
-        return () => {
-          for (let r = 0; r < rows; r++) {
+        const js = (from: number) => {
+          for (let r = from; r < rows; r++) {
             const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
             const o = out0 + r * cols, x = x0 + r * cols;
             if (lim < cols) m.fill(0, o + lim, o + cols);
@@ -225,14 +238,21 @@ export class CpuBackend implements Backend {
             for (let j = 0; j < lim; j++) m[o + j] = m[o + j]! * inv;
           }
         };
+        const f = this.ew.softmaxRows, full = !causal || qFirst + 1 >= cols, r4 = rows - (rows % 4), S = this.scratchAt;
+        // float32 softmax with every row unmasked: four rows per vector in wasm, the last rows mod 4 here
+        if (f && mode === 0 && full) return () => {
+          f(x0, out0, rows, cols, S);
+          js(r4);
+        };
+        return () => js(0);
       }
       case "attnB": {
         // softmax Jacobian of the recomputed softmax: exact for softmax, straight-through for hardmax
         const { rows, cols, groupRows, qFirst, x: x0, dout, dx: dx0 } = k;
         const causal = k.causal !== 0;
         const p = this.scratch;
-        return () => {
-          for (let r = 0; r < rows; r++) {
+        const js = (from: number) => {
+          for (let r = from; r < rows; r++) {
             const lim = causal ? Math.min(cols, qFirst + (r % groupRows) + 1) : cols;
             const x = x0 + r * cols, d = dout + r * cols, dx = dx0 + r * cols;
             let mx = -Infinity;
@@ -244,10 +264,25 @@ export class CpuBackend implements Backend {
             for (let j = 0; j < lim; j++) m[dx + j] = m[dx + j]! + (p[j]! / s) * (m[d + j]! - dot);
           }
         };
+        const f = this.ew.softmaxRowsBack, full = !causal || qFirst + 1 >= cols, r4 = rows - (rows % 4), S = this.scratchAt;
+        if (f && full) return () => {
+          f(x0, dout, dx0, rows, cols, S);
+          js(r4);
+        };
+        return () => js(0);
       }
       case "ce": {
         const { logits, dlogits, labels, rows, classes, lossRows, correct } = k;
         const e = new Float64Array(classes);
+        const f = this.ew.crossEntropy;
+        if (f && dlogits >= 0) {
+          // float32: gradient, correctness and (max, Σ exp) per row in wasm; the loss log Σ + max − x_y here
+          const S = this.scratchAt, L = this.intsAt + labels, st = new Float32Array(this.wasm.memory.buffer, S * 4, 2 * rows);
+          return () => {
+            f(logits, dlogits, L, rows, classes, correct, S);
+            for (let r = 0; r < rows; r++) m[lossRows + r] = Math.log(st[2 * r + 1]!) + st[2 * r]! - m[logits + r * classes + ints[labels + r]!]!;
+          };
+        }
         return () => {
           for (let r = 0; r < rows; r++) {
             const l = logits + r * classes, y = ints[labels + r]!;
