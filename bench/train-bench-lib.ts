@@ -70,6 +70,16 @@ export async function timeBackend(name: BackendName, s: TrainingSetup, steps: nu
   }
 }
 
+/**
+ * timeBackend in a fresh Node process (bench/train-bench-worker.ts) on CASES[caseIndex]: one engine per process, as the CLI runs.
+ * @example const t = timeBackendIsolated(0, "f32", 100);
+ */
+export function timeBackendIsolated(caseIndex: number, precision: Precision, steps: number, backend: BackendName = "cpu"): Timing | { error: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/train-bench-worker.ts", String(caseIndex), precision, String(steps), backend], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || "failed").trim().split("\n").pop()! };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Timing;
+}
+
 export type TorchTiming = Timing & { threads: number; torch: string; device: string; dtype: string; blas: string; cpuPerWall: number };
 
 /** The environment that keeps a PyTorch process on one thread: torch.set_num_threads(1) alone does not bind BLAS's threads. */

@@ -19,7 +19,7 @@ import os from "node:os";
 import { writeFileAtomic } from "../src/io/json-input.ts";
 import type { Precision } from "../src/train/kernels-wasm.ts";
 import { setupTraining } from "../src/train/trainer.ts";
-import { CASES, ONE_THREAD_ENV, timeBackend, timeTorch, type Timing, type TorchTiming } from "./train-bench-lib.ts";
+import { CASES, ONE_THREAD_ENV, timeBackendIsolated, timeTorch, type Timing, type TorchTiming } from "./train-bench-lib.ts";
 
 const args = process.argv.slice(2);
 const flag = (n: string, dflt: string) => {
@@ -45,21 +45,19 @@ const median = (xs: number[]): number => {
 const ok = (r: Result | undefined): r is Timing => !!r && !("error" in r);
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 
-async function runEngine(e: EngineId, s: ReturnType<typeof setupTraining>): Promise<Result> {
-  try {
-    if (e.startsWith("torch")) return timeTorch(s, STEPS, { python: PYTHON, device: "cpu", threads: 1, dtype: e === "torch f32" ? "float32" : "float64" });
-    if (e === "memcap webgpu") return await timeBackend("webgpu", s, STEPS);
-    return await timeBackend("cpu", s, STEPS, undefined, e.slice(-3) as Precision);
-  } catch (err) {
-    return { error: (err as Error).message.split("\n")[0]! };
-  }
+/** One timed run; every engine in a process of its own (memcap: bench/train-bench-worker.ts, one precision per process, as the CLI). */
+function runEngine(e: EngineId, caseIndex: number, s: ReturnType<typeof setupTraining>): Result {
+  if (e.startsWith("torch")) return timeTorch(s, STEPS, { python: PYTHON, device: "cpu", threads: 1, dtype: e === "torch f32" ? "float32" : "float64" });
+  if (e === "memcap webgpu") return timeBackendIsolated(caseIndex, "f32", STEPS, "webgpu");
+  return timeBackendIsolated(caseIndex, e.slice(-3) as Precision, STEPS);
 }
 
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${os.cpus().length} logical cores), ${os.platform()} ${os.release()}, Node ${process.version}`;
 const table: string[] = [], summary: string[] = [], warnings: string[] = [];
 let torchInfo = "";
 const f32Ratios: number[] = [];
-for (const c of ONLY ? ONLY.split(",").map((i) => CASES[Number(i)]!) : CASES) {
+for (const ci of ONLY ? ONLY.split(",").map(Number) : CASES.map((_, i) => i)) {
+  const c = CASES[ci]!;
   const s = setupTraining(c.config, c.batch, 1);
   const rounds: Record<EngineId, Result[]> = { "memcap f32": [], "memcap f64": [], "torch f32": [], "torch f64": [], "memcap webgpu": [] };
   for (let r = 0; r < REPEAT; r++) {
@@ -67,7 +65,7 @@ for (const c of ONLY ? ONLY.split(",").map((i) => CASES[Number(i)]!) : CASES) {
     process.stderr.write(`${c.label} round ${r + 1}/${REPEAT}:`);
     for (const e of order) {
       process.stderr.write(` ${e}…`);
-      rounds[e].push(await runEngine(e, s));
+      rounds[e].push(runEngine(e, ci, s));
     }
     process.stderr.write("\n");
   }
