@@ -36,7 +36,8 @@ if THREADS > 0:
     if THREADS == 1:
         torch.set_num_interop_threads(1)
 torch.manual_seed(0)
-job = json.load(sys.stdin)
+SERVE = "--serve" in sys.argv
+job = json.loads(sys.stdin.readline()) if SERVE else json.load(sys.stdin)
 cfg = job["config"]
 model = job["model"]
 P = {k: torch.tensor(v[1], dtype=DTYPE, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
@@ -131,14 +132,58 @@ def sync():
 
 step(0)  # warm-up (kernels loaded, allocator primed), as memcap's benchmark does
 sync()
-t0, c0 = time.perf_counter(), time.process_time()
-for t in range(1, steps + 1):
-    step(t)
-sync()
-sec, cpu_sec = time.perf_counter() - t0, time.process_time() - c0
+blas = next((p.split("=", 1)[1] for p in torch.__config__.show().replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
+t_next = 1
+
+
+def thread_ticks():
+    """CPU clock ticks (user + system) of each thread of this process, from /proc (Linux); {} elsewhere."""
+    out = {}
+    try:
+        import os
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[tid] = int(fields[11]) + int(fields[12])
+    except OSError:
+        pass
+    return out
+
+
+def timed_block():
+    """`steps` timed steps; returns (wall seconds, CPU seconds of the process, the busiest thread's share of that CPU time)."""
+    global t_next
+    sync()
+    k0 = thread_ticks()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for t in range(t_next, t_next + steps):
+        step(t)
+    sync()
+    t_next += steps
+    sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+    k1 = thread_ticks()
+    deltas = [k1[t] - k0.get(t, 0) for t in k1]
+    share = max(deltas) / sum(deltas) if deltas and sum(deltas) > 0 else None
+    return sec, cpu, share
+
+
+if SERVE:
+    # --serve (bench/train-throughput.ts): one timed block of `steps` per "go" line on stdin, one JSON line each,
+    # so that the caller can interleave engines round by round without paying the start-up every round
+    print(json.dumps({"ready": True, "init_loss": init_loss, "parameters": sum(p.numel() for p in P.values()), "batch": min(B, N),
+                      "threads": torch.get_num_threads(), "torch": torch.__version__, "dtype": str(DTYPE).replace("torch.", ""), "blas": blas}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "go":
+            break
+        sec, cpu_sec, share = timed_block()
+        print(json.dumps({"steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "steps": steps, "busiest_thread_share": share}), flush=True)
+    with torch.no_grad():
+        print(json.dumps({"final_loss": forward((X, Y)).item()}), flush=True)
+    sys.exit(0)
+
+sec, cpu_sec, _ = timed_block()
 with torch.no_grad():
     final_loss = forward((X, Y)).item()
-blas = next((p.split("=", 1)[1] for p in torch.__config__.show().replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
 print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "cpu_per_wall": cpu_sec / sec,
                   "examples_per_s": steps * min(B, N) / sec, "final_loss": final_loss, "threads": torch.get_num_threads(),
                   "torch": torch.__version__, "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu",
