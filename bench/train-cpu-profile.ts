@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/train-cpu-profile.ts [--steps 50] [--case i] [--precision f32|f64]
  *
- * Kernels run one by one here (the step fuses neighbours; each fused closure is a separate entry with --fused).
+ * Kernels run one by one here; a real step fuses elementwise neighbours into one closure (cpu.ts).
  */
 import { CpuBackend } from "../src/train/cpu.ts";
 import type { Kernel } from "../src/train/graph.ts";
