@@ -18,7 +18,7 @@
  * --webgpu adds memcap's WebGPU backend (lavapipe on a CPU machine: a correctness path, not a speed target).
  */
 import os from "node:os";
-import { writeFileAtomic } from "../src/io/json-input.ts";
+import { writeFileAtomic } from "../src/io/output.ts";
 import type { Precision } from "../src/train/kernels-wasm.ts";
 import { setupTraining } from "../src/train/trainer.ts";
 import { CASES, Engine, ONE_THREAD_ENV, type EngineInfo, type Timing } from "./train-bench-lib.ts";
