@@ -68,11 +68,15 @@ async function inspect(html: string) {
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
   // readable at 1400 px: nothing wider than the window, no table wider than its box, no legend or label cut with "…"
-  const layout = await page.evaluate(() => ({
-    pageWidth: document.documentElement.scrollWidth,
-    overflowing: [...document.querySelectorAll("table, figure, pre, p")].filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 1400 + 1).map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`),
-    truncated: [...document.querySelectorAll("svg text")].map((t) => t.textContent ?? "").filter((t) => t.includes("…")),
-  }));
+  type El = { scrollWidth: number; clientWidth: number; tagName: string; textContent: string | null; getBoundingClientRect(): { right: number } };
+  const layout = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): Iterable<El> } }).document;
+    return {
+      pageWidth: doc.documentElement.scrollWidth,
+      overflowing: [...doc.querySelectorAll("table, figure, pre, p")].filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 1400 + 1).map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`),
+      truncated: [...doc.querySelectorAll("svg text")].map((t) => t.textContent ?? "").filter((t) => t.includes("…")),
+    };
+  });
   const plots = await page.$$eval("figure .plot > svg", (els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
