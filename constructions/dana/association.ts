@@ -19,6 +19,8 @@ import type { Network } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
 import { absorbSkipConnection, aotNetwork, conditioningFloat, genericWeights, solveReadout, type GenericWeights, type SolveMethod } from "./aot.ts";
 import { circleEncoder, encoderMargin } from "./encoders.ts";
+import { floatRank } from "../../src/linalg/float.ts";
+import { Rational } from "../../src/numbers/rational.ts";
 import { argmaxVerdict, compileFast, fastLogits, type Verdict } from "./fast-interval.ts";
 
 /** Encloses the logits of each sequence at `digits` significant digits (decimal.js intervals). */
@@ -92,7 +94,20 @@ export function buildAssociationNetwork(table: LookupTable, o: AotOptions, metho
   const { W } = circleEncoder(table.N, o.d, o.d > 2 ? o.seed : undefined);
   const lambda = o.lambda ?? 1;
   const E = Array.from({ length: o.d }, (_, i) => table.next.map((g) => lambda * W[g]![i]!));
-  const rd = solveReadout(w, table.sequences, E, method);
+  // W_O = R⁻¹·Z′ needs R = Z[:, :d] invertible; Z = E·M⁻¹ has the rank of the targets E(t) = λ·W_{g(t)},
+  // which is below d when the table's next tokens have circle rows spanning fewer than d dimensions
+  const nextTokens = [...new Set(table.next)].sort((a, b) => a - b);
+  const targetRank = floatRank(nextTokens.map((g) => W[g]!.map((v) => Rational.from(v)))).rank;
+  if (targetRank < o.d)
+    throw new RangeError(
+      `step 4 (absorbing the skip connection, W_O = R⁻¹·Z′ with R = Z[:, :d]): R is singular because the table's next tokens take ${nextTokens.length} value(s) (${nextTokens.join(", ")}) whose encoder rows W_g span ${targetRank} < d = ${o.d} dimensions, so the targets E(t) = λ·W_{g(t)} and Z = E·M⁻¹ have rank ${targetRank}; memcap's construction does not cover such tables (a constant-like table is trivially memorized by other weights)`,
+    );
+  let rd: ReturnType<typeof solveReadout>;
+  try {
+    rd = solveReadout(w, table.sequences, E, method);
+  } catch (e) {
+    throw new RangeError(`step 5 (the readout solve Z·M = E, M of size ${o.d + o.H * o.dh} × ${table.sequences.length}): ${(e as Error).message}; the sequences end in ${skip} ≥ d distinct tokens, so the obstruction is numerical rank loss of the generic heads (seed ${o.seed}): try another --seed or --qk-scale`);
+  }
   const { WU, WO } = absorbSkipConnection(W, rd.Z, digits);
   const meta = {
     construction: "Dana, Pydi & Chevaleyre 2025, Corollary 1 (Theorem 1, ε = 0)",

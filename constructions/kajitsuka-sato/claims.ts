@@ -71,6 +71,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-G.4",
     paper: PAPER,
     source: "Lemma G.4 (after Vardi et al.)",
+    cite: "p. 37 (Lemma G.4)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "bits i..j of an L-bit integer u are extracted exactly by tent-map iterates ψ^(k−1), two exact ReLU steps and an XOR per bit",
     arbitrary: bitRange,
     check: ({ L, u, i, j }) => {
@@ -85,6 +88,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-G.4.margins",
     paper: PAPER,
     source: "Lemma G.4 (step exactness)",
+    cite: "p. 37 (Lemma G.4), proof p. 38: the step constants",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "|ψ^(k−1)(z1) − ½| ≥ 2^(−L−1) and |ψ^(k−1)(z2) − ψ^(k−1)(z1)| ≥ 2^(−L−2) for every k ≤ L, so the steps with K = 2^(L+1), 2^(L+3) are exact",
     arbitrary: fc.integer({ min: 1, max: 24 }).chain((L) => fc.tuple(fc.constant(L), fc.bigInt({ min: 0n, max: (1n << BigInt(L)) - 1n }))),
     check: ([L, u]) => {
@@ -105,6 +111,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-G.2",
     paper: PAPER,
     source: "Lemma G.2 (interval indicator)",
+    cite: "p. 37 (Lemma G.2)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "σ(1 − 2σ(a−x) − 2σ(x−b)) is 1 on [a,b], 0 outside [a−½, b+½] and in [0,1] everywhere",
     arbitrary: fc.tuple(smallRational, smallRational, smallRational),
     check: ([a0, b0, x]) => {
@@ -122,6 +131,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-G.5",
     paper: PAPER,
     source: "Lemma G.5 (segment bracket)",
+    cite: "p. 38 (Lemma G.5)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "the bracket σ(1 − 2σ(u − x) − 2σ(x − u − 1)) is 1 at x ∈ {u, u+1} and 0 at integers ≥ 2 away",
     arbitrary: fc.tuple(fc.integer({ min: 0, max: 100000 }), fc.integer({ min: -6, max: 6 })),
     check: ([u, k]) => {
@@ -135,16 +147,29 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-C.1",
     paper: PAPER,
     source: "Lemma C.1 (Stages II and III, repaired slot widths)",
+    cite: "p. 28 (Lemma C.1, eq. (97)); proof pp. 29–31, eqs. (99)–(108)",
+    rigor: "exact",
+    quantifier: "existential",
     statement: "the bit-extraction network maps separated scalars (≥ 2, gaps ≥ 2) to their labels and extra points to 0",
     arbitrary: c1Input,
-    check: (inp) => checkC1(inp, false),
+    check: (inp) => {
+      const r = checkC1(inp, false);
+      return r.holds ? r : { ...r, failure: "builder-failed" as const };
+    },
     expected: "holds",
     quickRuns: 60,
   }),
   defineClaim({
     id: "ks.lemma-G.6.literal",
     paper: PAPER,
-    source: "Lemma G.6 as called in Lemma C.1 (ρ = log C, c = log R)",
+    source: "Lemma G.6 as called in the proof of Lemma C.1 (ρ = log C, c = log R)",
+    cite: "p. 30 ('Lemma G.6 with ρ = log C, n = N/log N and c = log R'); Lemma G.6 p. 38",
+    rigor: "exact",
+    quantifier: "universal",
+    literalFailure: {
+      kind: "misprint",
+      what: "ρ and c are swapped in the call: in Lemma G.6 ρ is the slot width of u (the ⌊x_i⌋, each up to R) and c that of w (the labels, below C), and eqs. (99), (100), (108) use them that way; read literally, u's slots overflow. With the two swapped back Lemma C.1 holds (ks.lemma-C.1)",
+    },
     statement: "with u's segments in log C-bit slots and w's in log R-bit slots (the text's call), the Stage III scan still outputs every label",
     arbitrary: c1Input,
     check: (inp) => checkC1(inp, true),
@@ -158,6 +183,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-C.2",
     paper: PAPER,
     source: "Lemma C.2 (token id)",
+    cite: "p. 29 (Lemma C.2)",
+    rigor: "exact",
+    quantifier: "existential",
     statement: "the token-id projection sends every vocabulary token to an integer ≥ 2, distinct tokens at least 2 apart",
     arbitrary: fc.tuple(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 10000 })).filter(([V, d]) => V <= 17 ** d),
     check: ([V, d, seed]) => {
@@ -174,6 +202,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-B.1",
     paper: PAPER,
     source: "Lemma B.1 (greedy distinguishing tokens)",
+    cite: "p. 16 (Lemma B.1)",
+    rigor: "exact",
+    quantifier: "existential",
     statement: "the greedy set A of token values distinguishes every pair of distinct multisets by their counts on A, with |A| ≤ (#distinct multisets) − 1",
     arbitrary: sequenceSets,
     check: (seqs) => {
@@ -195,8 +226,15 @@ export const KS_CLAIMS: Claim[] = [
   defineClaim({
     id: "ks.lemma-B.2.literal",
     paper: PAPER,
-    source: "Lemma B.2 (shifted weights f = h + ⌊2N²|A|√π⌋)",
-    statement: "for two sequences with distinct restricted counts m ≠ m′ and a direction v satisfying Lemma G.1 on m − m′, the shifted weights keep Σ m f ≠ Σ m′ f",
+    source: "proof of Lemma B.2: the choice f := h + ⌊2N²|S|√π⌋",
+    cite: "p. 18 (end of the proof of Lemma B.2: 'by setting f(x) := h(x) + ⌊2N²|S|√π⌋'); the lemma is on p. 16, eq. (16)",
+    rigor: "exact",
+    quantifier: "universal",
+    literalFailure: {
+      kind: "proof-step",
+      what: "what fails is the proof's choice f := h + ⌊2N²|S|√π⌋ (p. 18): the shift is added once per token of S, so two multisets of different sizes can collide (Σ m f = Σ m h + ⌊2N²|S|√π⌋·|m|). The lemma's existential statement still holds on the counterexample (ks.lemma-B.2 finds an f in the stated range), and Theorem 4.1 survives with memcap's repaired shift (ks.lemma-B.2.repaired, ks.thm-4.1)",
+    },
+    statement: "for two multisets with distinct counts m ≠ m′ on S and a direction v satisfying Lemma G.1 on m − m′ (p. 37), the proof's weights f = h + ⌊2N²|S|√π⌋ with h = ⌈N²|S|√π·v⌉ keep Σ m f ≠ Σ m′ f (h from the float product √π·v as in sequence-id.ts, G.1's premise tested in float with a 0.1% margin; the collision itself is exact integer arithmetic)",
     arbitrary: fc.record({ theta: fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), n: fc.integer({ min: 2, max: 4 }), q: fc.integer({ min: 1, max: 3 }), p: fc.integer({ min: 1, max: 3 }) }),
     check: ({ theta, n, q, p }) => {
       // two sequences of length n: a₁^q z^(n−q) and a₂^p z^(n−p) with z ∉ A = {a₁, a₂}, N = 2
@@ -223,6 +261,9 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.lemma-B.2.repaired",
     paper: PAPER,
     source: "Lemma B.2, memcap's repaired shift",
+    cite: "memcap's repair of the proof step on p. 18 (Lemma B.2, p. 16, eq. (16))",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "with f = h + (2n·max|h| + 1) every weight is positive and distinct multisets get distinct sums Σ m f",
     arbitrary: fc.tuple(sequenceSets, fc.integer({ min: 0, max: 1e6 })),
     check: ([seqs, seed]) => {
@@ -241,7 +282,10 @@ export const KS_CLAIMS: Claim[] = [
     id: "ks.thm-4.1",
     paper: PAPER,
     source: "Theorem 4.1 (next-token) / Corollary 4.1 (seq2seq)",
-    statement: "for consistent, separated data the built network has width ≤ 14, exactly one (uniform) attention layer, and outputs every label exactly",
+    cite: "p. 6 (Theorem 4.1, eq. (6): width 14, depth Õ(√N)); p. 9 (Corollary 4.1); formal statement p. 20 (Theorem B.1)",
+    rigor: "exact",
+    quantifier: "existential",
+    statement: "for consistently labelled, token-wise separated data there is a Transformer of width 14 with one self-attention layer that memorizes it; memcap's witness (compact variant, B.2 repaired) is built and every label checked exactly; the depth Õ(√N) is asymptotic and not decided here; a failure is memcap's builder failing",
     arbitrary: fc.record({ N: fc.integer({ min: 1, max: 12 }), n: fc.integer({ min: 1, max: 4 }), d: fc.integer({ min: 1, max: 3 }), classes: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 0, max: 1e6 }), seq2seq: fc.boolean() }),
     check: ({ N, n, d, classes, seed, seq2seq }) => {
       const vocab = Math.min(8, 17 ** d);
@@ -249,15 +293,15 @@ export const KS_CLAIMS: Claim[] = [
       const ds = generateSequenceDataset({ N, n, d, classes, vocab, seed, seq2seq });
       const { network } = buildKsNetwork(ds, { seq2seq, seed });
       const c = countNetwork(network);
-      if (c.width > 14) return { holds: false, detail: `width ${c.width} > 14` };
+      if (c.width > 14) return { holds: false, failure: "builder-failed", detail: `memcap's network has width ${c.width} > 14` };
       const att = network.layers.filter((l) => l.type === "attention");
-      if (att.length !== 1 || att[0]!.type !== "attention" || att[0]!.attention !== "uniform") return { holds: false, detail: `${att.length} attention layers` };
+      if (att.length !== 1 || att[0]!.type !== "attention" || att[0]!.attention !== "uniform") return { holds: false, failure: "builder-failed", detail: `memcap's network has ${att.length} attention layers` };
       const out = compileExact(network).evaluate(ds.sequences, ds.tokens);
       for (let i = 0; i < out.length; i++) {
         const lab = ds.labels[i]!;
         const labs = Array.isArray(lab) ? lab : [lab];
         for (let k = 0; k < out[i]!.length; k++)
-          if (!out[i]![k]![0]!.eq(Rational.fromBigInt(labs[k]!))) return { holds: false, detail: `sequence ${i} position ${k}: output ${out[i]![k]![0]}, label ${labs[k]}` };
+          if (!out[i]![k]![0]!.eq(Rational.fromBigInt(labs[k]!))) return { holds: false, failure: "builder-failed", detail: `memcap's network: sequence ${i} position ${k}: output ${out[i]![k]![0]}, label ${labs[k]}` };
       }
       return { holds: true };
     },
@@ -271,6 +315,9 @@ KS_CLAIMS.push(
     id: "ks.eq-5.permutation-equivariance",
     paper: PAPER,
     source: "Section 3, eq. (5): consistency is necessary",
+    cite: "p. 6 (the sentence before Theorem 4.1 and condition 1, eq. (5))",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "a Transformer without positional encoding or mask (uniform/hardmax attention, residual FFNs) gives the same last-position output on sequences with the same last token and the same multiset, so consistent labels are necessary",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), depth: fc.integer({ min: 1, max: 6 }), width: fc.integer({ min: 1, max: 3 }) }),
     check: ({ seed, depth, width }) => {

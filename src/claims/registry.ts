@@ -16,10 +16,47 @@ import fc from "fast-check";
 
 export type Paper = "kajitsuka-sato" | "mahdavi" | "dana" | "memcap";
 
+/**
+ * How a claim's check decides: "exact" (rational/integer arithmetic), "enclosed" (rigorous outward-rounded
+ * intervals; a decision is made only when the enclosure decides it) or "float" (a measurement: its
+ * outcomes are reported as FLOAT, never as held or refuted).
+ */
+export type Rigor = "exact" | "enclosed" | "float";
+
+/**
+ * The logical form of the paper's statement, which fixes what a failed check means:
+ * "universal" (for all inputs …): a failing input is a counterexample;
+ * "existential" (there exists a network/function …): memcap's check builds a witness, and a failure
+ *   only says memcap's witness failed ("builder-failed") unless the check proves that none exists;
+ * "asymptotic" (Õ, Ω, ≲ with unspecified constants): no finite check can refute it; memcap checks the
+ *   finite parts (hypotheses, the construction at the stated width) and says so in the statement.
+ */
+export type Quantifier = "universal" | "existential" | "asymptotic";
+
+/**
+ * What a failed check established: "refuted" (a rigorous counterexample: an exact witness or a
+ * certified argument that no network of the stated shape does it), "builder-failed" (memcap's own
+ * construction or witness search failed on the input; the statement is not refuted), "float" (a float
+ * measurement disagrees), "inconclusive" (the enclosure could not decide).
+ */
+export type FailureKind = "refuted" | "builder-failed" | "float" | "inconclusive";
+
+/** For a claim whose literal text is known to be false: what exactly fails. */
+export interface LiteralFailure {
+  /** "proof-step": a step of the proof fails but the stated result survives; "misprint": the text says
+   * something the proof does not (a swapped symbol, an index); "statement": the stated result itself is
+   * false on the counterexample; "proof-gap": the proof needs a hypothesis the paper never states. */
+  kind: "proof-step" | "misprint" | "statement" | "proof-gap";
+  /** The failing text and what survives, in words. */
+  what: string;
+}
+
 /** What a checker says about one input. `detail` explains a failure in words (which step, which values). */
 export interface ClaimOutcome {
   holds: boolean;
   detail?: string;
+  /** What a failure establishes (default: "float" for float claims, else "refuted"). */
+  failure?: FailureKind;
 }
 
 export interface Claim<T = unknown> {
@@ -29,6 +66,14 @@ export interface Claim<T = unknown> {
   source: string;
   /** The statement, in words, as memcap checks it. */
   statement: string;
+  /** Page and equation in the paper's full text (shared/papers/fulltext/), e.g. "p. 16, eq. (16); proof p. 18". */
+  cite: string;
+  /** How the check decides (see Rigor). */
+  rigor: Rigor;
+  /** The logical form of the statement (see Quantifier). */
+  quantifier: Quantifier;
+  /** Required when expected is "fails": which kind of failure and what survives. */
+  literalFailure?: LiteralFailure;
   /** Valid inputs for the statement (its preconditions hold on every generated value). */
   arbitrary: fc.Arbitrary<T>;
   check: (input: T) => ClaimOutcome;
@@ -58,6 +103,8 @@ export interface SearchResult<T = unknown> {
   detail?: string;
   /** When the checker threw instead of answering: the error, which is a bug in the claim or the code. */
   error?: string;
+  /** What the (shrunk) failure establishes. */
+  failure?: FailureKind;
 }
 
 /** Wraps a claim so every registered claim has the same (erased) type. */
@@ -81,13 +128,21 @@ export function searchCounterexample<T>(claim: Claim<T>, opts: { runs: number; s
   const ce = r.counterexample?.[0] as T;
   let detail: string | undefined;
   let error: string | undefined;
+  let failure: FailureKind | undefined;
   try {
     const out = claim.check(ce);
     detail = out.detail ?? lastDetail;
+    failure = failureOf(claim, out);
   } catch (e) {
     error = (e as Error).message;
   }
-  return { claimId: claim.id, found: true, runs: r.numRuns, seed: opts.seed, shrinks: r.numShrinks, counterexample: ce, detail, error };
+  return { claimId: claim.id, found: true, runs: r.numRuns, seed: opts.seed, shrinks: r.numShrinks, counterexample: ce, detail, error, ...(failure ? { failure } : {}) };
+}
+
+/** What a failed outcome establishes: its own word, else "float" for float claims, else "refuted". */
+export function failureOf<T>(claim: Claim<T>, out: ClaimOutcome): FailureKind | undefined {
+  if (out.holds) return undefined;
+  return out.failure ?? (claim.rigor === "float" ? "float" : "refuted");
 }
 
 /** JSON with bigints (and anything with toJSON) made printable. */

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
 import { claimInputToJson, searchCounterexample, type SearchResult } from "../../claims/registry.ts";
-import { readStatuses, recordResults } from "../../claims/status.ts";
+import { STATUS_MEANING, claimStatus, readStatuses, recordResults } from "../../claims/status.ts";
 import { writeFileAtomic } from "../../io/json-input.ts";
 import { UserError } from "../errors.ts";
 import { emit, intFlag } from "../output.ts";
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option("--json", "machine-readable output")
     .action((opts: { run?: boolean; seed: number; json?: boolean }) => {
       if (opts.run) {
-        const results: SearchResult[] = CLAIMS.map((c) => searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }));
+        const results = CLAIMS.map((c) => ({ claim: c, result: searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }) as SearchResult }));
         recordResults(results);
       }
       const st = readStatuses();
@@ -27,19 +27,25 @@ export function register(program: Command): void {
         id: c.id,
         paper: c.paper,
         source: c.source,
+        cite: c.cite,
         statement: c.statement,
         expected: c.expected,
+        rigor: c.rigor,
+        quantifier: c.quantifier,
+        ...(c.literalFailure ? { literalFailure: c.literalFailure } : {}),
         ...(c.repair ? { repair: c.repair } : {}),
         status: st[c.id]?.status ?? "not run",
-        ...(st[c.id] ? { runs: st[c.id]!.runs, seed: st[c.id]!.seed, at: st[c.id]!.at } : {}),
+        ...(st[c.id] ? { runs: st[c.id]!.runs, seed: st[c.id]!.seed, at: st[c.id]!.at, ...(st[c.id]!.detail ? { detail: st[c.id]!.detail } : {}) } : {}),
       }));
       emit(!!opts.json, { claims: rows }, () => {
         const w = Math.max(...rows.map((r) => r.id.length));
         const lines = rows.map((r) => {
-          const s = r.status === "held" ? `held on ${r.runs} random inputs (seed ${r.seed})` : r.status === "counterexample-found" ? `COUNTEREXAMPLE found (seed ${r.seed})` : r.status;
-          return `${r.id.padEnd(w)}  ${s.padEnd(38)}  ${r.expected === "fails" ? "[literal statement known false] " : r.expected === "open" ? "[open: search target] " : ""}${r.statement}`;
+          const s = r.status === "not run" ? "not run" : `${r.status.toUpperCase()} (${r.runs} inputs, seed ${r.seed})`;
+          const tag = r.expected === "fails" ? `[literal text known false: ${r.literalFailure?.kind ?? "?"}] ` : r.expected === "open" ? "[open: search target] " : "";
+          return `${r.id.padEnd(w)}  ${s.padEnd(40)}  ${r.rigor === "float" ? "FLOAT " : ""}${tag}${r.statement}  (${r.source}; ${r.cite})`;
         });
-        return `${rows.length} claims\n${lines.join("\n")}`;
+        const used = [...new Set(rows.map((r) => r.status))].filter((s): s is keyof typeof STATUS_MEANING => s in STATUS_MEANING);
+        return [`${rows.length} claims`, ...lines, "", ...used.map((s) => `${s.toUpperCase()}: ${STATUS_MEANING[s]}`)].join("\n");
       });
     });
 
@@ -55,22 +61,27 @@ export function register(program: Command): void {
       const claim = getClaim(id);
       if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims\` for the ids)`);
       const r = searchCounterexample(claim, { runs: opts.runs, seed: opts.seed });
-      recordResults([r]);
+      recordResults([{ claim, result: r }]);
+      const status = claimStatus(claim, r);
       const record = {
         claim: claim.id,
         source: claim.source,
+        cite: claim.cite,
         statement: claim.statement,
+        status,
         found: r.found,
         runs: r.runs,
         seed: r.seed,
-        ...(r.found ? { shrinks: r.shrinks, counterexample: claimInputToJson(r.counterexample), detail: r.detail, error: r.error } : {}),
+        ...(r.found ? { shrinks: r.shrinks, failure: r.failure, counterexample: claimInputToJson(r.counterexample), detail: r.detail, error: r.error } : {}),
       };
       if (r.found && opts.out) writeFileAtomic(opts.out, JSON.stringify(record, null, 2) + "\n");
       emit(!!opts.json, record, () =>
         r.found
           ? [
-              `counterexample to ${claim.id} (${claim.source}) found within ${r.runs} runs, seed ${r.seed}, shrunk ${r.shrinks} times:`,
+              `${r.failure === "builder-failed" ? "memcap's construction failed (the statement is not refuted) on an input of" : r.failure === "float" ? "FLOAT deviation (a measurement, not a refutation) for" : r.failure === "inconclusive" ? "an undecided (INCONCLUSIVE) input for" : "counterexample to"} ${claim.id} (${claim.source}; ${claim.cite}) found within ${r.runs} runs, seed ${r.seed}, shrunk ${r.shrinks} times:`,
               `  statement: ${claim.statement}`,
+              `  status: ${status.toUpperCase()} — ${STATUS_MEANING[status]}`,
+              ...(claim.literalFailure ? [`  what fails (${claim.literalFailure.kind}): ${claim.literalFailure.what}`] : []),
               `  input: ${claim.describe ? claim.describe(r.counterexample) : JSON.stringify(claimInputToJson(r.counterexample))}`,
               `  why it fails: ${r.error ? `checker error: ${r.error}` : r.detail ?? "(no detail)"}`,
               ...(claim.repair ? [`  memcap uses instead: ${claim.repair}`] : []),
@@ -78,7 +89,9 @@ export function register(program: Command): void {
             ].join("\n")
           : claim.expected === "open"
             ? `searched, none found: ${claim.id} survived ${r.runs} random inputs (seed ${r.seed}); the question stays open`
-            : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); this is evidence, not a proof`,
+            : claim.expected === "fails"
+              ? `NOT-REPRODUCED: no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); its recorded one is in \`memcap claims --json\``
+              : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); status ${status.toUpperCase()}: ${STATUS_MEANING[status]}`,
       );
       if (r.found) process.exitCode = 1;
     });
