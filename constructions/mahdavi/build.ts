@@ -84,7 +84,7 @@ export interface MhaBuild {
   refinement?: { iterations: number[]; residual: number[] };
   network?: Network;
   certificate?: Certificate;
-  parameters?: { measured: number; irFormula: string; irFormulaValue: number; paperFormula: string; paperFormulaValue: number };
+  parameters?: { measured: number; irFormula: string; irFormulaValue: number; paperFormula: string; paperFormulaValue: number; dv: number };
   saturatedWeights?: number;
   seconds: number;
 }
@@ -170,6 +170,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
           irFormulaValue: irParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv, dout: dv }),
           paperFormula: "2Hd·d_h + 2Hd·d_v",
           paperFormulaValue: paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv }),
+          dv,
         };
         const certificate = outputs.undecided.length > 0 ? undefined : mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
         return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, certificate, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
@@ -286,8 +287,8 @@ function mhaCertificate(
     },
     {
       kind: "bound",
-      id: "parameters-paper-theta-Hd2",
-      source: MAHDAVI_SOURCE + ": parameters 2Hd·d_h + 2Hd·d_v = Θ(Hd²) of the attention layer (memcap adds a d_out × d read-out)",
+      id: "parameters-paper-layer",
+      source: MAHDAVI_SOURCE + ": parameters 2Hd·d_h + 2Hd·d_v = Θ(Hd(d_h + d_v)) of the attention layer (memcap adds a d_out × d read-out)",
       expression: paperParameterExpression({ H: o.H, dh: o.dh, dv: k.dv }),
       variables: { d: "d" },
       value: formatBoundValue(paper),
