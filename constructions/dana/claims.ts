@@ -1,5 +1,5 @@
 /**
- * Dana, Pydi & Chevaleyre (AISTATS 2025) as registered claims (src/claims/registry.ts), statement by
+ * Dana, Pydi & Chevaleyre (AISTATS 2025) as registered claims (src/claims/claim.ts), statement by
  * statement against the full text (shared/papers/fulltext/dana-pydi-chevaleyre-aistats2025.txt; pages
  * as printed, p. 1 = title page):
  *
@@ -20,7 +20,7 @@
  */
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { defineClaim, type Claim } from "../../src/claims/registry.ts";
+import { defineClaim, type Claim } from "../../src/claims/claim.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { IntervalArithmetic, decimalToRational } from "../../src/numbers/interval.ts";
 import { certifiedRank, intervalRankLowerBound, matMul, solve } from "../../src/linalg/index.ts";
