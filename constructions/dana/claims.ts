@@ -25,7 +25,8 @@ import { Rational } from "../../src/numbers/rational.ts";
 import { IntervalArithmetic, decimalToRational } from "../../src/numbers/interval.ts";
 import { certifiedRank, intervalRankLowerBound, matMul, solve } from "../../src/linalg/index.ts";
 import { countNetwork } from "../../src/ir/count.ts";
-import { randomConditionals, randomLookupTable, SeededRandom } from "../../src/data/associations.ts";
+import { randomConditionals, randomLookupTable } from "../../src/data/associations.ts";
+import { tableRng, type Rng } from "../../src/random.ts";
 import { constructAot, skipBlockRank } from "./association.ts";
 import { absorbSkipConnection, aotNetwork, genericWeights, solveReadout } from "./aot.ts";
 import { decimalLogitEnclosures } from "./decimal-interval.ts";
@@ -36,7 +37,7 @@ const PAPER = "dana" as const;
 const R = (n: number) => Rational.of(n);
 
 /** A small random integer matrix (entries in [−k, k]) from a seeded generator. */
-function intMatrix(rng: SeededRandom, m: number, n: number, k: number): Rational[][] {
+function intMatrix(rng: Rng, m: number, n: number, k: number): Rational[][] {
   return Array.from({ length: m }, () => Array.from({ length: n }, () => R(rng.int(2 * k + 1) - k)));
 }
 
@@ -96,7 +97,7 @@ export const DANA_CLAIMS: Claim[] = [
       if (T > N ** S) return { holds: true };
       const seqs = randomLookupTable({ N, S, T, seed }).sequences;
       if (skipBlockRank(seqs, d) < d) return { holds: true }; // outside the checked domain: dana.construction-rank.literal
-      const rng = new SeededRandom(seed ^ 0x7e0);
+      const rng = tableRng(seed ^ 0x7e0);
       const W = intMatrix(rng, N, d, 3);
       const E = intMatrix(rng, d, T, 3); // E[:, t] = E(t)
       const target = seqs.map((_, t) => W.map((row) => row.reduce((s, v, i) => s.add(v.mul(E[i]![t]!)), Rational.ZERO)));
@@ -167,7 +168,7 @@ export const DANA_CLAIMS: Claim[] = [
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), H: fc.integer({ min: 2, max: 3 }), d: fc.integer({ min: 1, max: 3 }), N: fc.integer({ min: 2, max: 8 }), T: fc.integer({ min: 2, max: 8 }) }),
     check: ({ seed, H, d, N, T }) => {
       if (T > N || T <= d) return { holds: true }; // outside the failing range: nothing claimed here
-      const rng = new SeededRandom(seed);
+      const rng = tableRng(seed);
       const e = intMatrix(rng, N, d, 5);
       const pos = intMatrix(rng, 1, d, 5)[0]!;
       const toks = randomLookupTable({ N, S: 1, T, seed }).sequences.map((s) => s[0]!);
@@ -195,7 +196,7 @@ export const DANA_CLAIMS: Claim[] = [
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), H: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 3 }), N: fc.integer({ min: 3, max: 6 }) }),
     check: ({ seed, H, d, N }) => {
       const S = 2;
-      const rng = new SeededRandom(seed);
+      const rng = tableRng(seed);
       const e = intMatrix(rng, N, d, 4);
       const pos = intMatrix(rng, S, d, 4);
       const heads = Array.from({ length: H }, () => ({ QK: intMatrix(rng, d, d, 2), OV: intMatrix(rng, d, d, 2) }));
@@ -234,7 +235,7 @@ export const DANA_CLAIMS: Claim[] = [
     arbitrary: fc.record({ N: fc.integer({ min: 2, max: 7 }), extra: fc.integer({ min: 0, max: 2 }), seed: fc.integer({ min: 0, max: 1e5 }) }),
     check: ({ N, extra, seed }) => {
       const d = N - 1 + extra;
-      const rng = new SeededRandom(seed);
+      const rng = tableRng(seed);
       // W: columns e_i − e_N (i < N), then random columns orthogonal to 1 (zero column sums)
       const W = Array.from({ length: N }, (_, r) => Array.from({ length: d }, (_, c) => (c < N - 1 ? R(r === c ? 1 : r === N - 1 ? -1 : 0) : Rational.ZERO)));
       for (let c = N - 1; c < d; c++) {
@@ -354,7 +355,7 @@ export const DANA_CLAIMS: Claim[] = [
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), H: fc.integer({ min: 1, max: 2 }), d: fc.constant(2), dh: fc.constant(1), k: fc.integer({ min: 1, max: 2 }) }),
     check: ({ seed, H, d, dh, k }) => {
       const T = H * dh + d;
-      const rng = new SeededRandom(seed);
+      const rng = tableRng(seed);
       const A = intMatrix(rng, (H + 1) * d, T, k);
       if (certifiedRank(A).rank !== T) return { holds: true }; // premise (Lemma 2's conclusion) fails
       // exclude the last-token gap: every d-row block of A′ (skip block included) has full rank d

@@ -11,7 +11,7 @@
  *   findLemmaB2Weights([[2, 0], [0, 1]]).f // [1n, 4n]: the lemma holds where the proof's f fails
  */
 import { Rational } from "../../src/numbers/rational.ts";
-import { seededRandom } from "../../src/data/sequences.ts";
+import { mulberry32 } from "../../src/random.ts";
 import { ceilSqrtPiTimes, floorSqrtPiTimes } from "./sequence-id.ts";
 import { bitSegment } from "./bit-extraction.ts";
 import { segmentIndicator } from "./lemma-c1.ts";
@@ -63,7 +63,7 @@ export function findLemmaB2Weights(counts: number[][], opts: { exhaustiveLimit?:
       f[i]! += 1n;
     }
   }
-  const rand = seededRandom(opts.seed ?? 1);
+  const rand = mulberry32(opts.seed ?? 1);
   const tries = opts.randomTries ?? 20_000;
   for (let t = 1; t <= tries; t++) {
     const f = Array.from({ length: sizeS }, () => 1n + BigInt(Math.floor(rand() * Number(K))));
