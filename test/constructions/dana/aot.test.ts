@@ -44,7 +44,7 @@ describe("float64 interval path", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10000 }), (seed) => {
         const table = randomLookupTable({ N: 4, S: 2, T: 5, seed });
-        fc.pre(skipBlockRank(table.sequences, 2) === 2); // tables the construction accepts (dana.construction-rank.literal)
+        fc.pre(skipBlockRank(table.sequences, 2) === 2 && new Set(table.next).size >= 2); // tables the construction accepts (dana.construction-rank.literal; ≥ d distinct next tokens for step 4)
         const { network } = buildAssociationNetwork(table, { d: 2, dh: 1, H: 3, seed }, { kind: "float64" }, 20);
         const fast = fastLogitEnclosures(network, table.sequences);
         const dec = decimalLogitEnclosures(network, table.sequences, 50);
