@@ -40,9 +40,10 @@ export function register(program: Command): void {
       emit(!!opts.json, { claims: rows }, () => {
         const w = Math.max(...rows.map((r) => r.id.length));
         const lines = rows.map((r) => {
-          const s = r.status === "not run" ? "not run" : `${r.status.toUpperCase()} (${r.runs} inputs, seed ${r.seed})`;
+          const found = ["refuted", "builder-failed", "float-violation", "inconclusive", "reproduced", "open-found", "error"].includes(r.status);
+          const s = r.status === "not run" ? "not run" : `${r.status.toUpperCase()} (${found ? `at input ${r.runs}` : `${r.runs} inputs`}, seed ${r.seed})`;
           const tag = r.expected === "fails" ? `[literal text known false: ${r.literalFailure?.kind ?? "?"}] ` : r.expected === "open" ? "[open: search target] " : "";
-          return `${r.id.padEnd(w)}  ${s.padEnd(40)}  ${r.rigor === "float" ? "FLOAT " : ""}${tag}${r.statement}  (${r.source}; ${r.cite})`;
+          return `${r.id.padEnd(w)}  ${s.padEnd(40)}  ${r.rigor === "float" && !r.statement.startsWith("FLOAT") ? "FLOAT " : ""}${tag}${r.statement}  (${r.source}; ${r.cite})`;
         });
         const used = [...new Set(rows.map((r) => r.status))].filter((s): s is keyof typeof STATUS_MEANING => s in STATUS_MEANING);
         return [`${rows.length} claims`, ...lines, "", ...used.map((s) => `${s.toUpperCase()}: ${STATUS_MEANING[s]}`)].join("\n");
