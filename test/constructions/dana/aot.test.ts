@@ -3,8 +3,8 @@
  *  - tables: nested random look-up tables (the edge-of-capacity table needs them nested);
  *  - the float64 interval path encloses the 50-digit decimal enclosure (soundness cross-check);
  *  - Corollary 1: T₀ = H·d_h + d associations certified for random tables;
- *  - Lemma 2: rank of the head features ≥ min(T₀, H·d_h) for generic weights (exact rank of the rational
- *    stand-in computed at 40 digits, via src/linalg);
+ *  - Lemma 2 (p. 4): rank of the attention before output ≥ min(T₀, H·d) for generic weights, proven on the
+ *    interval enclosure (src/linalg/interval-rank.ts; more in lemma-2.test.ts);
  *  - Proposition 2: d ≥ N − 1 ⇒ the rank-d encoder reaches KL 0;
  *  - Proposition 3: deterministic tables, d = 2, circle encoder: the rigorous KL upper bound decreases in λ
  *    and stays below (N − 1)·exp(−λ·gap).
@@ -14,7 +14,8 @@ import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { randomConditionals, randomLookupTable } from "../../../src/data/associations.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
-import { rank } from "../../../src/linalg/index.ts";
+import { intervalRankLowerBound } from "../../../src/linalg/index.ts";
+import { attentionBeforeOutputEnclosure } from "../../../constructions/dana/lemma-2.ts";
 import { buildAssociationNetwork, constructAot, skipBlockRank } from "../../../constructions/dana/association.ts";
 import { featureMatrixDecimal, genericWeights } from "../../../constructions/dana/aot.ts";
 import { decimalLogitEnclosures } from "../../../constructions/dana/decimal-interval.ts";
@@ -75,15 +76,13 @@ describe("Corollary 1", () => {
 });
 
 describe("Lemma 2", () => {
-  it("rank of the head features ≥ min(T₀, H·d_h) for generic weights (rational stand-in, exact rank)", () => {
+  it("rank of the attention before output ≥ min(T₀, H·d) for generic weights (certified on the enclosure)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10000 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 9 }), (seed, H, T) => {
         const w = genericWeights({ N: 4, S: 2, d: 2, dh: 2, H, seed, qkScale: 8 });
         const table = randomLookupTable({ N: 4, S: 2, T, seed });
-        const D = Decimal.clone({ precision: 40 });
-        const rows = featureMatrixDecimal(w, table.sequences, D).slice(2); // head rows only
-        const M = rows.map((r) => r.map((v) => Rational.parse(v.toFixed(38))));
-        expect(rank(M)).toBeGreaterThanOrEqual(Math.min(T, H * 2));
+        const { lo, hi } = attentionBeforeOutputEnclosure(w, table.sequences, 50);
+        expect(intervalRankLowerBound(lo, hi).rank).toBeGreaterThanOrEqual(Math.min(T, H * 2));
       }),
       { numRuns: 20 },
     );
