@@ -22,6 +22,7 @@ import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { defineClaim, type Claim } from "../../src/claims/claim.ts";
 import { Rational } from "../../src/numbers/rational.ts";
+import { rationalCirclePoint } from "../../src/numbers/circle.ts";
 import { IntervalArithmetic, decimalToRational } from "../../src/numbers/interval.ts";
 import { certifiedRank, intervalRankLowerBound, matMul, solve } from "../../src/linalg/index.ts";
 import { countNetwork } from "../../src/ir/count.ts";
@@ -39,14 +40,6 @@ const R = (n: number) => Rational.of(n);
 /** A small random integer matrix (entries in [−k, k]) from a seeded generator. */
 function intMatrix(rng: Rng, m: number, n: number, k: number): Rational[][] {
   return Array.from({ length: m }, () => Array.from({ length: n }, () => R(rng.int(2 * k + 1) - k)));
-}
-
-/** An exact rational point on the unit circle near angle θ (rational parametrization of the circle). */
-function circlePoint(theta: number): [Rational, Rational] {
-  if (Math.abs(Math.abs(theta) - Math.PI) < 1e-12) return [R(-1), Rational.ZERO];
-  const u = Rational.of(BigInt(Math.round(Math.tan(theta / 2) * 2 ** 20)), 1n << 20n);
-  const den = Rational.ONE.add(u.mul(u));
-  return [Rational.ONE.sub(u.mul(u)).div(den), u.add(u).div(den)];
 }
 
 export const DANA_CLAIMS: Claim[] = [
@@ -284,7 +277,7 @@ export const DANA_CLAIMS: Claim[] = [
       "under Assumption 1 (deterministic next token g(t)) and d = 2, d_KL(π, L(N,S,2)) = 0: for every ε = 2^−k memcap's witness — exact rational points W_j on the unit circle, E(t) = λ·W_{g(t)} with λ = ⌈ln((N−1)/ε)/gap⌉ — has d_KL ≤ ε, proven by enclosing −log softmax(W E(t))_{g(t)} with outward-rounded intervals",
     arbitrary: fc.record({ N: fc.integer({ min: 2, max: 12 }), seed: fc.integer({ min: 0, max: 1e5 }), k: fc.integer({ min: 1, max: 40 }) }),
     check: ({ N, seed, k }) => {
-      const W = Array.from({ length: N }, (_, j) => circlePoint(((2 * Math.PI * j) / N + Math.PI) % (2 * Math.PI) - Math.PI));
+      const W = Array.from({ length: N }, (_, j) => rationalCirclePoint(((2 * Math.PI * j) / N + Math.PI) % (2 * Math.PI) - Math.PI));
       const dot = (a: [Rational, Rational], b: [Rational, Rational]) => a[0].mul(b[0]).add(a[1].mul(b[1]));
       // exact gap: min over g ≠ j of W_g·W_g − W_j·W_g (> 0 for distinct points on the circle)
       let gap: Rational | null = null;

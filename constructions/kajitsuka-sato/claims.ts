@@ -10,7 +10,7 @@ import { bitEncoding, bitSegment, stepConstants, tentMap } from "./bit-extractio
 import { intervalIndicator, lemmaC1Reference, planLemmaC1, segmentIndicator } from "./lemma-c1.ts";
 import { greedyDistinguishingTokens, lemmaB2h, lemmaB2Shift, lemmaB2Weights, restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
 import { searchLemmaB2Counterexample } from "./counterexamples.ts";
-import { binSegment, findLemmaB2Weights, lemmaG6Output } from "./statement-checks.ts";
+import { binSegment, findLemmaB2Weights, lemmaB2ProofStep, lemmaG6Output } from "./statement-checks.ts";
 import { buildKsNetwork } from "./theorem-4-1.ts";
 import { generateSeparatedVocabulary, generateSequenceDataset, multisetKey } from "../../src/data/sequences.ts";
 import { compileExact } from "../../src/eval/exact.ts";
@@ -256,20 +256,16 @@ export const KS_CLAIMS: Claim[] = [
       kind: "proof-step",
       what: "what fails is the proof's choice f := h + ⌊2N²|S|√π⌋ (p. 18): the shift is added once per token of S, so two multisets of different sizes can collide (Σ m f = Σ m h + ⌊2N²|S|√π⌋·|m|). The lemma's existential statement still holds on the counterexample (ks.lemma-B.2 finds an f in the stated range), and Theorem 4.1 survives with memcap's repaired shift (ks.lemma-B.2.repaired, ks.thm-4.1)",
     },
-    statement: "for two multisets with distinct counts m ≠ m′ on S and a direction v satisfying Lemma G.1 on m − m′ (p. 37), the proof's weights f = h + ⌊2N²|S|√π⌋ with h = ⌈N²|S|√π·v⌉ keep Σ m f ≠ Σ m′ f (h from the float product √π·v as in sequence-id.ts, G.1's premise tested in float with a 0.1% margin; the collision itself is exact integer arithmetic)",
+    statement: "for two multisets with distinct counts m ≠ m′ on S and a direction v satisfying Lemma G.1 on m − m′ (p. 37), the proof's weights f = h + ⌊2N²|S|√π⌋ with h = ⌈N²|S|√π·v⌉ keep Σ m f ≠ Σ m′ f (v an exact rational unit vector; every √π product and G.1's premise decided on a 60-digit enclosure of π)",
     arbitrary: fc.record({ theta: fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), n: fc.integer({ min: 2, max: 4 }), q: fc.integer({ min: 1, max: 3 }), p: fc.integer({ min: 1, max: 3 }) }),
     check: ({ theta, n, q, p }) => {
-      // two sequences of length n: a₁^q z^(n−q) and a₂^p z^(n−p) with z ∉ A = {a₁, a₂}, N = 2
+      // two sequences of length n: a₁^q z^(n−q) and a₂^p z^(n−p) with z ∉ S = {a₁, a₂}, N = 2
       if (q > n || p > n || p === q) return { holds: true };
-      const N = 2;
-      const v = [Math.cos(theta), Math.sin(theta)];
-      const norm = Math.hypot(q, p);
-      const g1 = Math.abs(v[0]! * q - v[1]! * p) >= (1 / (N * N)) * Math.sqrt(8 / (Math.PI * 2)) * norm * 1.001;
-      if (!g1) return { holds: true }; // Lemma G.1's premise fails for this v: nothing is claimed
-      const f = lemmaB2h(v, N).map((x) => x + lemmaB2Shift(N, 2));
-      const a = weightedSum([q, 0], f);
-      const b = weightedSum([0, p], f);
-      return a !== b ? { holds: true } : { holds: false, detail: `counts (${q},0) and (0,${p}) on A both sum to ${a} with f = (${f.join(", ")}): the shift ⌊2N²|A|√π⌋ is added once per token of A, and the sequences hold different numbers of them` };
+      const r = lemmaB2ProofStep(theta, q, p);
+      if (r.premise !== "holds") return { holds: true }; // Lemma G.1's premise fails (or is undecided) for this v: nothing is claimed
+      return r.sums[0] !== r.sums[1]
+        ? { holds: true }
+        : { holds: false, detail: `counts (${q},0) and (0,${p}) on S both sum to ${r.sums[0]} with f = (${r.f.join(", ")}) = h + ${r.shift}, h = ⌈8√π·v⌉ = (${r.h.join(", ")}), v = (${r.v.map((x) => x.toNumber().toFixed(6)).join(", ")}) exact rational on the unit circle: the shift ⌊2N²|S|√π⌋ is added once per token of S, and the sequences hold different numbers of them` };
     },
     describe: ({ theta, n, q, p }) => `N = 2, n = ${n}, v = (cos ${theta.toFixed(6)}, sin ${theta.toFixed(6)}), m = (${q}, 0), m′ = (0, ${p})`,
     expected: "fails",

@@ -5,12 +5,15 @@
  *    stated range [⌈4N²|S|√π⌉] whose sums are distinct, √|S| apart and bounded by 4MN²|S|√π; exhaustive
  *    when the range is small (then "none" is a proof), seeded random otherwise;
  *  - `lemmaG6Output`: the network of Lemma G.6's proof as arithmetic (eqs. (157)–(162), p. 38–39);
- *  - `binSegment`: BIN_{i:j}(x) on a fixed LEN, by integer shifts (independent of bit-extraction.ts).
+ *  - `binSegment`: BIN_{i:j}(x) on a fixed LEN, by integer shifts (independent of bit-extraction.ts);
+ *  - `lemmaB2ProofStep`: the proof's f := h + ⌊2N²|S|√π⌋ (p. 18) on two multisets, with the Lemma G.1
+ *    direction an exact rational unit vector and every √π product decided on a 60-digit enclosure of π.
  *
  * @example
  *   findLemmaB2Weights([[2, 0], [0, 1]]).f // [1n, 4n]: the lemma holds where the proof's f fails
  */
 import { Rational } from "../../src/numbers/rational.ts";
+import { rationalCirclePoint } from "../../src/numbers/circle.ts";
 import { mulberry32 } from "../../src/random.ts";
 import { ceilSqrtPiTimes, floorSqrtPiTimes } from "./sequence-id.ts";
 import { bitSegment } from "./bit-extraction.ts";
@@ -91,4 +94,59 @@ export function lemmaG6Output(x: Rational, u: bigint, w: bigint, rho: number, c:
     out = out.add(relu(segmentIndicator(x, Rational.fromBigInt(ui)).mul(two).sub(two).add(Rational.fromBigInt(wi))));
   }
   return out;
+}
+
+/** π enclosed by 60 digits (the same digits as sequence-id.ts, kept here so this checker does not lean on the builder). */
+const PI_DIGITS = "3141592653589793238462643383279502884197169399375105820974944";
+const PI_LO = Rational.of(BigInt(PI_DIGITS), 10n ** BigInt(PI_DIGITS.length - 1));
+const PI_HI = Rational.of(BigInt(PI_DIGITS) + 1n, 10n ** BigInt(PI_DIGITS.length - 1));
+
+/** ⌊b√π⌋ for a rational b ≥ 0, exactly (throws when the π enclosure cannot decide, which needs b ~ 10³⁰). */
+function floorSqrtPi(b: Rational): bigint {
+  const lo = b.mul(b).mul(PI_LO);
+  const hi = b.mul(b).mul(PI_HI);
+  let m = BigInt(Math.floor(b.toNumber() * Math.sqrt(Math.PI)));
+  for (let k = 0; k < 4; k++) {
+    const M = Rational.fromBigInt(m);
+    const M1 = Rational.fromBigInt(m + 1n);
+    if (M.mul(M).le(lo) && M1.mul(M1).gt(hi)) return m;
+    m = M.mul(M).gt(lo) ? m - 1n : m + 1n;
+  }
+  throw new Error(`⌊${b}·√π⌋ undecided by a 60-digit π`);
+}
+
+/** ⌈a√π⌉ for a rational a, exactly (√π is irrational: ⌈y⌉ = ⌊y⌋ + 1 unless y = 0). */
+export function ceilSqrtPiRational(a: Rational): bigint {
+  if (a.isZero()) return 0n;
+  return a.gt(Rational.ZERO) ? floorSqrtPi(a) + 1n : -floorSqrtPi(a.neg());
+}
+
+export interface B2ProofStep {
+  /** Lemma G.1's premise on Δ = m − m′ for this v: "holds", "fails", or undecided by the π enclosure. */
+  premise: "holds" | "fails" | "undecided";
+  v: [Rational, Rational];
+  h: [bigint, bigint];
+  shift: bigint;
+  f: [bigint, bigint];
+  sums: [bigint, bigint];
+}
+
+/**
+ * The proof of Lemma B.2 (p. 18) on two multisets over S = {a₁, a₂}: m = (q, 0), m′ = (0, p), N = 2, with the
+ * direction v ≈ (cos θ, sin θ) made an exact rational unit vector; h = ⌈N²|S|√π·v⌉, f = h + ⌊2N²|S|√π⌋.
+ * Lemma G.1's premise |vᵀΔ| ≥ (1/N²)·√(8/(π|S|))·‖Δ‖ is decided on squares: (vᵀΔ)²·N⁴|S|·π ≥ 8‖Δ‖².
+ */
+export function lemmaB2ProofStep(theta: number, q: number, p: number): B2ProofStep {
+  const N = 2;
+  const S = 2;
+  const v = rationalCirclePoint(theta);
+  const c = Rational.of(N * N * S);
+  const h: [bigint, bigint] = [ceilSqrtPiRational(c.mul(v[0])), ceilSqrtPiRational(c.mul(v[1]))];
+  const shift = floorSqrtPi(Rational.of(2 * N * N * S));
+  const f: [bigint, bigint] = [h[0] + shift, h[1] + shift];
+  const vd = v[0].mul(Rational.of(q)).sub(v[1].mul(Rational.of(p))); // vᵀΔ with Δ = (q, −p)
+  const lhs = vd.mul(vd).mul(Rational.of(N ** 4 * S));
+  const rhs = Rational.of(8 * (q * q + p * p));
+  const premise = lhs.mul(PI_LO).ge(rhs) ? "holds" : lhs.mul(PI_HI).lt(rhs) ? "fails" : "undecided";
+  return { premise, v, h, shift, f, sums: [BigInt(q) * f[0], BigInt(p) * f[1]] };
 }

@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { randomConditionals, randomLookupTable } from "../../../src/data/associations.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
+import { rationalCirclePoint } from "../../../src/numbers/circle.ts";
 import { intervalRankLowerBound } from "../../../src/linalg/index.ts";
 import { attentionBeforeOutputEnclosure } from "../../../constructions/dana/lemma-2.ts";
 import { buildAssociationNetwork, constructAot, skipBlockRank } from "../../../constructions/dana/association.ts";
@@ -102,20 +103,11 @@ describe("Proposition 2", () => {
   });
 });
 
-/** Exact rational point on the unit circle near angle θ ∈ (−π, π] (rational parametrization). */
-function circlePoint(theta: number): [Rational, Rational] {
-  if (Math.abs(Math.abs(theta) - Math.PI) < 1e-12) return [Rational.of(-1n), Rational.ZERO];
-  const u = Rational.of(BigInt(Math.round(Math.tan(theta / 2) * 2 ** 20)), 1n << 20n);
-  const u2 = u.mul(u);
-  const den = Rational.ONE.add(u2);
-  return [Rational.ONE.sub(u2).div(den), u.add(u).div(den)];
-}
-
 describe("Proposition 3", () => {
   it("deterministic tables, d = 2: the circle encoder's KL → 0 as λ grows (rigorous bounds)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 0, max: 10000 }), (N, seed) => {
-        const W = Array.from({ length: N }, (_, j) => circlePoint(((2 * Math.PI * j) / N + Math.PI) % (2 * Math.PI) - Math.PI));
+        const W = Array.from({ length: N }, (_, j) => rationalCirclePoint(((2 * Math.PI * j) / N + Math.PI) % (2 * Math.PI) - Math.PI));
         W.forEach(([x, y]) => expect(x.mul(x).add(y.mul(y)).eq(Rational.ONE)).toBe(true));
         const table = randomLookupTable({ N, S: 2, T: Math.min(N * N, 6), seed });
         const pi = table.next.map((g) => Array.from({ length: N }, (_, j) => (j === g ? Rational.ONE : Rational.ZERO)));

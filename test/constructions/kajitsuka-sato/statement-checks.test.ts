@@ -81,3 +81,21 @@ describe("label slots of log C bits", () => {
       }
   });
 });
+
+describe("Lemma B.2's proof step, exactly", () => {
+  it("v = (−1, 0): h = (⌈−8√π⌉, 0) = (−14, 0), shift ⌊16√π⌋ = 28, f = (14, 28): counts (2,0), (0,1) collide at 28", async () => {
+    const { lemmaB2ProofStep, ceilSqrtPiRational } = await import("../../../constructions/kajitsuka-sato/statement-checks.ts");
+    const r = lemmaB2ProofStep(Math.PI, 2, 1);
+    expect(r.premise).toBe("holds"); // (vᵀΔ)²·N⁴|S|·π = 4·32·π ≥ 8·5
+    expect(r.h).toEqual([-14n, 0n]);
+    expect(r.shift).toBe(28n);
+    expect(r.sums).toEqual([28n, 28n]);
+    // √π ≈ 1.7724538509: ⌈1.7724⌉ = 2, ⌈−1.7724⌉ = −1, ⌈10·√π⌉ = 18, ⌈(1/2)√π⌉ = 1
+    expect(ceilSqrtPiRational(Rational.ONE)).toBe(2n);
+    expect(ceilSqrtPiRational(Rational.of(-1n))).toBe(-1n);
+    expect(ceilSqrtPiRational(Rational.of(10n))).toBe(18n);
+    expect(ceilSqrtPiRational(Rational.of(1n, 2n))).toBe(1n);
+    // a direction almost orthogonal to Δ fails Lemma G.1's premise: nothing is claimed there
+    expect(lemmaB2ProofStep(Math.atan2(2, 1), 2, 1).premise).toBe("fails");
+  });
+});
