@@ -141,6 +141,20 @@ export function searchCounterexample<T>(claim: Claim<T>, opts: { runs: number; s
   return { claimId: claim.id, found: true, runs: r.numRuns, seed: opts.seed, shrinks: r.numShrinks, counterexample: ce, detail, error, ...(failure ? { failure } : {}) };
 }
 
+/**
+ * For a claim registered as false: does its recorded counterexample still refute it rigorously? (Reported
+ * next to a NOT-REPRODUCED search, which is about the random search, not about the counterexample.)
+ */
+export function replayKnownCounterexample<T>(claim: Claim<T>): { refutes: boolean; detail?: string } | undefined {
+  if (!claim.knownCounterexample) return undefined;
+  try {
+    const out = claim.check(claim.knownCounterexample.input);
+    return { refutes: !out.holds && failureOf(claim, out) === "refuted", ...(out.detail ? { detail: out.detail } : {}) };
+  } catch (e) {
+    return { refutes: false, detail: `checker error: ${(e as Error).message}` };
+  }
+}
+
 /** What a failed outcome establishes: its own word, else "float" for float claims, else "refuted". */
 export function failureOf<T>(claim: Claim<T>, out: ClaimOutcome): FailureKind | undefined {
   if (out.holds) return undefined;

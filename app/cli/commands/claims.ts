@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
-import { STATUS_MEANING, claimInputToJson, claimStatus, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
+import { STATUS_MEANING, claimInputToJson, claimStatus, replayKnownCounterexample, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
 import { readStatuses, recordResults } from "../../claims/status.ts";
 import { writeFileAtomic } from "../../../src/io/json-input.ts";
 import { UserError } from "../../../src/errors.ts";
@@ -19,7 +19,15 @@ export function register(program: Command): void {
     .option("--json", "machine-readable output")
     .action((opts: { run?: boolean; seed: number; json?: boolean }) => {
       if (opts.run) {
-        const results = CLAIMS.map((c) => ({ claim: c, result: searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }) as SearchResult }));
+        const results = CLAIMS.map((c) => {
+          const result = searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }) as SearchResult;
+          // a known-false claim the search missed: say whether its recorded counterexample still refutes it
+          if (claimStatus(c, result) === "not-reproduced") {
+            const replay = replayKnownCounterexample(c);
+            if (replay) result.detail = `the search missed it; the recorded counterexample ${replay.refutes ? "still refutes it" : "NO LONGER refutes it"}${replay.detail ? `: ${replay.detail}` : ""}`;
+          }
+          return { claim: c, result };
+        });
         recordResults(results);
       }
       const st = readStatuses();

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { CLAIMS } from "../../../constructions/claims.ts";
-import { STATUS_MEANING, claimStatus, searchCounterexample, type ClaimStatusWord } from "../../../src/claims/claim.ts";
+import { STATUS_MEANING, claimStatus, replayKnownCounterexample, searchCounterexample, type ClaimStatusWord } from "../../../src/claims/claim.ts";
 import type { Section, Verdict } from "../types.ts";
 
 export const ClaimsOptions = z
@@ -54,12 +54,13 @@ export const claimsSection: Section<ClaimsOptions> = {
       const status = claimStatus(c, r);
       const { counterexample: _dropped, ...rest } = r;
       results.push({ ...rest, expected: c.expected, rigor: c.rigor, quantifier: c.quantifier, cite: c.cite, status, seconds });
-      const why = r.error ? `checker error: ${r.error}` : (r.detail ?? "");
-      rows.push([c.id, `${c.source} (${c.cite})`, c.rigor === "float" ? "FLOAT" : c.rigor, c.expected === "fails" ? `known false (${c.literalFailure?.kind ?? "?"})` : c.expected, status.toUpperCase(), r.found ? why : "", c.repair ?? "", seconds.toFixed(2)]);
+      const replay = status === "not-reproduced" ? replayKnownCounterexample(c) : undefined;
+      const why = r.error ? `checker error: ${r.error}` : replay ? `the search missed it; the recorded counterexample ${replay.refutes ? "still refutes it" : "NO LONGER refutes it"}${replay.detail ? `: ${replay.detail}` : ""}` : (r.detail ?? "");
+      rows.push([c.id, `${c.source} (${c.cite})`, c.rigor === "float" ? "FLOAT" : c.rigor, c.expected === "fails" ? `known false (${c.literalFailure?.kind ?? "?"})` : c.expected, status.toUpperCase(), r.found || replay ? why : "", c.repair ?? "", seconds.toFixed(2)]);
       verdicts.push({
         subject: `${c.id} (${c.source}; ${c.cite})`,
         status: statusVerdict[status],
-        detail: `${status.toUpperCase()}: ${STATUS_MEANING[status]}. ${r.found ? `${why} (seed ${ctx.seed}, shrunk ${r.shrinks} times${c.repair ? `; memcap uses instead: ${c.repair}` : ""})` : `${r.runs} random inputs (seed ${ctx.seed}): ${c.statement}`}${c.literalFailure ? ` [what fails, ${c.literalFailure.kind}: ${c.literalFailure.what}]` : ""}`,
+        detail: `${status.toUpperCase()}: ${STATUS_MEANING[status]}. ${replay ? `${why}. ` : ""}${r.found ? `${why} (seed ${ctx.seed}, shrunk ${r.shrinks} times${c.repair ? `; memcap uses instead: ${c.repair}` : ""})` : `${r.runs} random inputs (seed ${ctx.seed}): ${c.statement}`}${c.literalFailure ? ` [what fails, ${c.literalFailure.kind}: ${c.literalFailure.what}]` : ""}`,
       });
       ctx.progress.tick(`${c.id}: ${status}`);
     }

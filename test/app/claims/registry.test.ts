@@ -89,6 +89,7 @@ describe("claims registry", () => {
     expect(claimsSection.description).not.toMatch(/each decided with exact arithmetic/);
     const row = r.tables[0]!.rows.find((x) => x[0] === "ks.lemma-B.2.literal")!;
     expect(row[4]).toBe("NOT-REPRODUCED");
+    expect(row[5]).toMatch(/the search missed it; the recorded counterexample still refutes it/);
     expect(r.tables[0]!.rows.find((x) => x[0] === "dana.prop-2.converse")![2]).toBe("FLOAT");
   });
 
