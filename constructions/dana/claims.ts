@@ -42,6 +42,9 @@ function intMatrix(rng: Rng, m: number, n: number, k: number): Rational[][] {
   return Array.from({ length: m }, () => Array.from({ length: n }, () => R(rng.int(2 * k + 1) - k)));
 }
 
+/** The W_V rank step's minimized counterexample (see dana.thm-1.wv-rank-step). */
+const KNOWN_WV = { H: 1, A: [[1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1]], V0: [[1, 0], [0, 1]], Vh: [[[1, 0]]] };
+
 export const DANA_CLAIMS: Claim[] = [
   defineClaim({
     id: "dana.cor-1",
@@ -345,27 +348,36 @@ export const DANA_CLAIMS: Claim[] = [
       kind: "proof-step",
       what: "the inference does not follow from Lemma 2: a block-diagonal W_V with full-rank blocks can send a rank-T₀ A′ to rank < T₀ (each W_V^h keeps only d_h of its head's d rows, and those can fall into the span of the other blocks). What the construction needs is a W_V chosen for A′; memcap draws W_V at random and its builds check the result (dana.cor-1, dana.thm-1.eps0)",
     },
-    arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), H: fc.integer({ min: 1, max: 2 }), d: fc.constant(2), dh: fc.constant(1), k: fc.integer({ min: 1, max: 2 }) }),
-    check: ({ seed, H, d, dh, k }) => {
+    // explicit small integer matrices, so that fast-check shrinks a failure entry by entry to a minimal one
+    arbitrary: (() => {
+      // drawn at the largest shape (H = 2) and cut to H, so that shrinking can lower H and each entry independently
+      const entry = fc.integer({ min: -2, max: 2 });
+      const mat = (m: number, n: number) => fc.array(fc.array(entry, { minLength: n, maxLength: n }), { minLength: m, maxLength: m });
+      return fc
+        .record({ H: fc.integer({ min: 1, max: 2 }), A: mat(6, 4), V0: mat(2, 2), Vh: fc.array(mat(1, 2), { minLength: 2, maxLength: 2 }) })
+        .map(({ H, A, V0, Vh }) => ({ H, A: A.slice(0, (H + 1) * 2).map((r) => r.slice(0, H + 2)), V0, Vh: Vh.slice(0, H) }));
+    })(),
+    check: ({ H, A: A0, V0: V00, Vh: Vh0 }) => {
+      const d = 2;
+      const dh = 1;
       const T = H * dh + d;
-      const rng = tableRng(seed);
-      const A = intMatrix(rng, (H + 1) * d, T, k);
+      const toQ = (M: number[][]) => M.map((r) => r.map((v) => R(v)));
+      const A = toQ(A0);
       if (certifiedRank(A).rank !== T) return { holds: true }; // premise (Lemma 2's conclusion) fails
       // exclude the last-token gap: every d-row block of A′ (skip block included) has full rank d
       for (let b = 0; b <= H; b++) if (certifiedRank(A.slice(b * d, (b + 1) * d)).rank !== d) return { holds: true };
-      const V0 = intMatrix(rng, d, d, k);
-      const Vh = Array.from({ length: H }, () => intMatrix(rng, dh, d, k));
+      const V0 = toQ(V00);
+      const Vh = Vh0.map(toQ);
       if (certifiedRank(V0).rank !== d || Vh.some((v) => certifiedRank(v).rank !== dh)) return { holds: true }; // premise fails
       const WV: Rational[][] = [];
-      const blocks = [V0, ...Vh];
-      blocks.forEach((B, b) => B.forEach((row) => WV.push(Array.from({ length: (H + 1) * d }, (_, c) => (Math.floor(c / d) === b ? row[c % d]! : Rational.ZERO)))));
+      [V0, ...Vh].forEach((B, b) => B.forEach((row) => WV.push(Array.from({ length: (H + 1) * d }, (_, c) => (Math.floor(c / d) === b ? row[c % d]! : Rational.ZERO)))));
       const rk = certifiedRank(matMul(WV, A)).rank;
       const show = (M: Rational[][]) => `[${M.map((r) => r.join(" ")).join("; ")}]`;
       return rk === T ? { holds: true } : { holds: false, detail: `A′ = ${show(A)} has rank ${T} and every block of W_V = ${show(WV)} has full rank, but rank(W_V·A′) = ${rk} < T₀ = ${T} (exact)` };
     },
-    describe: ({ seed, H, d, dh, k }) => `H = ${H}, d = ${d}, d_h = ${dh}, T₀ = ${H * dh + d}, integer entries in [−${k}, ${k}] from seed ${seed}`,
+    describe: ({ H, A, V0, Vh }) => `H = ${H}, d = 2, d_h = 1, T₀ = ${H + 2}, A′ = ${JSON.stringify(A)}, W_V^0 = ${JSON.stringify(V0)}, W_V^h = ${JSON.stringify(Vh)}`,
     expected: "fails",
-    knownCounterexample: { input: { seed: 22, H: 1, d: 2, dh: 1, k: 1 }, seed: 1, note: "the smallest shape (H = 1, d = 2, d_h = 1, T₀ = 3, entries in {−1, 0, 1}): the first failing seed; `memcap counterexample dana.thm-1.wv-rank-step` prints A′ and W_V" },
+    knownCounterexample: { input: KNOWN_WV, seed: 1, note: "minimized by hand from the search's finds (`memcap counterexample dana.thm-1.wv-rank-step --seed 2` shrinks to a 4×3 instance with entries in {−2, …, 2}): skip rows e₁, e₂ and head rows e₂, e₃ (rank 3, every block of rank 2, so no last-token gap); W_V^0 = I and W_V^1 = [1 0] keeps the head's first row, e₂, which the skip block already spans" },
     repair: "a W_V chosen for A′ (generic): memcap's builds draw W_V at random and check rank M through the certified result",
     quickRuns: 200,
   }),
