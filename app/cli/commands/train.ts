@@ -8,7 +8,7 @@ import { Option } from "commander";
 import cliProgress from "cli-progress";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { openJsonlLog } from "../../../src/io/output.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
 import { SCHEDULES } from "../../../src/train/schedule.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../../src/train/trainer.ts";
@@ -64,19 +64,19 @@ export function register(program: Command): void {
     .option("--hidden <n>", "ks: FFN hidden width q; transformer: MLP width", intFlag("hidden", 1, 65536))
     .addOption(new Option("--attention <mode>", "attention (hardmax: forward argmax, backward straight-through softmax)").choices(["softmax", "hardmax", "uniform"]))
     .option("--json", "print one JSON object per logged step and a final summary object")
-    .option("--log <file>", "write the logged steps and the summary as JSONL (written once, at the end)")
+    .option("--log <file>", "write the logged steps and the summary as JSONL, line by line as they are logged")
     .action(async (f: TrainFlags) => {
       const config = configFromFlags(f);
       const o: TrainOptions = {
         ...DEFAULT_TRAIN, steps: f.steps, lr: f.lr, batch: f.batch, schedule: f.schedule, warmup: f.warmup, seed: f.seed,
         optimizer: f.optimizer, weightDecay: f.weightDecay, logEvery: f.logEvery ?? Math.max(1, Math.floor(f.steps / 20)), stopAtFullAccuracy: !!f.stopAt100,
       };
+      const log = f.log ? openJsonlLog(f.log) : null; // validated before anything runs
       const setup = setupTraining(config, o.batch, o.seed);
-      const records: unknown[] = [];
       const bar = f.json ? null : new cliProgress.SingleBar({ stream: process.stderr, format: `train ${config.model} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}`, hideCursor: false }, cliProgress.Presets.shades_classic);
       bar?.start(o.steps, 0, { loss: "-", acc: "-" });
       const onLog = (r: StepRecord) => {
-        records.push(r);
+        log?.append(r);
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
         bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
       };
@@ -87,8 +87,8 @@ export function register(program: Command): void {
         bar?.stop();
       }
       const out = { ...summary, config, options: o };
-      records.push(out);
-      if (f.log) writeFileAtomic(f.log, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      log?.append(out);
+      log?.close();
       emit(!!f.json, out, () =>
         [
           `model ${config.model} on ${summary.backend} (${summary.arithmetic}), seed ${summary.seed}: ${summary.parameters} parameters, ${summary.examples} examples, batch ${summary.batch}`,
