@@ -14,7 +14,7 @@
  *   proof of Thm 1 (p. 4, pp. 13–14) M = [x_S; W_V A] has rank T₀             dana.construction-rank.literal  known false (gap)
  *   proof of Thm 1 (pp. 13–14)      "W_V full rank keeps the rank T₀"         dana.thm-1.wv-rank-step          known false (proof step)
  *
- * Not registered: Theorem 2 (p. 7, a Johnson–Lindenstrauss bound on sequence-encoder divergence),
+ * Not registered: Theorem 1 for ε > 0 (its constant C comes from the SVD of W_V·A′, eq. (14)), Theorem 2 (p. 7, a Johnson–Lindenstrauss bound on sequence-encoder divergence),
  * Theorem 3 (p. 15, ε > 0 without Assumption 2) and Corollary 2 (p. 5, expected accuracy under a
  * uniform prior): memcap builds nothing they are about.
  */
