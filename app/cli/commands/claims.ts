@@ -99,7 +99,7 @@ export function register(program: Command): void {
           : claim.expected === "open"
             ? `searched, none found: ${claim.id} survived ${r.runs} random inputs (seed ${r.seed}); the question stays open`
             : claim.expected === "fails"
-              ? `NOT-REPRODUCED: no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); its recorded one is in \`memcap claims --json\``
+              ? `NOT-REPRODUCED: no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); the recorded one (${claim.describe ? claim.describe(claim.knownCounterexample!.input) : JSON.stringify(claimInputToJson(claim.knownCounterexample!.input))}) ${replayKnownCounterexample(claim)?.refutes ? "still refutes it" : "NO LONGER refutes it"}`
               : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); status ${status.toUpperCase()}: ${STATUS_MEANING[status]}`,
       );
       if (r.found) process.exitCode = 1;
