@@ -15,8 +15,8 @@
 import fc from "fast-check";
 import type { PaperId } from "../papers.ts";
 
-/** The paper a claim comes from (src/papers.ts), or memcap for claims about its own kernel. */
-export type Paper = PaperId | "memcap";
+/** The paper a claim comes from (src/papers.ts), memcap for claims about its own kernel, user for a claim from a user's module (`memcap claims --from`). */
+export type Paper = PaperId | "memcap" | "user";
 
 /**
  * How a claim's check decides: "exact" (rational/integer arithmetic), "enclosed" (rigorous outward-rounded
@@ -68,12 +68,15 @@ export interface Claim<T = unknown> {
   source: string;
   /** The statement, in words, as memcap checks it. */
   statement: string;
-  /** Page and equation in the paper's full text (shared/papers/fulltext/), e.g. "p. 16, eq. (16); proof p. 18". */
-  cite: string;
-  /** How the check decides (see Rigor). */
-  rigor: Rigor;
-  /** The logical form of the statement (see Quantifier). */
-  quantifier: Quantifier;
+  /**
+   * Page and equation in the paper's full text (shared/papers/fulltext/), e.g. "p. 16, eq. (16); proof p. 18".
+   * Every registry claim has one (test/app/claims/registry.test.ts); optional for a user's own claims.
+   */
+  cite?: string;
+  /** How the check decides (see Rigor); default "exact". */
+  rigor?: Rigor;
+  /** The logical form of the statement (see Quantifier); default "universal". */
+  quantifier?: Quantifier;
   /** Required when expected is "fails": which kind of failure and what survives. */
   literalFailure?: LiteralFailure;
   /** Valid inputs for the statement (its preconditions hold on every generated value). */

@@ -53,10 +53,10 @@ export const claimsSection: Section<ClaimsOptions> = {
       const seconds = (performance.now() - t0) / 1000;
       const status = claimStatus(c, r);
       const { counterexample: _dropped, ...rest } = r;
-      results.push({ ...rest, expected: c.expected, rigor: c.rigor, quantifier: c.quantifier, cite: c.cite, status, seconds });
+      results.push({ ...rest, expected: c.expected, rigor: c.rigor ?? "exact", quantifier: c.quantifier ?? "universal", cite: c.cite ?? "", status, seconds });
       const replay = status === "not-reproduced" ? replayKnownCounterexample(c) : undefined;
       const why = r.error ? `checker error: ${r.error}` : replay ? `the search missed it; the recorded counterexample ${replay.refutes ? "still refutes it" : "NO LONGER refutes it"}${replay.detail ? `: ${replay.detail}` : ""}` : (r.detail ?? "");
-      rows.push([c.id, `${c.source} (${c.cite})`, c.rigor === "float" ? "FLOAT" : c.rigor, c.expected === "fails" ? `known false (${c.literalFailure?.kind ?? "?"})` : c.expected, status.toUpperCase(), r.found || replay ? why : "", c.repair ?? "", seconds.toFixed(2)]);
+      rows.push([c.id, `${c.source} (${c.cite ?? "no citation"})`, c.rigor === "float" ? "FLOAT" : (c.rigor ?? "exact"), c.expected === "fails" ? `known false (${c.literalFailure?.kind ?? "?"})` : c.expected, status.toUpperCase(), r.found || replay ? why : "", c.repair ?? "", seconds.toFixed(2)]);
       verdicts.push({
         subject: `${c.id} (${c.source}; ${c.cite})`,
         status: statusVerdict[status],
