@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../../../src/io/output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
 import { loadUserClaims } from "../../claims/user.ts";
+import { stepProgress } from "../progress.ts";
 
 export function register(program: Command): void {
   program
@@ -25,6 +26,7 @@ export function register(program: Command): void {
       const CLAIMS = opts.from ? await loadUserClaims(opts.from) : (await import("../../../constructions/claims.ts")).CLAIMS;
       let st: ReturnType<typeof readStatuses> = opts.from ? {} : readStatuses();
       if (opts.run) {
+        const progress = stepProgress("claims --run", CLAIMS.length, { unit: "claims" });
         const results = CLAIMS.map((c) => {
           const result = searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }) as SearchResult;
           // a known-false claim the search missed: say whether its recorded counterexample still refutes it
@@ -32,8 +34,10 @@ export function register(program: Command): void {
             const replay = replayKnownCounterexample(c);
             if (replay) result.detail = `the search missed it; the recorded counterexample ${replay.refutes ? "still refutes it" : "NO LONGER refutes it"}${replay.detail ? `: ${replay.detail}` : ""}`;
           }
+          progress.tick(`${c.id}: ${claimStatus(c, result)}`);
           return { claim: c, result };
         });
+        progress.stop();
         if (opts.from) {
           const at = new Date().toISOString();
           st = Object.fromEntries(results.map(({ claim, result: r }) => [r.claimId, { status: claimStatus(claim, r), runs: r.runs, seed: r.seed, at, ...(r.detail || r.error ? { detail: r.error ?? r.detail } : {}) }]));
