@@ -244,7 +244,7 @@ function claimTruth(claim: Claim, cert: Certificate, ref: Ref, labels: Rational[
 
 // ---------- mutations ----------
 
-const QNAMES = ["N", "n", "d", "C", ...QUANTITIES];
+const QNAMES = ["N", "n", "d", "C", ...QUANTITIES] as const;
 /** A changed number text: another last digit, ±1, ×10, a tiny offset, or an equal spelling (true). */
 function numText(v: string): string {
   const k = int(0, 5);

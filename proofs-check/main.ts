@@ -11,6 +11,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { MAX_PRECISION_DIGITS } from "../src/certificate/format.ts";
 import { checkCertificate, type Report } from "./check.ts";
+import { readJson } from "./json.ts";
 import { Invalid } from "./validate.ts";
 
 /** V8 cannot hold a longer string, so larger files cannot be JSON.parsed. */
@@ -41,20 +42,16 @@ function parseArgs(argv: string[]): { file: string; precision?: number; decimalO
 }
 
 function read(file: string): unknown {
-  let text: string;
+  let raw: Uint8Array;
   try {
     const bytes = statSync(file).size;
     if (bytes > MAX_BYTES) throw new Invalid(`${file}: ${bytes} bytes is beyond what a JavaScript string holds (about 512 MiB)`);
-    text = readFileSync(file, "utf8");
+    raw = readFileSync(file);
   } catch (e) {
     if (e instanceof Invalid) throw e;
     throw new Invalid(`${file}: cannot read certificate (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Invalid(`${file}: malformed JSON (${(e as Error).message.split("\n")[0]})`);
-  }
+  return readJson(raw); // the strict reader: duplicate keys, inexact integers, invalid UTF-8 are Invalid
 }
 
 function text(r: Report, seconds: number): string {

@@ -26,7 +26,7 @@ export const CERTIFICATE_VERSION = 1;
  */
 export const MAX_PRECISION_DIGITS = 1000;
 
-export const DatasetSchema = z.object({
+export const DatasetSchema = z.strictObject({
   /** Token vectors (one row per vocabulary entry) when the network takes vectors; absent for token-id networks. */
   vocabulary: MatrixSchema.optional(),
   /** Each sequence as a list of token indices (into the vocabulary, or token ids). */
@@ -37,17 +37,19 @@ export const DatasetSchema = z.object({
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const CriterionSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("exact") }),
-  z.object({ type: z.literal("argmax") }),
-  z.object({ type: z.literal("abs-error"), epsilon: QSchema }),
+  z.strictObject({ type: z.literal("exact") }),
+  z.strictObject({ type: z.literal("argmax") }),
+  z.strictObject({ type: z.literal("abs-error"), epsilon: QSchema }),
 ]);
 export type Criterion = z.infer<typeof CriterionSchema>;
 
 export const QUANTITIES = ["parameters", "nonzeroParameters", "width", "depth", "layers", "bitComplexity", "totalBits"] as const;
 export type Quantity = (typeof QUANTITIES)[number];
+/** What a bound claim's variable (and its `compare.quantity`) may be measured from: the dataset's N, n, d, C, or a network count. */
+export const BOUND_SOURCES = ["N", "n", "d", "C", ...QUANTITIES] as const;
 
 export const ClaimSchema = z.discriminatedUnion("kind", [
-  z.object({
+  z.strictObject({
     kind: z.literal("memorizes"),
     id: z.string(),
     criterion: CriterionSchema,
@@ -56,51 +58,51 @@ export const ClaimSchema = z.discriminatedUnion("kind", [
     /** How many examples are claimed (the length of the list, or the dataset size for "all"). */
     count: z.number().int().nonnegative(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("count"),
     id: z.string(),
     quantity: z.enum(QUANTITIES),
     value: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("bound"),
     id: z.string(),
     /** Where the formula comes from, e.g. "Kajitsuka & Sato, Theorem 4.3". */
     source: z.string(),
-    /** A mathjs expression over the variables below (log, log2, sqrt, pi, e allowed). */
+    /** An expression of the bound grammar (docs/certificate.md, "Bound expressions") over the variables below. */
     expression: z.string(),
     /** Variable name → what it is measured from: dataset size N, sequence length n, input dim d, classes C, or a network count. */
-    variables: z.record(z.string(), z.enum(["N", "n", "d", "C", "parameters", "nonzeroParameters", "width", "depth", "layers", "bitComplexity", "totalBits"])),
+    variables: z.record(z.string(), z.enum(BOUND_SOURCES)),
     /** The expression's value, 12 significant digits, as the checker recomputes it. */
     value: z.string(),
     /** Optional comparison: measured quantity `relation` expression. */
     compare: z
-      .object({ quantity: z.string(), relation: z.enum(["<=", ">="]), holds: z.boolean() })
+      .strictObject({ quantity: z.enum(BOUND_SOURCES), relation: z.enum(["<=", ">="]), holds: z.boolean() })
       .optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("kl"),
     id: z.string(),
     /** π: weights[t] = π(t) (sum 1), conditionals[t][j] = π(j | t) (each row sums to 1, one entry per logit). */
-    target: z.object({ weights: z.array(QSchema), conditionals: z.array(z.array(QSchema)) }),
+    target: z.strictObject({ weights: z.array(QSchema), conditionals: z.array(z.array(QSchema)) }),
     /** The claimed enclosure of d_KL(π, T), decimal numbers: the checker's enclosure must lie inside. */
     lo: z.string(),
     hi: z.string(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("rank"),
     id: z.string(),
     /** Z: row i = for each head h of attention layer `layer`, Σ_j a^h_j x_j at the last query of sequence i (x_j: the layer's inputs). */
-    matrix: z.object({ of: z.literal("attention-mixtures"), layer: z.number().int().nonnegative() }),
+    matrix: z.strictObject({ of: z.literal("attention-mixtures"), layer: z.number().int().nonnegative() }),
     rank: z.number().int().nonnegative(),
   }),
 ]);
 export type Claim = z.infer<typeof ClaimSchema>;
 
-export const CertificateSchema = z.object({
+export const CertificateSchema = z.strictObject({
   format: z.literal(CERTIFICATE_FORMAT),
   version: z.literal(CERTIFICATE_VERSION),
-  construction: z.object({
+  construction: z.strictObject({
     id: z.string(),
     paper: z.string(),
     options: z.record(z.string(), z.unknown()),
@@ -109,8 +111,8 @@ export const CertificateSchema = z.object({
   network: NetworkSchema,
   dataset: DatasetSchema,
   evaluation: z.discriminatedUnion("mode", [
-    z.object({ mode: z.literal("exact") }),
-    z.object({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(MAX_PRECISION_DIGITS) }),
+    z.strictObject({ mode: z.literal("exact") }),
+    z.strictObject({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(MAX_PRECISION_DIGITS) }),
   ]),
   claims: z.array(ClaimSchema).min(1),
 });

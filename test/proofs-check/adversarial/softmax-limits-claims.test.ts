@@ -14,13 +14,13 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Certificate, Claim } from "../../src/certificate/format.ts";
-import type { Network } from "../../src/ir/network.ts";
-import { checkCertificate, type Report } from "../../proofs-check/check.ts";
-import { fastArith } from "../../proofs-check/float.ts";
-import { intervalArith } from "../../proofs-check/interval.ts";
-import { Invalid } from "../../proofs-check/validate.ts";
-import { Rational } from "../../src/numbers/rational.ts";
+import type { Certificate, Claim } from "../../../src/certificate/format.ts";
+import type { Network } from "../../../src/ir/network.ts";
+import { checkCertificate, type Report } from "../../../proofs-check/check.ts";
+import { fastArith } from "../../../proofs-check/float.ts";
+import { intervalArith } from "../../../proofs-check/interval.ts";
+import { Invalid } from "../../../proofs-check/validate.ts";
+import { Rational } from "../../../src/numbers/rational.ts";
 
 type Expect = "VERIFIED" | "REJECTED" | "INCONCLUSIVE" | "INVALID";
 
@@ -154,7 +154,7 @@ const cases: Case[] = [
   // names that are Object.prototype keys are plain data
   ...["constructor", "__proto__", "toString"].map((q): Case => ({
     name: `bound compared with quantity "${q}"`,
-    cert: () => withClaim(manySequences(4), { kind: "bound", id: "b", source: "t", expression: "N", variables: { N: "N" }, value: "4", compare: { quantity: q, relation: "<=", holds: true } }),
+    cert: () => withClaim(manySequences(4), { kind: "bound", id: "b", source: "t", expression: "N", variables: { N: "N" }, value: "4", compare: { quantity: q as "N", relation: "<=", holds: true } }),
     want: "INVALID",
     main: "stack trace (exit 70)",
   })),
