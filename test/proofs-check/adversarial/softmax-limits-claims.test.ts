@@ -3,8 +3,12 @@
  * the format allows, with the verdict the checker must give. Aimed at: softmax weights collapsing to
  * exactly 0 or 1 at extreme score gaps (decimal.js's exp underflows to 0 even rounding up), gaps that
  * made the decimal path write 10^(−4·10^11) out in full, the precision limit, 10^6 sequences (argument
- * spreading), prototype names, and the kl / rank claims. `MAIN` marks the cases that failed on main
- * before this work (5d007ab): false VERIFIED, a crash, or a run past minutes.
+ * spreading), prototype names, and the kl / rank claims. A case's `main` field says how the checker
+ * of main before this work (8c19fd3, checked by running this file there) failed it: 8 false VERIFIED
+ * (outputs claimed exactly 0 or 1 at gaps ≥ 1e17), 4 runs killed after 150 s (gaps 1e9 and 1e15 on
+ * the decimal path), 3 precisions above the maximum accepted, 3 stack traces (prototype names), the
+ * 10^6-sequence certificate refused (call stack overflow), the collapse unit test, main.ts missing,
+ * and every kl / rank case (no such claim kinds: the printed figures were in no certificate).
  *
  * The truth of each case is stated next to it from a closed form (the network computes one softmax
  * weight of two keys, a = 1/(1 + e^{−g}) or its complement 1/(1 + e^{g}), g the score gap).
@@ -146,7 +150,7 @@ const cases: Case[] = [
   { name: "|dominant − 1| ≤ 1e-30 at gap 10 (false: 4.5e-5)", cert: () => gapCert({ g: "10", value: "dominant", label: "1", epsilon: "1e-30", digits: 40 }), want: "REJECTED" },
   { name: "tail claimed 1/2 within 1/4 at gap 1e20 (false)", cert: () => gapCert({ g: "1e20", value: "tail", label: "1/2", epsilon: "1/4" }), want: "REJECTED" },
   // precision limits
-  { name: "precisionDigits 1001 (above the maximum)", cert: () => gapCert({ g: "1", value: "dominant", label: "1", epsilon: "1e-6", digits: 1001 }), want: "INVALID" },
+  { name: "precisionDigits 1001 (above the maximum)", cert: () => gapCert({ g: "1", value: "dominant", label: "1", epsilon: "1e-6", digits: 1001 }), want: "INVALID", main: "accepted" },
   { name: "precisionDigits 100000 (the old schema maximum)", cert: () => gapCert({ g: "1", value: "dominant", label: "1", epsilon: "1e-6", digits: 100000 }), want: "INVALID", main: "runs past minutes" },
   { name: "--precision 5000", cert: () => gapCert({ g: "1", value: "dominant", label: "1", epsilon: "1e-6" }), opts: { precision: 5000 }, want: "INVALID", main: "runs past minutes" },
   { name: "the maximum precision 1000 on a two-token softmax (decidable: 1/(1 + e^−1) = 0.7310585786…), decimal only", cert: () => gapCert({ g: "1", value: "dominant", label: "0.7310585786", epsilon: "1e-9", digits: 1000 }), opts: { decimalOnly: true }, want: "VERIFIED" },
@@ -188,7 +192,7 @@ describe("adversarial corpus: extreme score gaps, limits, names, kl and rank cla
       expect(verdict(k.cert(), k.opts)).toBe(k.want);
     }, 60_000);
 
-  it("10^6 sequences load and check (no argument spreading of dataset-sized arrays)", () => {
+  it("10^6 sequences load and check (no argument spreading of dataset-sized arrays) (main: invalid, call stack overflow)", () => {
     const N = 1_000_000;
     const r: Report = checkCertificate(manySequences(N));
     expect(r.verdict).toBe("VERIFIED");
@@ -201,7 +205,7 @@ describe("adversarial corpus: extreme score gaps, limits, names, kl and rank cla
 
 describe("enclosures never collapse to exactly 0 or 1 at any gap", () => {
   const gaps = ["1", "700", "1e9", "1e15", "2.1e16", "1e17", "1e20", big];
-  it("decimal intervals: the tail's upper end > 0 and the dominant's lower end < 1", () => {
+  it("decimal intervals: the tail's upper end > 0 and the dominant's lower end < 1 (main: collapsed at gaps ≥ 2.1e16)", () => {
     for (const P of [10, 30, 200]) {
       const A = intervalArith(P);
       for (const g of gaps) {
