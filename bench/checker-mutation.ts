@@ -14,7 +14,8 @@
  * query weights scaled toward extreme score gaps (×10^k, k up to 5000) and single weight digits.
  *
  * References (none of them proofs-check code): counts by src/ir/count.ts; variables measured here;
- * bound formulas by mathjs BigNumber at 120 digits (tolerances set to 1e-100); outputs by
+ * bound formulas by mathjs BigNumber at 120 digits (tolerances set to 1e-100; a comparison tie is
+ * known only when the value is an integer); outputs by
  * src/eval/exact.ts (exact) or src/eval/interval.ts at 60 digits; d_KL by the builder's klEnclosure
  * at 60 digits; rank(Z) = T from the builder's Krawczyk certificate. A reference that cannot decide
  * a claim marks it unknown; a mutant is "false" when some claim is certainly false.
@@ -199,8 +200,10 @@ function claimTruth(claim: Claim, cert: Certificate, ref: Ref, labels: Rational[
       if (!claim.compare) return "true";
       if (!Object.hasOwn(ref.vars, claim.compare.quantity)) return "false";
       const m = new HP(ref.vars[claim.compare.quantity]!);
-      if (m.minus(x).abs().lte(x.abs().times("1e-100"))) return "unknown";
-      const holds = claim.compare.relation === "<=" ? m.lt(x) : m.gt(x);
+      // `measured relation value`, inclusive (docs/certificate.md); a tie is known only for an integer value
+      const tie = x.isInteger() && m.eq(x);
+      if (!tie && m.minus(x).abs().lte(x.abs().times("1e-100"))) return "unknown";
+      const holds = tie || (claim.compare.relation === "<=" ? m.lt(x) : m.gt(x));
       return holds === claim.compare.holds ? "true" : "false";
     }
     case "memorizes": {
