@@ -187,6 +187,28 @@ function softmaxOf(e: Fv[]): Fv[] {
   });
 }
 
+const invSqrtMemo = new Map<string, Fv>();
+/**
+ * Doubles [lo, hi] ∋ 1/√r (r > 0), decided by exact comparison, not by trusting Math.sqrt: lo is
+ * stepped down until lo²·r ≤ 1 and hi up until hi²·r ≥ 1, both checked in exact rationals.
+ * @example invSqrtFloat(Rational.of(2n)) // { lo: 0.7071067811865475, hi: 0.7071067811865476 }
+ */
+export function invSqrtFloat(r: Rational): Fv {
+  const key = r.toString();
+  const hit = invSqrtMemo.get(key);
+  if (hit) return hit;
+  if (r.sign() <= 0) throw new RangeError(`1/√r needs r > 0, got ${r}`);
+  const c = 1 / Math.sqrt(r.toNumber());
+  if (!Number.isFinite(c) || c === 0) throw new RangeError(`1/√${r} is outside the float64 range`);
+  const sq = (x: number) => toRational(x).mul(toRational(x)).mul(r);
+  let lo = c, hi = c;
+  for (let k = 0; sq(lo).gt(Rational.ONE); k++) if (k > 64 || (lo = down(lo)) <= 0) throw new RangeError(`1/√${r}: no float64 lower bound`);
+  for (let k = 0; sq(hi).lt(Rational.ONE); k++) if (k > 64 || !Number.isFinite((hi = up(hi)))) throw new RangeError(`1/√${r}: no float64 upper bound`);
+  const v = { lo, hi };
+  invSqrtMemo.set(key, v);
+  return v;
+}
+
 /** Float weights from float scores. */
 function fWeights(kind: "softmax" | "hardmax" | "uniform", scores: Fv[]): Fv[] {
   const m = scores.length;
@@ -272,6 +294,7 @@ export function fastArith(): Arith<HV, HS, HM> {
       return { lo, hi };
     },
     times: (s, r) => (isX(s) ? { n: s.n * r.num, d: s.d * r.den } : mul(enclose(r), s)),
+    timesInvSqrt: (s, r) => mul(invSqrtFloat(r), Fs(s)),
     weights(kind, scores) {
       const m = scores.length;
       if (kind === "uniform") return scores.map(() => ({ n: 1n, d: BigInt(m) }));

@@ -28,7 +28,7 @@ export type LayerQ =
   | { type: "affine"; W: Mat; b: Rational[] | null }
   | { type: "relu" }
   | { type: "ffn"; W1: Mat; b1: Rational[]; W2: Mat; b2: Rational[] }
-  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
+  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; invSqrt: Rational | null; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
 
 /** A certificate after validation: exact weights, dimensions known, labels parsed. */
 export interface Checked {
@@ -149,7 +149,9 @@ export function validateCertificate(data: unknown): Checked {
         if ((L.residual || L.queries === "last") && out !== dim) fail(`${w}: output dimension ${out} must equal the input dimension ${dim} (residual or last-query attention)`);
         if (L.keys === "all-but-last" && Math.min(...ds.sequences.map((s) => s.length)) < 2) fail(`${w}: keys "all-but-last" needs sequences of length ≥ 2`);
         if (L.attention === "softmax" && cert.evaluation.mode === "exact") fail(`${w}: softmax attention cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
-        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), queries: L.queries, keys: L.keys });
+        const invSqrt = L.scaleInvSqrt === undefined ? null : num(L.scaleInvSqrt, `${w}.scaleInvSqrt`);
+        if (invSqrt && invSqrt.sign() <= 0) fail(`${w}.scaleInvSqrt: must be a positive rational, got ${invSqrt}`);
+        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), invSqrt, queries: L.queries, keys: L.keys });
         dim = out;
         break;
       }

@@ -17,6 +17,7 @@ export const floatArith: Arith<number> = {
   add: (a, b) => a + b,
   mul: (a, b) => a * b,
   relu: (a) => (a > 0 ? a : 0),
+  invSqrt: (r) => 1 / Math.sqrt(r.toNumber()),
   divInt: (a, k) => a / k,
   hardmaxMix(scores, values) {
     const m = Math.max(...scores);

@@ -8,7 +8,7 @@
  * @example
  *   evaluateGeneric(floatArith, net, [[0, 1]], [[1], [0.5]]) // number[][][]
  */
-import { Rational } from "../numbers/rational.ts";
+import { Rational, sqrtExact } from "../numbers/rational.ts";
 import type { Network, Q } from "../ir/network.ts";
 
 /** What the evaluator needs from a number system. */
@@ -19,6 +19,8 @@ export interface Arith<T> {
   add(a: T, b: T): T;
   mul(a: T, b: T): T;
   relu(a: T): T;
+  /** An enclosure (or the value) of 1/√r for a positive rational r; throws where the system cannot represent it. */
+  invSqrt(r: Rational): T;
   /** a / k for a positive integer k. */
   divInt(a: T, k: number): T;
   /** Σ_j a_j v_j with a = hardmax(scores): mean of the v_j on the argmax set. */
@@ -34,6 +36,11 @@ export const rationalArith: Arith<Rational> = {
   add: (a, b) => a.add(b),
   mul: (a, b) => a.mul(b),
   relu: (a) => (a.sign() < 0 ? Rational.ZERO : a),
+  invSqrt(r) {
+    const s = sqrtExact(r);
+    if (!s || s.isZero()) throw new Error(`1/√${r} is irrational: exact evaluation of a softmax scale needs the interval evaluator`);
+    return s.inv();
+  },
   divInt: (a, k) => a.div(Rational.of(k)),
   hardmaxMix(scores, values) {
     let best = scores[0]!;
@@ -45,6 +52,11 @@ export const rationalArith: Arith<Rational> = {
     throw new Error("softmax attention has no exact rational value; exact evaluation needs the interval evaluator (evaluateInterval)");
   },
 };
+
+function positive(r: Rational): Rational {
+  if (r.sign() <= 0) throw new RangeError(`attention scaleInvSqrt must be a positive rational, got ${r}`);
+  return r;
+}
 
 /** Componentwise mean of non-empty equal-length vectors. */
 export function meanOf<T>(A: Arith<T>, vs: T[][]): T[] {
@@ -90,9 +102,13 @@ export function evaluateGeneric<T>(A: Arith<T>, net: Network, sequences: number[
       case "ffn":
         return { layer, W1: W(layer.W1), b1: Vv(layer.b1), W2: W(layer.W2), b2: Vv(layer.b2) };
       case "attention":
+        // a positive factor 1/√r changes softmax only: hardmax's argmax set and uniform weights ignore it
         return {
           layer,
-          scale: A.weight(Rational.from(layer.scale ?? "1")),
+          scale:
+            layer.scaleInvSqrt !== undefined && layer.attention === "softmax"
+              ? A.mul(A.weight(Rational.from(layer.scale ?? "1")), A.invSqrt(positive(Rational.from(layer.scaleInvSqrt))))
+              : A.weight(Rational.from(layer.scale ?? "1")),
           heads: layer.heads.map((h) => ({ WQ: W(h.WQ), WK: W(h.WK), WV: W(h.WV), WO: W(h.WO) })),
         };
     }

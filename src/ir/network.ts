@@ -13,7 +13,7 @@
  *   relu        x_i = max(x_i, 0)
  *   ffn         x_i = x_i + W2 ReLU(W1 x_i + b1) + b2                 (residual block, eq. (3) of K&S)
  *   attention   y_i = [x_i if residual] + Σ_h WO_h WV_h Σ_j a^h_ij x_j
- *               with a^h_i· = σ(s^h_i·), s^h_ij = scale·(WQ_h x_i)·(WK_h x_j),
+ *               with a^h_i· = σ(s^h_i·), s^h_ij = scale·(WQ_h x_i)·(WK_h x_j) [/√scaleInvSqrt],
  *               σ ∈ {softmax, hardmax, uniform}; only the query positions listed are computed
  *               and the key positions may exclude the last token (a query that attends to its context only).
  * The `output` says which positions are read and how the result is interpreted.
@@ -70,6 +70,12 @@ export const LayerSchema = z.discriminatedUnion("type", [
     residual: z.boolean(),
     /** Multiplies every score; "1" when absent. */
     scale: QSchema.optional(),
+    /**
+     * Also multiplies every score by 1/√r for this positive rational r (the 1/√d_h of trained models
+     * when d_h is not a perfect square: an irrational factor, enclosed rigorously by the interval
+     * evaluators; hardmax and uniform attention do not depend on a positive factor). Absent: 1.
+     */
+    scaleInvSqrt: QSchema.optional(),
     /** "all": every position is a query; "last": only the last one (others pass through unchanged). */
     queries: z.enum(["all", "last"]).default("all"),
     /** "all": every position is a key; "all-but-last": the last token is the query only. */

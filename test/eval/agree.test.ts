@@ -21,6 +21,7 @@ const highArith: Arith<Decimal> = {
   add: (a, b) => a.add(b),
   mul: (a, b) => a.mul(b),
   relu: (a) => (a.isNeg() ? new H(0) : a),
+  invSqrt: (r) => new H(1).div(new H(r.num.toString()).div(r.den.toString()).sqrt()),
   divInt: (a, k) => a.div(k),
   hardmaxMix(scores, values) {
     const m = Decimal.max(...scores);
