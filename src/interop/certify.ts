@@ -12,9 +12,11 @@
  *   const task = trainedTask(config, data);
  *   const r = certifyTrained(net, task, { id: "trained-aot", ... }); r.certificate.claims[0].kind // "memorizes"
  */
+import { Decimal } from "decimal.js";
 import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim, type Criterion } from "../certificate/format.ts";
 import { compileExact } from "../eval/exact.ts";
 import { evaluateInterval } from "../eval/interval.ts";
+import { evaluateFloatInterval, type FI } from "../eval/float-interval.ts";
 import { IntervalError, decimalToRational, type Interval } from "../numbers/interval.ts";
 import { countNetwork } from "../ir/count.ts";
 import type { Network } from "../ir/network.ts";
@@ -129,6 +131,26 @@ export function certifyTrained(net: Network, task: Task, o: CertifyOptions): Tra
     const outs = compileExact(net).evaluate(task.sequences, task.vocabulary ?? undefined);
     outs.forEach((o, i) => (decisions[i] = decideExact(o[0]!, task.labels[i]!, task.criterion)));
   } else {
+    // float64 intervals first (fast, untrusted), decimal intervals for what they leave open
+    const all = task.sequences.map((_, i) => i);
+    let fouts: (FI[][] | null)[];
+    try {
+      fouts = evaluateFloatInterval(net, task.sequences, task.vocabulary ?? undefined);
+    } catch (e) {
+      if (!(e instanceof IntervalError)) throw e;
+      fouts = all.map((i) => {
+        try {
+          return evaluateFloatInterval(net, [task.sequences[i]!], task.vocabulary ?? undefined)[0]!;
+        } catch (err) {
+          if (err instanceof IntervalError) return null;
+          throw err;
+        }
+      });
+    }
+    fouts.forEach((fo, i) => {
+      if (fo) decisions[i] = decideInterval(fo[0]!.map((x) => ({ lo: new Decimal(x.lo), hi: new Decimal(x.hi) })), task.labels[i]!, task.criterion);
+    });
+    precisionDigits = 30;
     for (const digits of o.digits ?? [30, 60, 120]) {
       const todo = decisions.flatMap((d, i) => (d === "undecided" ? [i] : []));
       if (todo.length === 0) break;
