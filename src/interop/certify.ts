@@ -112,8 +112,10 @@ export interface TrainedCertification {
   decisions: Decision[];
   memorized: number[];
   undecided: number[];
-  /** interval digits that decided every kept example (null: exact arithmetic) */
+  /** decimal interval digits needed beyond float64 intervals (null: none needed, or exact arithmetic) */
   precisionDigits: number | null;
+  /** how the examples were decided, in words */
+  arithmetic: string;
   seconds: number;
 }
 
@@ -150,7 +152,6 @@ export function certifyTrained(net: Network, task: Task, o: CertifyOptions): Tra
     fouts.forEach((fo, i) => {
       if (fo) decisions[i] = decideInterval(fo[0]!.map((x) => ({ lo: new Decimal(x.lo), hi: new Decimal(x.hi) })), task.labels[i]!, task.criterion);
     });
-    precisionDigits = 30;
     for (const digits of o.digits ?? [30, 60, 120]) {
       const todo = decisions.flatMap((d, i) => (d === "undecided" ? [i] : []));
       if (todo.length === 0) break;
@@ -194,8 +195,9 @@ export function certifyTrained(net: Network, task: Task, o: CertifyOptions): Tra
       labels: kept.map((i) => task.labels[i]!.toString()),
     },
     // the checker re-derives at 10 more digits than decided here (its operation order differs)
-    evaluation: softmax ? { mode: "interval", precisionDigits: precisionDigits! + 10 } : { mode: "exact" },
+    evaluation: softmax ? { mode: "interval", precisionDigits: (precisionDigits ?? 30) + 10 } : { mode: "exact" },
     claims,
   };
-  return { certificate, decisions, memorized, undecided, precisionDigits, seconds: (performance.now() - t0) / 1000 };
+  const arithmetic = !softmax ? "exact arithmetic" : precisionDigits === null ? "float64 intervals" : `float64 intervals, then decimal intervals up to ${precisionDigits} digits`;
+  return { certificate, decisions, memorized, undecided, precisionDigits, arithmetic, seconds: (performance.now() - t0) / 1000 };
 }

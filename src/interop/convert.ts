@@ -107,7 +107,7 @@ export function trainedNetwork(c: ModelConfig, graph: Graph, params: Float64Arra
         { type: "positional", table: p.raw("pos") },
         {
           type: "attention", name: "attn", attention: c.attention, residual: true, queries: "last", keys: aot ? "all" : "causal",
-          ...(aot ? { scale: "1" } : invSqrtScale(dh)), heads: stacked("", dh),
+          ...(aot ? {} : invSqrtScale(dh)), heads: stacked("", dh),
         },
       ];
       if (!aot) layers.push(ffnLayer(p, "mlp"));
@@ -149,7 +149,7 @@ export function trainedNetwork(c: ModelConfig, graph: Graph, params: Float64Arra
       const layers: Layer[] = [{ type: "affine", name: "E_in", W: p.ir("E_in") }];
       for (let l = 0; l < c.blocks; l++) layers.push(ffnLayer(p, `F1.${l}`));
       layers.push({
-        type: "attention", name: "attn", attention: c.attention, residual: true, queries: "last", keys: "all", scale: "1",
+        type: "attention", name: "attn", attention: c.attention, residual: true, queries: "last", keys: "all",
         heads: [{ WQ: uniform ? [] : p.ir("attn.W_Q"), WK: uniform ? [] : p.ir("attn.W_K"), WV: p.ir("attn.W_V"), WO: p.ir("attn.W_O") }],
       });
       for (let l = 0; l < c.blocks; l++) layers.push(ffnLayer(p, `F2.${l}`));

@@ -67,7 +67,7 @@ export function readRationalMatrix(path: string): Rational[][] {
  * Writes a file atomically (temporary file, then rename), so that an interrupted run never leaves
  * a half-written output behind.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path) || ".", { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, content);

@@ -11,7 +11,12 @@ import { emit, intFlag, numberFlag } from "../output.ts";
 import { writeFileAtomic } from "../../../src/io/json-input.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
 import { SCHEDULES } from "../../../src/train/schedule.ts";
-import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../../src/train/trainer.ts";
+import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainedModel, type TrainingSetup, type TrainOptions, type TrainSummary } from "../../../src/train/trainer.ts";
+import { encodeSafetensors } from "../../../src/io/safetensors.ts";
+import { toStateDict } from "../../../src/interop/layout.ts";
+import { trainedNetwork } from "../../../src/interop/convert.ts";
+import { certifyTrained, trainedTask } from "../../../src/interop/certify.ts";
+import { recheckCertificate } from "../../report/recheck.ts";
 import { backendFactory, BACKENDS, type BackendName } from "../../../src/train/backends.ts";
 
 /** The trainer's options as flags, plus the model, backend and output choices. */
@@ -22,6 +27,8 @@ interface TrainFlags extends Pick<TrainOptions, "steps" | "lr" | "batch" | "sche
   stopAt100?: boolean;
   json?: boolean;
   log?: string;
+  certificate?: string;
+  save?: string;
   d?: number;
   dh?: number;
   heads?: number;
@@ -65,6 +72,8 @@ export function register(program: Command): void {
     .addOption(new Option("--attention <mode>", "attention (hardmax: forward argmax, backward straight-through softmax)").choices(["softmax", "hardmax", "uniform"]))
     .option("--json", "print one JSON object per logged step and a final summary object")
     .option("--log <file>", "write the logged steps and the summary as JSONL (written once, at the end)")
+    .option("--certificate <file>", "certify the trained model: its float weights as exact rationals, the examples it memorizes decided exactly or by intervals; writes a certificate proofs-check verifies (re-checked here)")
+    .option("--save <file>", "write the trained weights as safetensors in the PyTorch state-dict layout (docs/interop.md)")
     .action(async (f: TrainFlags) => {
       const config = configFromFlags(f);
       const o: TrainOptions = {
@@ -81,12 +90,14 @@ export function register(program: Command): void {
         bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
       };
       let summary;
+      let trained: TrainedModel | undefined;
       try {
-        summary = await train(setup, o, backendFactory(f.backend), onLog);
+        summary = await train(setup, o, backendFactory(f.backend), onLog, (m) => (trained = m));
       } finally {
         bar?.stop();
       }
-      const out = { ...summary, config, options: o };
+      const after = trained ? afterTraining(f, config, o, setup, summary, trained) : {};
+      const out = { ...summary, config, options: o, ...after };
       records.push(out);
       if (f.log) writeFileAtomic(f.log, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
       emit(!!f.json, out, () =>
@@ -95,9 +106,70 @@ export function register(program: Command): void {
           `training loss ${summary.firstLoss.toPrecision(4)} (first batch) -> ${summary.loss.toPrecision(4)} (whole training set after ${summary.steps} steps)`,
           `training accuracy ${summary.accuracy.toFixed(4)} (${summary.correct}/${summary.examples}; float measurement, not a certificate)`,
           `${summary.stepsPerSecond.toFixed(1)} steps/s, ${summary.examplesPerSecond.toFixed(0)} examples/s`,
+          ...(after.saved ? [`weights saved to ${after.saved.file} (safetensors, ${after.saved.dtype}, ${after.saved.tensors} tensors, PyTorch state-dict names)`] : []),
+          ...(after.certificate ? [certificateLine(after.certificate)] : []),
         ].join("\n"),
       );
+      if (after.certificate && after.certificate.verdict !== "VERIFIED") process.exitCode = after.certificate.verdict === "REJECTED" ? 1 : 3;
     });
+}
+
+interface CertificateSummary {
+  file: string;
+  examples: number;
+  /** examples certified memorized (the certificate's memorizes claim) */
+  certified: number;
+  /** examples the final float pass counted correct */
+  floatMemorized: number;
+  /** float-correct examples whose certification the exact/interval evaluation decided false */
+  floatCorrectRefuted: number;
+  /** examples the intervals could not decide: left out of the certificate */
+  undecided: number;
+  precisionDigits: number | null;
+  arithmetic: string;
+  certifySeconds: number;
+  verdict: string;
+  checkSeconds: number;
+}
+
+/** --save and --certificate: the trained weights out, and the certified memorization. */
+function afterTraining(f: TrainFlags, config: ModelConfig, o: TrainOptions, setup: TrainingSetup, summary: TrainSummary, m: TrainedModel): { saved?: { file: string; dtype: string; tensors: number }; certificate?: CertificateSummary } {
+  const graph = setup.program.graph;
+  const res: ReturnType<typeof afterTraining> = {};
+  if (f.save) {
+    const dtype = summary.arithmetic === "float32" ? "F32" : "F64";
+    const tensors = toStateDict(graph, m.params, dtype);
+    const metadata = { format: "pt", "memcap.arch": config.model, "memcap.config": JSON.stringify(config), "memcap.seed": String(o.seed), "memcap.backend": summary.backend };
+    writeFileAtomic(f.save, encodeSafetensors(tensors, metadata));
+    res.saved = { file: f.save, dtype, tensors: Object.keys(tensors).length };
+  }
+  if (f.certificate) {
+    const net = trainedNetwork(config, graph, m.params);
+    const r = certifyTrained(net, trainedTask(config, setup.data), {
+      construction: {
+        id: `trained-${config.model}`,
+        paper: `memcap train: a ${config.model} model trained on ${summary.backend} (${summary.arithmetic}); float weights written as exact rationals; not a paper's construction`,
+        options: { config, training: { ...o }, backend: summary.backend, floatCorrect: summary.correct },
+        seed: o.seed,
+      },
+    });
+    writeFileAtomic(f.certificate, JSON.stringify(r.certificate));
+    const rc = recheckCertificate(r.certificate, f.certificate);
+    res.certificate = {
+      file: f.certificate, examples: setup.data.size, certified: r.memorized.length, floatMemorized: summary.correct,
+      floatCorrectRefuted: r.decisions.filter((d, i) => d === "not" && m.floatCorrect[i] === 1).length,
+      undecided: r.undecided.length, precisionDigits: r.precisionDigits, arithmetic: r.arithmetic, certifySeconds: r.seconds, verdict: rc.verdict.status, checkSeconds: rc.seconds,
+    };
+  }
+  return res;
+}
+
+function certificateLine(c: CertificateSummary): string {
+  const how = c.arithmetic;
+  return [
+    `certificate ${c.file}: ${c.certified}/${c.examples} examples certified memorized (${how}; float run: ${c.floatMemorized}/${c.examples}`,
+    `${c.undecided ? `, ${c.undecided} undecided and left out` : ", none undecided"}${c.floatCorrectRefuted ? `, ${c.floatCorrectRefuted} float-correct refuted` : ""}) — proofs-check: ${c.verdict}`,
+  ].join("");
 }
 
 /** The model config: the model's defaults overridden by the size flags given. */
