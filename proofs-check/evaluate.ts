@@ -1,7 +1,7 @@
 /**
  * The checker's network evaluator, generic over an arithmetic (exact.ts or interval.ts), so that
  * the layer semantics (docs/network-ir.md, header of src/ir/network.ts) are written once:
- *   embedding/positional/affine/relu/ffn act token-wise; attention mixes positions:
+ *   embedding/positional/affine/relu/ffn/layernorm act token-wise; attention mixes positions:
  *   y_i = [x_i if residual] + Σ_h WO_h Σ_{j ∈ keys(i)} a^h_ij WV_h x_j,
  *   a^h_i· = σ(scale·[1/√r]·(WQ_h x_i)·(WK_h x_j))_j, σ ∈ {softmax, hardmax (uniform on the argmax set), uniform}.
  *
@@ -27,6 +27,8 @@ export interface Arith<V, S, M> {
   times(s: S, r: Rational): S;
   /** s · (1/√r) for a positive rational r, enclosed (an irrational attention scale) */
   timesInvSqrt(s: S, r: Rational): S;
+  /** γ ⊙ (v − μ)/√(σ² + ε) + β, μ and σ² the mean and biased variance of v's entries (ε > 0) */
+  layerNorm(v: V, gamma: Rational[], beta: Rational[], eps: Rational): V;
   /** attention weights over the keys from their scores (scores unused for uniform) */
   weights(kind: "softmax" | "hardmax" | "uniform", scores: S[]): S[];
   mix(ws: S[], vs: V[]): V;
@@ -49,6 +51,8 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
     }
     case "relu":
       return { tok: true, positional: false, f: (v) => A.relu(v) };
+    case "layernorm":
+      return { tok: true, positional: false, f: (v) => A.layerNorm(v, L.gamma, L.beta, L.eps) };
     case "ffn": {
       const m1 = A.lin(L.W1, L.b1);
       const m2 = A.lin(L.W2, L.b2);

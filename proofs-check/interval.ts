@@ -108,6 +108,21 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
       a.forEach((x, i) => (s = add(s, mul(x, b[i]!))));
       return s;
     },
+    layerNorm(v, gamma, beta, eps) {
+      const n = v.length;
+      let s: Iv = { lo: ZERO, hi: ZERO };
+      for (const x of v) s = add(s, x);
+      const mu = { lo: DN.div(s.lo, n), hi: UP.div(s.hi, n) };
+      const c = v.map((x) => ({ lo: DN.sub(x.lo, mu.hi), hi: UP.sub(x.hi, mu.lo) }));
+      let q: Iv = { lo: ZERO, hi: ZERO };
+      for (const x of c) {
+        const m = mul(x, x);
+        q = add(q, x.lo.lte(0) && x.hi.gte(0) ? { lo: ZERO, hi: m.hi } : m); // a square is ≥ 0
+      }
+      const e = point(eps);
+      const r = invSqrtEnclosure({ lo: DN.add(DN.div(q.lo, n), e.lo), hi: UP.add(UP.div(q.hi, n), e.hi) }, DN, UP);
+      return c.map((x, i) => add(mul(point(gamma[i]!), mul(x, r)), point(beta[i]!)));
+    },
     times: (s, r) => mul(s, point(r)),
     timesInvSqrt: (s, r) => mul(s, invSqrtOf(r)),
     weights(kind, scores) {

@@ -27,6 +27,7 @@ export type LayerQ =
   | { type: "positional"; table: Mat }
   | { type: "affine"; W: Mat; b: Rational[] | null }
   | { type: "relu" }
+  | { type: "layernorm"; gamma: Rational[]; beta: Rational[]; eps: Rational }
   | { type: "ffn"; W1: Mat; b1: Rational[]; W2: Mat; b2: Rational[] }
   | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; invSqrt: Rational | null; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
 
@@ -130,6 +131,13 @@ export function validateCertificate(data: unknown): Checked {
       case "relu":
         layers.push({ type: "relu" });
         break;
+      case "layernorm": {
+        const eps = num(L.eps, `${w}.eps`);
+        if (eps.sign() <= 0) fail(`${w}.eps: must be positive (the variance may be 0), got ${eps}`);
+        if (cert.evaluation.mode === "exact") fail(`${w}: layernorm (a square root) cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
+        layers.push({ type: "layernorm", gamma: vec(L.gamma, dim, `${w}.gamma`), beta: vec(L.beta, dim, `${w}.beta`), eps });
+        break;
+      }
       case "ffn": {
         const W1 = mat(L.W1, null, dim, `${w}.W1`);
         const h = W1.length;

@@ -81,6 +81,17 @@ function invSqrt(r: Rational): FI {
   return { lo, hi };
 }
 
+/** The double nearest below (dir −1) or above (+1) 1/√x for a double x > 0, verified by an exact square. */
+function rsqrtEnd(x: number, dir: -1 | 1): number {
+  const r = Rational.fromNumber(x);
+  let c = 1 / Math.sqrt(x);
+  if (!Number.isFinite(c)) throw new IntervalError(`1/√${x} is outside the float64 range`);
+  const sq = (y: number) => Rational.fromNumber(y).mul(Rational.fromNumber(y)).mul(r).cmp(Rational.ONE);
+  if (dir < 0) while (sq(c) > 0) c = nextDown(c);
+  else while (sq(c) < 0) c = nextUp(c);
+  return c;
+}
+
 /** The Arith of float64 intervals. */
 export const floatIntervalArith: Arith<FI> = {
   weight: encloseRational,
@@ -89,6 +100,14 @@ export const floatIntervalArith: Arith<FI> = {
   mul,
   relu: (a) => ({ lo: Math.max(a.lo, 0), hi: Math.max(a.hi, 0) }),
   invSqrt,
+  rsqrt(a) {
+    if (!(a.lo > 0)) throw new IntervalError(`1/√x of an interval reaching ${a.lo} ≤ 0`);
+    return { lo: rsqrtEnd(a.hi, -1), hi: rsqrtEnd(a.lo, 1) };
+  },
+  square(a) {
+    const m = mul(a, a);
+    return a.lo <= 0 && a.hi >= 0 ? { lo: 0, hi: m.hi } : m;
+  },
   divInt: (a, k) => ({ lo: nextDown(a.lo / k), hi: nextUp(a.hi / k) }),
   hardmaxMix(scores, values) {
     let m = -Infinity;

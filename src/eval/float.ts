@@ -18,6 +18,8 @@ export const floatArith: Arith<number> = {
   mul: (a, b) => a * b,
   relu: (a) => (a > 0 ? a : 0),
   invSqrt: (r) => 1 / Math.sqrt(r.toNumber()),
+  rsqrt: (a) => 1 / Math.sqrt(a),
+  square: (a) => a * a,
   divInt: (a, k) => a / k,
   hardmaxMix(scores, values) {
     const m = Math.max(...scores);

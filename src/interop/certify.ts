@@ -126,7 +126,8 @@ export interface TrainedCertification {
 export function certifyTrained(net: Network, task: Task, o: CertifyOptions): TrainedCertification {
   const t0 = performance.now();
   const N = task.sequences.length;
-  const softmax = net.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  // softmax and layernorm (a square root) have no exact value: intervals
+  const softmax = net.layers.some((L) => (L.type === "attention" && L.attention === "softmax") || L.type === "layernorm");
   const decisions: Decision[] = new Array<Decision>(N).fill("undecided");
   let precisionDigits: number | null = null;
   if (!softmax) {

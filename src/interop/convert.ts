@@ -9,7 +9,9 @@
  *               compress map blockdiag(I, Cᵀ, I) gives (e | x̃ | 0) (absent when d = d_h: C = I), attention
  *               reads x̃ and writes Σ_h W_O^h o_h into the last block (residual), and one affine [I | 0 | Dᵀ]
  *               forms e(t_S) + D·o (D = I when d = d_h). Every trained weight appears verbatim.
- *  transformer  embedding, positional, causal attention (1/√d_h, residual), ffn (the MLP block), W_U.
+ *  transformer  embedding, positional, causal attention (1/√d_h, residual), ffn (the MLP block), W_U;
+ *               imported post-LN blocks (layout.ts InteropConfig) add layernorm ln1 after the attention's
+ *               residual sum and ln2 after the MLP's, as PyTorch's nn.LayerNorm (biased variance, ε).
  *  mha          vector input: each example is the sequence (context_1 … context_n, query); attention with
  *               the query as the only query and the contexts as keys (keys "all-but-last"), 1/√d_h,
  *               no residual; W_O; readout.
@@ -29,6 +31,7 @@ import { NETWORK_FORMAT, NETWORK_VERSION, type Layer, type Network } from "../ir
 import { Rational, sqrtExact } from "../numbers/rational.ts";
 import type { Graph } from "../train/graph.ts";
 import type { ModelConfig } from "../train/models.ts";
+import type { InteropConfig, LayerNormWeights } from "./layout.ts";
 
 type M = string[][];
 const q = (x: number): string => Rational.fromNumber(x).toString();
@@ -86,7 +89,7 @@ function ffnLayer(p: Params, prefix: string): Layer {
  * The exact IR network of a trained model.
  * @example trainedNetwork(MODEL_DEFAULTS.aot, graph, params).output // { positions: "last", kind: "logits" }
  */
-export function trainedNetwork(c: ModelConfig, graph: Graph, params: Float64Array): Network {
+export function trainedNetwork(c: ModelConfig | InteropConfig, graph: Graph, params: Float64Array, layerNorms: LayerNormWeights = {}): Network {
   const p = new Params(graph, params);
   const { d, dh, heads: H } = c;
   const net = (input: Network["input"], layers: Layer[], kind: "logits" | "scalar"): Network => ({
@@ -110,7 +113,18 @@ export function trainedNetwork(c: ModelConfig, graph: Graph, params: Float64Arra
           ...(aot ? {} : invSqrtScale(dh)), heads: stacked("", dh),
         },
       ];
+      const post = !aot && "layerNorm" in c && c.layerNorm === "post";
+      const ln = (name: string): Layer => {
+        const get = (k: string) => {
+          const v = layerNorms[`${name}.${k}`];
+          if (!v) throw new Error(`post-LN transformer without tensor ${name}.${k}`);
+          return Array.from(v, q);
+        };
+        return { type: "layernorm", name, gamma: get("weight"), beta: get("bias"), eps: q((c as InteropConfig).lnEps ?? 1e-5) };
+      };
+      if (post) layers.push(ln("ln1"));
       if (!aot) layers.push(ffnLayer(p, "mlp"));
+      if (post) layers.push(ln("ln2"));
       layers.push({ type: "affine", name: "W_U", W: p.ir("W_U") });
       return net({ kind: "tokens", vocab: c.vocab }, layers, "logits");
     }

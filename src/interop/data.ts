@@ -19,6 +19,7 @@ import { UserError } from "../errors.ts";
 import { Rational } from "../numbers/rational.ts";
 import { MODEL_DEFAULTS, validateConfig, type ModelConfig, type ModelName } from "../train/models.ts";
 import type { Task } from "./certify.ts";
+import type { InteropConfig } from "./layout.ts";
 import { signClass } from "./certify.ts";
 
 const Num = z.union([z.number(), z.string()]);
@@ -34,6 +35,8 @@ const ConfigSchema = z
     d: Int, dh: Int, heads: Int, vocab: Int, seqLen: Int, classes: Int, blocks: Int, width: Int, hidden: Int,
     attention: z.enum(["softmax", "hardmax", "uniform"]), tol: z.number().nonnegative(), examples: Int,
     model: z.string(),
+    layerNorm: z.literal("post"),
+    lnEps: z.number().positive(),
   })
   .partial()
   .strict();
@@ -44,14 +47,15 @@ const ConfigSchema = z
  * them into the file's metadata, so a saved model needs no --config).
  * @example configFromJson("aot", { d: 4, dh: 2, heads: 2, vocab: 6, seqLen: 2 }, "c.json").d // 4
  */
-export function configFromJson(arch: ModelName, json: unknown, file: string): ModelConfig {
+export function configFromJson(arch: ModelName, json: unknown, file: string): InteropConfig {
   const r = ConfigSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new UserError(`${file}: invalid at ${issue.path.length ? issue.path.join(".") : "(top level)"}: ${issue.message}`);
   }
   if (r.data.model !== undefined && r.data.model !== arch) throw new UserError(`${file}: the config is for model ${r.data.model}, not --arch ${arch}`);
-  const c: ModelConfig = { ...MODEL_DEFAULTS[arch], ...r.data, model: arch };
+  if ((r.data.layerNorm || r.data.lnEps !== undefined) && arch !== "transformer") throw new UserError(`${file}: layerNorm/lnEps apply to --arch transformer only`);
+  const c: InteropConfig = { ...MODEL_DEFAULTS[arch], ...r.data, model: arch };
   try {
     validateConfig(c);
   } catch (e) {

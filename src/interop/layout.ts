@@ -17,6 +17,19 @@ import type { Graph } from "../train/graph.ts";
 import type { ModelConfig } from "../train/models.ts";
 import type { StTensor } from "../io/safetensors.ts";
 
+/**
+ * A model config for interop: the trainer's, plus what only imported models have — a post-LN
+ * Transformer block (`layerNorm: "post"`, PyTorch's `nn.LayerNorm(d)` after each residual sum, as in
+ * the original Transformer and BERT; ε = `lnEps`, default 1e-5). memcap's trainer has no LayerNorm.
+ */
+export type InteropConfig = ModelConfig & { layerNorm?: "post"; lnEps?: number };
+
+/** The LayerNorm tensors of a post-LN transformer: ln1 after attention + residual, ln2 after the MLP + residual. */
+export function layerNormSpecs(c: InteropConfig): TensorSpec[] {
+  if (c.model !== "transformer" || c.layerNorm !== "post") return [];
+  return ["ln1", "ln2"].flatMap((l) => ["weight", "bias"].map((w) => ({ key: `${l}.${w}`, param: `${l}.${w}`, shape: [c.d], transposed: false })));
+}
+
 /** One state-dict tensor: its PyTorch name, the trainer parameter it holds, and the PyTorch shape. */
 export interface TensorSpec {
   key: string;
@@ -83,9 +96,19 @@ function transposedIndex(shape: number[], k: number): number {
  * finite, exactly the expected shape (a transposed Linear weight is named as such), nothing extra.
  * Throws a UserError with one line naming the tensor.
  */
-export function fromStateDict(config: ModelConfig, graph: Graph, tensors: Record<string, StTensor>): Float64Array {
+export function fromStateDict(config: InteropConfig, graph: Graph, tensors: Record<string, StTensor>): Float64Array {
+  return readStateDict(config, graph, tensors).params;
+}
+
+/** LayerNorm weights by state-dict key (ln1.weight, …), for a post-LN transformer. */
+export type LayerNormWeights = Record<string, Float64Array>;
+
+/** fromStateDict, plus the LayerNorm tensors the trainer's graph does not have. */
+export function readStateDict(config: InteropConfig, graph: Graph, tensors: Record<string, StTensor>): { params: Float64Array; layerNorms: LayerNormWeights } {
   const params = new Float64Array(graph.paramCount);
-  const layout = stateDictLayout(graph);
+  const layerNorms: LayerNormWeights = {};
+  const lnSpecs = layerNormSpecs(config);
+  const layout = [...stateDictLayout(graph), ...lnSpecs];
   const known = new Set(layout.map((s) => s.key));
   for (const name of Object.keys(tensors)) {
     if (!known.has(name)) throw new UserError(`tensor ${name} is not part of the --arch ${config.model} state dict (expected: ${[...known].join(", ")})`);
@@ -99,13 +122,14 @@ export function fromStateDict(config: ModelConfig, graph: Graph, tensors: Record
       const hint = flipped ? ` — it looks transposed: a PyTorch Linear weight is out×in` : "";
       throw new UserError(`tensor ${s.key} has shape [${t.shape}], --arch ${config.model} with this config needs [${s.shape}]${hint}`);
     }
-    const info = graph.tensors.get(s.param)!;
     const src = t.data as Float32Array | Float64Array;
-    for (let k = 0; k < src.length; k++) {
-      const v = src[k]!;
-      if (!Number.isFinite(v)) throw new UserError(`tensor ${s.key} has a non-finite entry at flat index ${k}`);
-      params[info.offset + (s.transposed ? transposedIndex(info.shape, k) : k)] = v;
+    for (let k = 0; k < src.length; k++) if (!Number.isFinite(src[k]!)) throw new UserError(`tensor ${s.key} has a non-finite entry at flat index ${k}`);
+    if (lnSpecs.includes(s)) {
+      layerNorms[s.key] = Float64Array.from(src);
+      continue;
     }
+    const info = graph.tensors.get(s.param)!;
+    for (let k = 0; k < src.length; k++) params[info.offset + (s.transposed ? transposedIndex(info.shape, k) : k)] = src[k]!;
   }
-  return params;
+  return { params, layerNorms };
 }

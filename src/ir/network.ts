@@ -12,6 +12,8 @@
  *   affine      x_i = W x_i + b                                       (token-wise; W is out×in)
  *   relu        x_i = max(x_i, 0)
  *   ffn         x_i = x_i + W2 ReLU(W1 x_i + b1) + b2                 (residual block, eq. (3) of K&S)
+ *   layernorm   x_i = γ ⊙ (x_i − μ_i)/√(σ_i² + ε) + β                (μ_i, σ_i²: mean and biased variance of x_i's
+ *               components, as PyTorch's LayerNorm; irrational in general: interval evaluation only)
  *   attention   y_i = [x_i if residual] + Σ_h WO_h WV_h Σ_j a^h_ij x_j
  *               with a^h_i· = σ(s^h_i·), s^h_ij = scale·(WQ_h x_i)·(WK_h x_j) [/√scaleInvSqrt],
  *               σ ∈ {softmax, hardmax, uniform}; only the query positions listed are computed
@@ -61,6 +63,15 @@ export const LayerSchema = z.discriminatedUnion("type", [
     b1: VectorSchema,
     W2: MatrixSchema,
     b2: VectorSchema,
+    name: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("layernorm"),
+    /** per-component scale γ and shift β (PyTorch's LayerNorm weight and bias) */
+    gamma: VectorSchema,
+    beta: VectorSchema,
+    /** ε > 0 added to the variance */
+    eps: QSchema,
     name: z.string().optional(),
   }),
   z.object({

@@ -175,6 +175,12 @@ export class IntervalArithmetic {
     return this.checked(lo.lt(0) ? new this.Dn(0) : lo, hi, "sqrt");
   }
 
+  /** a² (≥ 0, and tighter than mul(a, a) when a straddles 0). */
+  square(a: Interval): Interval {
+    const m = this.mul(a, a);
+    return a.lo.lte(0) && a.hi.gte(0) ? { lo: new this.Dn(0), hi: m.hi } : m;
+  }
+
   /** 1/√r for a positive rational r (an attention scale 1/√d_h). @example I.invSqrt(q(4)) ∋ 1/2 */
   invSqrt(r: Rational): Interval {
     if (r.sign() <= 0) throw new RangeError(`1/√r needs r > 0, got ${r}`);

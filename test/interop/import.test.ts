@@ -35,16 +35,20 @@ async function run(...args: string[]): Promise<{ status: number; stdout: string;
 const memorizes = (file: string) => JSON.parse(readFileSync(file, "utf8")).claims.find((c: { kind: string }) => c.kind === "memorizes");
 
 describe("memcap import", () => {
-  for (const arch of ["transformer", "mha"]) {
-    it(`certifies every example of the externally produced ${arch} model (labels from its NumPy forward pass), VERIFIED`, async () => {
-      const out = join(dir, `${arch}.json`);
-      const r = await run("import", `${FX}/${arch}.safetensors`, "--arch", arch, "--config", `${FX}/${arch}.config.json`, "--data", `${FX}/${arch}.data.json`, "--out", out, "--json");
+  for (const [name, arch] of [["transformer", "transformer"], ["mha", "mha"], ["transformer-postln", "transformer"]]) {
+    it(`certifies every example of the externally produced ${name} model (labels from its NumPy forward pass), VERIFIED`, async () => {
+      const out = join(dir, `${name}.json`);
+      const r = await run("import", `${FX}/${name}.safetensors`, "--arch", arch!, "--config", `${FX}/${name}.config.json`, "--data", `${FX}/${name}.data.json`, "--out", out, "--json");
       expect(r.status, r.stderr).toBe(0);
       const res = JSON.parse(r.stdout);
-      const N = JSON.parse(readFileSync(`${FX}/${arch}.data.json`, "utf8")).labels.length;
+      const N = JSON.parse(readFileSync(`${FX}/${name}.data.json`, "utf8")).labels.length;
       expect(res).toMatchObject({ examples: N, certified: N, undecided: 0, verdict: "VERIFIED" });
       expect(memorizes(out).count).toBe(N);
-      expect(checkCertificate(JSON.parse(readFileSync(out, "utf8"))).verdict).toBe("VERIFIED");
+      const cert = JSON.parse(readFileSync(out, "utf8"));
+      expect(checkCertificate(cert).verdict).toBe("VERIFIED");
+      // the checker's decimal path (no float64 fast path) agrees, LayerNorm and 1/√d_h included
+      expect(checkCertificate(cert, { decimalOnly: true }).verdict).toBe("VERIFIED");
+      if (name === "transformer-postln") expect(cert.network.layers.filter((L: { type: string }) => L.type === "layernorm")).toHaveLength(2);
     });
   }
 

@@ -17,7 +17,7 @@ import { decodeSafetensors } from "../../../src/io/safetensors.ts";
 import { trainedNetwork } from "../../../src/interop/convert.ts";
 import { certifyTrained } from "../../../src/interop/certify.ts";
 import { configFromJson, taskFromJson } from "../../../src/interop/data.ts";
-import { fromStateDict } from "../../../src/interop/layout.ts";
+import { readStateDict } from "../../../src/interop/layout.ts";
 import { buildModel, MODEL_NAMES, type ModelName } from "../../../src/train/models.ts";
 import { recheckCertificate } from "../../report/recheck.ts";
 import { emit } from "../output.ts";
@@ -68,16 +68,16 @@ export function register(program: Command): void {
       }
       const config = configFromJson(f.arch, configJson, configFrom);
       const graph = buildModel(config, 1);
-      let params: Float64Array;
+      let sd: ReturnType<typeof readStateDict>;
       try {
-        params = fromStateDict(config, graph, st.tensors);
+        sd = readStateDict(config, graph, st.tensors);
       } catch (e) {
         if (e instanceof UserError) throw new UserError(`${model}: ${e.message}`);
         throw e;
       }
       const task = taskFromJson(config, readJsonFile(f.data), f.data);
       const dtypes = [...new Set(Object.values(st.tensors).map((t) => t.dtype))].join("+");
-      const net = trainedNetwork(config, graph, params);
+      const net = trainedNetwork(config, graph, sd.params, sd.layerNorms);
       const r = certifyTrained(net, task, {
         construction: {
           id: `imported-${config.model}`,
