@@ -11,7 +11,8 @@
 import { Rational } from "../../src/numbers/rational.ts";
 import { countNetwork, type NetworkCounts } from "../../src/ir/count.ts";
 import { compileExact } from "../../src/eval/exact.ts";
-import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, QUANTITIES, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
 import { boundHolds, ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
 import { buildKsNetwork, type KsBuildInfo } from "./theorem-4-1.ts";
@@ -100,18 +101,7 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
 /** The certificate for a verified run (format: src/certificate/format.ts). */
 export function ksCertificate(ds: SequenceDataset, run: KsRun, network: Certificate["network"], options: Record<string, unknown>): Certificate {
   const claims: Claim[] = [{ kind: "memorizes", id: "memorizes-all", criterion: { type: "exact" }, examples: "all", count: ds.sequences.length }];
-  for (const q of QUANTITIES) claims.push({ kind: "count", id: `count-${q}`, quantity: q, value: run.counts[q] });
-  for (const b of run.bounds) {
-    claims.push({
-      kind: "bound",
-      id: `bound-${b.id}`,
-      source: b.source,
-      expression: b.expression,
-      variables: b.variables,
-      value: b.value,
-      ...(b.compare ? { compare: { quantity: b.compare.quantity, relation: b.compare.relation, holds: b.holds! } } : {}),
-    });
-  }
+  claims.push(...countClaims(run.counts), ...run.bounds.map(boundClaim));
   return {
     format: CERTIFICATE_FORMAT,
     version: CERTIFICATE_VERSION,
