@@ -11,6 +11,7 @@ import { certifyTrained, trainedTask } from "../../src/interop/certify.ts";
 import { trainedNetwork } from "../../src/interop/convert.ts";
 import { fromStateDict, toStateDict } from "../../src/interop/layout.ts";
 import type { Network } from "../../src/ir/network.ts";
+import { Rational } from "../../src/numbers/rational.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { assembleBatch, MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type TrainedModel, type TrainingSetup } from "../../src/train/trainer.ts";
@@ -131,5 +132,30 @@ describe("trained models as exact IR networks", () => {
         block.forEach((row, i) => row.forEach((_, j) => (WO[k + i]![j] = block[j]![i]!)));
       }),
     ).toBe("REJECTED");
+  });
+
+  it("leaves out of the certificate the examples no precision decides (an exact tie of two logits under softmax), and says which", () => {
+    // logits 0 and 1 are equal for every input (identical rows of the read-out): argmax never strict
+    const net: Network = {
+      format: "memcap-network", version: 1, input: { kind: "tokens", vocab: 3 },
+      layers: [
+        { type: "embedding", table: [["1", "0"], ["0", "1"], ["1", "1"]] },
+        { type: "attention", attention: "softmax", residual: true, queries: "last", keys: "all", scaleInvSqrt: "2",
+          heads: [{ WQ: [["1", "0"]], WK: [["0", "1"]], WV: [["1", "0"]], WO: [["1"], ["0"]] }] },
+        { type: "affine", W: [["1", "1"], ["1", "1"], ["2", "-1"]] },
+      ],
+      output: { positions: "last", kind: "logits" },
+    };
+    const sequences = [[0, 0], [0, 1], [1, 1], [2, 0], [1, 0]];
+    // logit 2 = 2·y₁ − y₂ vs logits 0 = 1 = y₁ + y₂: class 2 wins iff y₁ > 2·y₂
+    const labels = [2, 0, 1, 2, 2].map((l) => Rational.of(l));
+    const r = certifyTrained(net, { vocabulary: null, sequences, labels, criterion: { type: "argmax" } }, { construction: { id: "tie", paper: "test", options: {}, seed: null } });
+    const where = r.decisions.map((d, i) => [i, d]);
+    expect(r.undecided.length, JSON.stringify(where)).toBeGreaterThan(0);
+    expect(r.undecided.every((i) => labels[i]!.lt(Rational.of(2)))).toBe(true);
+    expect(r.certificate.construction.options.undecidedExamples).toEqual(r.undecided);
+    expect(r.certificate.dataset.sequences).toHaveLength(sequences.length - r.undecided.length);
+    expect(r.precisionDigits).toBe(120); // every precision was tried
+    expect(checkCertificate(JSON.parse(JSON.stringify(r.certificate))).verdict).toBe("VERIFIED");
   });
 });
