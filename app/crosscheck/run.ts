@@ -9,9 +9,9 @@
  *            ~√N·log-terms, so it is compared through its formulas only,
  *   - the bound formulas (src/bounds/*.ts) and the upper-bound statements (statements.ts).
  * A trained model exceeding an applicable upper bound is a candidate counterexample: it is retrained
- * from its recorded seed (training is deterministic), its weights saved as JSON, and, where the model is
- * piecewise linear and the converter exists (hardmax `aot`), re-checked exactly. A float "memorized" is a
- * measurement; only the exact re-check can confirm a candidate.
+ * from its recorded seed (training is deterministic), its weights saved as JSON, and its rationalized
+ * weights certified (src/interop: exact arithmetic for hardmax, intervals for softmax) with a certificate
+ * proofs-check re-checks. A float "memorized" is a measurement; only the certificate can confirm a candidate.
  *
  * @example const rep = await crosscheck({ paper: "dana", grid: "H=1,2;d=2;dh=2;vocab=6", out: "xc", workers: 2, steps: 300, seed: 1 });
  */
@@ -30,7 +30,9 @@ import { exploreCapacity } from "../../constructions/mahdavi/explore.ts";
 import { randomLookupTable } from "../../src/data/associations.ts";
 import type { PaperId } from "../../src/papers.ts";
 import type { ModelName } from "../../src/train/models.ts";
-import { aotTrainedNetwork, exactArgmaxCount } from "./exact-aot.ts";
+import { trainedNetwork } from "../../src/interop/convert.ts";
+import { certifyTrained, trainedTask } from "../../src/interop/certify.ts";
+import { recheckCertificate } from "../report/recheck.ts";
 import { lowerRow, thm43Check, type StatementCheck } from "./statements.ts";
 
 /** The order crosscheck runs the papers in when none is named. */
@@ -145,12 +147,21 @@ async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: Sea
     weights = join(out, `candidate-${paper}-${rec.index}.json`);
     writeFileAtomic(weights, JSON.stringify({ record: rec, config: m.setup.config, seed: m.record.seed, float: m.record, params: named }, null, 1));
   }
-  if (job.config.model !== "aot" || job.config.attention !== "hardmax") return { weights, exact: `not re-checked exactly: the exact converter covers hardmax aot only (this is ${job.config.model}/${job.config.attention})` };
-  const toks = m.setup.data.ints.get("tokens")!, labels = m.setup.data.ints.get("labels")!;
-  const S = job.config.seqLen;
-  const seqs = Array.from({ length: m.setup.data.size }, (_, i) => Array.from(toks.data.subarray(i * S, (i + 1) * S)));
-  const ex = exactArgmaxCount(aotTrainedNetwork(job.config, m.setup.program, m.params), seqs, Array.from(labels.data));
-  return { weights, exact: ex.wrong.length === 0 ? `CONFIRMED: rationalized weights memorize all ${ex.correct} exactly` : `NOT confirmed: exact evaluation gets ${ex.correct}/${seqs.length} (wrong: ${ex.wrong.slice(0, 10).join(", ")})` };
+  // the trained float weights as an exact IR network; the examples it memorizes certified and re-checked by proofs-check
+  const net = trainedNetwork(job.config, m.setup.program.graph, m.params);
+  const c = certifyTrained(net, trainedTask(job.config, m.setup.data), {
+    construction: { id: `trained-${job.config.model}`, paper: `crosscheck candidate ${describePoint(rec.point)} at n = ${rec.capacity}: a trained model, not a paper's construction`, options: { config: job.config, restart: r }, seed: probe.restarts[r]!.seed },
+  });
+  let certificate: string | null = null;
+  if (out) writeFileAtomic((certificate = join(out, `candidate-${paper}-${rec.index}.certificate.json`)), JSON.stringify(c.certificate));
+  const rc = recheckCertificate(c.certificate, `candidate ${describePoint(rec.point)}`);
+  const N = m.setup.data.size, k = c.memorized.length;
+  const where = `${c.arithmetic}; proofs-check ${rc.verdict.status}${certificate ? `, certificate ${certificate}` : ""}`;
+  const exact =
+    rc.verdict.status !== "VERIFIED" ? `NOT confirmed: the certificate of the rationalized weights is ${rc.verdict.status} (${rc.verdict.detail})`
+    : k === N ? `CONFIRMED: rationalized weights memorize all ${N} (${where})`
+    : `NOT confirmed: rationalized weights memorize ${k}/${N}${c.undecided.length ? `, ${c.undecided.length} undecided` : ""} (${where}; not memorized: ${c.decisions.flatMap((d, i) => (d === "not" ? [i] : [])).slice(0, 10).join(", ")})`;
+  return { weights, exact };
 }
 
 /** Runs the crosscheck for one paper (see header). */
