@@ -18,7 +18,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/io/json-input.ts";
 import { parseGrid, describePoint } from "../capacity/grid.ts";
-import { DEFAULT_SEARCH, examplePool, makeJob, trainRestart, type SearchSettings } from "../capacity/probe.ts";
+import { DEFAULT_SEARCH, makeJob, type SearchSettings } from "../capacity/probe.ts";
 import { runSweep } from "../capacity/run.ts";
 import type { CapacityRecord } from "../capacity/search-job.ts";
 import { danaBounds } from "../../src/bounds/dana.ts";
@@ -30,9 +30,7 @@ import { exploreCapacity } from "../../constructions/mahdavi/explore.ts";
 import { randomLookupTable } from "../../src/data/associations.ts";
 import type { PaperId } from "../../src/papers.ts";
 import type { ModelName } from "../../src/train/models.ts";
-import { trainedNetwork } from "../../src/interop/convert.ts";
-import { certifyTrained, trainedTask } from "../../src/interop/certify.ts";
-import { recheckCertificate } from "../report/recheck.ts";
+import { certifyCapacity } from "../capacity/certify.ts";
 import { lowerRow, thm43Check, type StatementCheck } from "./statements.ts";
 
 /** The order crosscheck runs the papers in when none is named. */
@@ -137,9 +135,10 @@ async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: Sea
   const job = makeJob(PAPER_DEFAULTS[paper].model, rec.point, settings);
   const probe = rec.probes.find((p) => p.n === rec.capacity && p.ok);
   if (!probe) return { weights: null, exact: "no successful probe recorded at the reported capacity (planted or edited record): nothing to re-train" };
-  const r = probe.restarts.length - 1;
-  say(`crosscheck: re-training candidate ${describePoint(rec.point)} at n = ${rec.capacity} (restart ${r}, seed ${probe.restarts[r]!.seed}) …`);
-  const m = await trainRestart(job, examplePool(job), rec.capacity, r);
+  say(`crosscheck: re-training candidate ${describePoint(rec.point)} at n = ${rec.capacity} (restart ${probe.restarts.length - 1}, seed ${probe.restarts.at(-1)!.seed}) …`);
+  // retrained from its seed; its rationalized weights certified and re-checked by proofs-check (app/capacity/certify.ts)
+  const c = (await certifyCapacity(job, rec, out ? join(out, `candidate-${paper}-${rec.index}.certificate.json`) : undefined))!;
+  const m = c.model;
   let weights: string | null = null;
   if (out) {
     const named: Record<string, { shape: number[]; values: number[] }> = {};
@@ -147,20 +146,11 @@ async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: Sea
     weights = join(out, `candidate-${paper}-${rec.index}.json`);
     writeFileAtomic(weights, JSON.stringify({ record: rec, config: m.setup.config, seed: m.record.seed, float: m.record, params: named }, null, 1));
   }
-  // the trained float weights as an exact IR network; the examples it memorizes certified and re-checked by proofs-check
-  const net = trainedNetwork(job.config, m.setup.program.graph, m.params);
-  const c = certifyTrained(net, trainedTask(job.config, m.setup.data), {
-    construction: { id: `trained-${job.config.model}`, paper: `crosscheck candidate ${describePoint(rec.point)} at n = ${rec.capacity}: a trained model, not a paper's construction`, options: { config: job.config, restart: r }, seed: probe.restarts[r]!.seed },
-  });
-  let certificate: string | null = null;
-  if (out) writeFileAtomic((certificate = join(out, `candidate-${paper}-${rec.index}.certificate.json`)), JSON.stringify(c.certificate));
-  const rc = recheckCertificate(c.certificate, `candidate ${describePoint(rec.point)}`);
-  const N = m.setup.data.size, k = c.memorized.length;
-  const where = `${c.arithmetic}; proofs-check ${rc.verdict.status}${certificate ? `, certificate ${certificate}` : ""}`;
+  const where = `${c.arithmetic}; proofs-check ${c.verdict}${c.file ? `, certificate ${c.file}` : ""}`;
   const exact =
-    rc.verdict.status !== "VERIFIED" ? `NOT confirmed: the certificate of the rationalized weights is ${rc.verdict.status} (${rc.verdict.detail})`
-    : k === N ? `CONFIRMED: rationalized weights memorize all ${N} (${where})`
-    : `NOT confirmed: rationalized weights memorize ${k}/${N}${c.undecided.length ? `, ${c.undecided.length} undecided` : ""} (${where}; not memorized: ${c.decisions.flatMap((d, i) => (d === "not" ? [i] : [])).slice(0, 10).join(", ")})`;
+    c.verdict !== "VERIFIED" ? `NOT confirmed: the certificate of the rationalized weights is ${c.verdict} (${c.detail})`
+    : c.lowerBound !== null ? `CONFIRMED: rationalized weights memorize all ${c.n} (${where})`
+    : `NOT confirmed: rationalized weights memorize ${c.certified}/${c.n}${c.undecided ? `, ${c.undecided} undecided` : ""} (${where}; not memorized: ${c.refuted.slice(0, 10).join(", ")})`;
   return { weights, exact };
 }
 
