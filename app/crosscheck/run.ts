@@ -30,7 +30,7 @@ import { exploreCapacity } from "../../constructions/mahdavi/explore.ts";
 import { randomLookupTable } from "../../src/data/associations.ts";
 import type { PaperId } from "../../src/papers.ts";
 import type { ModelName } from "../../src/train/models.ts";
-import { certifyCapacity } from "../capacity/certify.ts";
+import { certifyCapacity, type CapacityCertification } from "../capacity/certify.ts";
 import { lowerRow, thm43Check, type StatementCheck } from "./statements.ts";
 
 /** The order crosscheck runs the papers in when none is named. */
@@ -73,6 +73,8 @@ export interface CrosscheckRow {
   trainedCapped: boolean;
   constructions: ConstructionRow[];
   statements: StatementCheck[];
+  /** the trained capacity certified from the retrained weights (null: nothing recorded to retrain) */
+  trainedCertified: { certified: number; of: number; lowerBound: number | null; verdict: string; certificate: string | null } | null;
   candidate?: { weights: string | null; exact: string };
 }
 
@@ -86,7 +88,7 @@ export interface CrosscheckReport {
   note: string;
 }
 
-export const CROSSCHECK_NOTE = "Trained capacities are float64 measurements of a stochastic optimizer (100% training accuracy in float), not certificates; construction capacities are certified (interval/exact arithmetic); a flagged trained model is a CANDIDATE counterexample, confirmed only if its rationalized weights memorize exactly.";
+export const CROSSCHECK_NOTE = "Trained capacities are float64 measurements of a stochastic optimizer (100% training accuracy in float); 'certified from training' re-derives them from the retrained weights as exact rationals (a certificate proofs-check VERIFIES: a certified lower bound); construction capacities are certified (interval/exact arithmetic); a flagged trained model is a CANDIDATE counterexample, confirmed only if its rationalized weights are certified to memorize every example.";
 
 function constructionRows(paper: Paper, p: Record<string, number | string>, cfg: { d: number; dh: number; heads: number; vocab: number; seqLen: number }, seed: number, say: (s: string) => void): ConstructionRow[] {
   if (paper === "dana") {
@@ -128,16 +130,9 @@ function statementRows(paper: Paper, rec: CapacityRecord, cfg: { d: number; dh: 
   return rows;
 }
 
-/**
- * Re-trains the flagged record's successful restart from its seed, saves the weights, and re-checks exactly where possible.
- */
-async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: SearchSettings, out: string | undefined, say: (s: string) => void): Promise<{ weights: string | null; exact: string }> {
-  const job = makeJob(PAPER_DEFAULTS[paper].model, rec.point, settings);
-  const probe = rec.probes.find((p) => p.n === rec.capacity && p.ok);
-  if (!probe) return { weights: null, exact: "no successful probe recorded at the reported capacity (planted or edited record): nothing to re-train" };
-  say(`crosscheck: re-training candidate ${describePoint(rec.point)} at n = ${rec.capacity} (restart ${probe.restarts.length - 1}, seed ${probe.restarts.at(-1)!.seed}) …`);
-  // retrained from its seed; its rationalized weights certified and re-checked by proofs-check (app/capacity/certify.ts)
-  const c = (await certifyCapacity(job, rec, out ? join(out, `candidate-${paper}-${rec.index}.certificate.json`) : undefined))!;
+/** The flagged record's retrained weights saved, and its certification (certifyCapacity) read as a verdict on the candidate. */
+async function examineCandidate(paper: Paper, rec: CapacityRecord, c: CapacityCertification | null, out: string | undefined): Promise<{ weights: string | null; exact: string }> {
+  if (!c) return { weights: null, exact: "no successful probe recorded at the reported capacity (planted or edited record): nothing to re-train" };
   const m = c.model;
   let weights: string | null = null;
   if (out) {
@@ -147,6 +142,7 @@ async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: Sea
     writeFileAtomic(weights, JSON.stringify({ record: rec, config: m.setup.config, seed: m.record.seed, float: m.record, params: named }, null, 1));
   }
   const where = `${c.arithmetic}; proofs-check ${c.verdict}${c.file ? `, certificate ${c.file}` : ""}`;
+  if (rec.capacity !== c.n) throw new Error("internal: certification of another record");
   const exact =
     c.verdict !== "VERIFIED" ? `NOT confirmed: the certificate of the rationalized weights is ${c.verdict} (${c.detail})`
     : c.lowerBound !== null ? `CONFIRMED: rationalized weights memorize all ${c.n} (${where})`
@@ -165,8 +161,12 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
   const rows: CrosscheckRow[] = [];
   for (const rec of records) {
     const cfg = makeJob(model, rec.point, settings).config;
-    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg) };
-    if (row.statements.some((s) => s.flagged)) row.candidate = await examineCandidate(o.paper, rec, settings, o.out, say);
+    // certified from training: the successful restart retrained from its seed, its rationalized weights certified
+    if (rec.probes.some((p) => p.n === rec.capacity && p.ok)) say(`crosscheck: certifying the trained model of ${describePoint(rec.point)} at n = ${rec.capacity} …`);
+    const cert = await certifyCapacity(makeJob(model, rec.point, settings), rec, o.out ? join(o.out, `trained-${o.paper}-${rec.index}.certificate.json`) : undefined);
+    const trainedCertified = cert && { certified: cert.certified, of: cert.n, lowerBound: cert.lowerBound, verdict: cert.verdict, certificate: cert.file };
+    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg), trainedCertified };
+    if (row.statements.some((s) => s.flagged)) row.candidate = await examineCandidate(o.paper, rec, cert, o.out);
     rows.push(row);
   }
   const report: CrosscheckReport = { paper: o.paper, model, grid: spec, seed: o.seed, rows, candidates: rows.filter((r) => r.candidate).length, note: CROSSCHECK_NOTE };
@@ -178,7 +178,9 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
 export function formatCrosscheck(r: CrosscheckReport): string {
   const lines = [`crosscheck ${r.paper} (model ${r.model}, grid "${r.grid}", seed ${r.seed})`];
   for (const row of r.rows) {
-    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${row.trained}${row.trainedCapped ? "+" : ""} (float)`);
+    const tc = row.trainedCertified;
+    const certText = !tc ? "" : tc.lowerBound !== null ? `, certified from training ${tc.lowerBound} (${tc.verdict})` : `, certified from training ${tc.certified}/${tc.of} (${tc.verdict}; the capacity stays float)`;
+    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${row.trained}${row.trainedCapped ? "+" : ""} (float)${certText}`);
     for (const c of row.constructions) lines.push(`    construction  ${c.what}: ${c.certified ?? "—"}  [${c.detail}]`);
     for (const s of row.statements) lines.push(`    ${s.kind === "upper" ? "upper bound " : "lower bound "} ${s.source}: ${s.statement} → ${s.kind === "upper" ? `allows ${s.value}, trained ${s.trained}` : `guarantees ${s.value}, trained ${s.trained}`}${s.flagged ? "  ** CANDIDATE COUNTEREXAMPLE **" : s.exceeded ? "  (exceeded, statement does not apply)" : ""}`);
     if (row.candidate) lines.push(`    candidate: weights ${row.candidate.weights ?? "(no --out)"}; exact re-check: ${row.candidate.exact}`);

@@ -55,7 +55,12 @@ describe("crosscheck on planted results", () => {
     const cand = rep.rows[0]!.candidate!;
     expect(cand.exact).toMatch(/^(CONFIRMED|NOT confirmed): rationalized weights memorize .*exact arithmetic; proofs-check VERIFIED/);
     expect(existsSync(cand.weights!)).toBe(true);
-    expect(checkCertificate(JSON.parse(readFileSync(join(dir, "candidate-dana-0.certificate.json"), "utf8"))).verdict).toBe("VERIFIED");
+    // certified from training, on every row: the retrained weights' certificate, VERIFIED
+    for (const row of rep.rows) {
+      const tc = row.trainedCertified!;
+      expect(tc).toMatchObject({ of: real.capacity, verdict: "VERIFIED" });
+      expect(checkCertificate(JSON.parse(readFileSync(tc.certificate!, "utf8"))).verdict).toBe("VERIFIED");
+    }
     const saved = JSON.parse(readFileSync(cand.weights!, "utf8"));
     expect(saved.params.W_U.values.length).toBe(2 * 5);
     // construction side: Dana et al. at T₀ = H·d_h + d = 4 is certified in full
@@ -69,6 +74,7 @@ describe("crosscheck on planted results", () => {
     const rep = await crosscheck({ paper: "dana", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", workers: 0, steps: 200, seed: settings.seed, records: [planted] });
     expect(rep.candidates).toBe(1);
     expect(rep.rows[0]!.candidate!.exact).toMatch(/nothing to re-train/);
+    expect(rep.rows[0]!.trainedCertified).toBeNull();
   }, 60_000);
 });
 
