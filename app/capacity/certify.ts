@@ -8,7 +8,7 @@
  *
  * @example const c = await certifyCapacity(job, rec); c.lowerBound // n or null
  */
-import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../src/io/output.ts";
 import { certifyTrained, trainedTask } from "../../src/interop/certify.ts";
 import { trainedNetwork } from "../../src/interop/convert.ts";
 import type { Certificate } from "../../src/certificate/format.ts";

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { UserError } from "../../src/errors.ts";
+import { keptOnInterrupt, removeTemporaries } from "../../src/io/output.ts";
 import { loadCommands, type RegisterCommand } from "./commands/index.ts";
 import { version } from "./help.mjs";
 
@@ -17,13 +18,30 @@ export function buildProgram(commands: RegisterCommand[]): Command {
     .version(version())
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });
   for (const register of commands) register(program);
-  for (const c of program.commands) c.exitOverride();
+  const configure = (c: Command) => {
+    c.exitOverride();
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 
+/** Exit code of an interrupted run (SIGINT or SIGTERM), as documented in the README's exit-code table. */
+export const EXIT_INTERRUPTED = 130;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  removeTemporaries();
+  const kept = keptOnInterrupt();
+  process.stderr.write(`\nmemcap: interrupted (${signal}); ${kept.length ? `kept ${kept.join(", ")}` : "no partial output was kept"}\n`);
+  process.exit(EXIT_INTERRUPTED);
+}
+
 export async function main(argv: string[]): Promise<void> {
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
   try {
     const program = buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);

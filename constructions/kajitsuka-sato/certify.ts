@@ -14,7 +14,8 @@ import { compileExact } from "../../src/eval/exact.ts";
 import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
 import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
-import { boundHolds, ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
+import { ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
+import { boundHolds } from "../../src/bounds/expression.ts";
 import { buildKsNetwork, type KsBuildInfo } from "./theorem-4-1.ts";
 
 export const KS_PAPER = "Kajitsuka & Sato, On the Optimal Memorization Capacity of Transformers (ICLR 2025)";

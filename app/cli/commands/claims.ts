@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
 import { claimInputToJson, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
 import { readStatuses, recordResults } from "../../claims/status.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
 

@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { UserError } from "../../../src/errors.ts";
-import { readJsonFile, writeFileAtomic } from "../../../src/io/json-input.ts";
+import { readJsonFile } from "../../../src/io/json-input.ts";
+import { checkOutput, writeFileAtomic } from "../../../src/io/output.ts";
 import { decodeSafetensors } from "../../../src/io/safetensors.ts";
 import { trainedNetwork } from "../../../src/interop/convert.ts";
 import { certifyTrained } from "../../../src/interop/certify.ts";
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .requiredOption("--out <file>", "certificate to write")
     .option("--json", "print the result as one JSON document")
     .action(async (model: string, f: ImportFlags) => {
+      checkOutput(f.out, { what: "certificate" }); // before any work
       let bytes: Uint8Array;
       try {
         bytes = readFileSync(model);
@@ -86,7 +88,7 @@ export function register(program: Command): void {
           seed: null,
         },
       });
-      writeFileAtomic(f.out, JSON.stringify(r.certificate));
+      writeFileAtomic(f.out, JSON.stringify(r.certificate), "certificate");
       const rc = recheckCertificate(r.certificate, f.out);
       const N = task.sequences.length;
       const out = {

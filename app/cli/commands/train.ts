@@ -8,7 +8,7 @@ import { Option } from "commander";
 import cliProgress from "cli-progress";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { checkOutput, openJsonlLog, writeFileAtomic } from "../../../src/io/output.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
 import { SCHEDULES } from "../../../src/train/schedule.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainedModel, type TrainingSetup, type TrainOptions, type TrainSummary } from "../../../src/train/trainer.ts";
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option("--hidden <n>", "ks: FFN hidden width q; transformer: MLP width", intFlag("hidden", 1, 65536))
     .addOption(new Option("--attention <mode>", "attention (hardmax: forward argmax, backward straight-through softmax)").choices(["softmax", "hardmax", "uniform"]))
     .option("--json", "print one JSON object per logged step and a final summary object")
-    .option("--log <file>", "write the logged steps and the summary as JSONL (written once, at the end)")
+    .option("--log <file>", "write the logged steps and the summary as JSONL, line by line as they are logged")
     .option("--certificate <file>", "certify the trained model: its float weights as exact rationals, the examples it memorizes decided exactly or by intervals; writes a certificate proofs-check verifies (re-checked here)")
     .option("--save <file>", "write the trained weights as safetensors in the PyTorch state-dict layout (docs/interop.md)")
     .action(async (f: TrainFlags) => {
@@ -80,12 +80,14 @@ export function register(program: Command): void {
         ...DEFAULT_TRAIN, steps: f.steps, lr: f.lr, batch: f.batch, schedule: f.schedule, warmup: f.warmup, seed: f.seed,
         optimizer: f.optimizer, weightDecay: f.weightDecay, logEvery: f.logEvery ?? Math.max(1, Math.floor(f.steps / 20)), stopAtFullAccuracy: !!f.stopAt100,
       };
+      if (f.certificate) checkOutput(f.certificate, { what: "certificate" }); // validated before anything runs
+      if (f.save) checkOutput(f.save, { what: "weights file" });
+      const log = f.log ? openJsonlLog(f.log) : null; // validated before anything runs
       const setup = setupTraining(config, o.batch, o.seed);
-      const records: unknown[] = [];
       const bar = f.json ? null : new cliProgress.SingleBar({ stream: process.stderr, format: `train ${config.model} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}`, hideCursor: false }, cliProgress.Presets.shades_classic);
       bar?.start(o.steps, 0, { loss: "-", acc: "-" });
       const onLog = (r: StepRecord) => {
-        records.push(r);
+        log?.append(r);
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
         bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
       };
@@ -98,8 +100,8 @@ export function register(program: Command): void {
       }
       const after = trained ? afterTraining(f, config, o, setup, summary, trained) : {};
       const out = { ...summary, config, options: o, ...after };
-      records.push(out);
-      if (f.log) writeFileAtomic(f.log, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      log?.append(out);
+      log?.close();
       emit(!!f.json, out, () =>
         [
           `model ${config.model} on ${summary.backend} (${summary.arithmetic}), seed ${summary.seed}: ${summary.parameters} parameters, ${summary.examples} examples, batch ${summary.batch}`,
@@ -140,7 +142,7 @@ function afterTraining(f: TrainFlags, config: ModelConfig, o: TrainOptions, setu
     const dtype = summary.arithmetic === "float32" ? "F32" : "F64";
     const tensors = toStateDict(graph, m.params, dtype);
     const metadata = { format: "pt", "memcap.arch": config.model, "memcap.config": JSON.stringify(config), "memcap.seed": String(o.seed), "memcap.backend": summary.backend };
-    writeFileAtomic(f.save, encodeSafetensors(tensors, metadata));
+    writeFileAtomic(f.save, encodeSafetensors(tensors, metadata), "weights file");
     res.saved = { file: f.save, dtype, tensors: Object.keys(tensors).length };
   }
   if (f.certificate) {
@@ -153,7 +155,7 @@ function afterTraining(f: TrainFlags, config: ModelConfig, o: TrainOptions, setu
         seed: o.seed,
       },
     });
-    writeFileAtomic(f.certificate, JSON.stringify(r.certificate));
+    writeFileAtomic(f.certificate, JSON.stringify(r.certificate), "certificate");
     const rc = recheckCertificate(r.certificate, f.certificate);
     res.certificate = {
       file: f.certificate, examples: setup.data.size, certified: r.memorized.length, floatMemorized: summary.correct,

@@ -12,7 +12,7 @@ import { runKs, ksCertificate, type KsRun } from "../../../constructions/kajitsu
 import { fitExponentXY as fitExponent } from "../../../src/numbers/fit.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { generateSequenceDataset, type SequenceDataset } from "../../../src/data/sequences.ts";
 import type { ConstructionKind } from "../commands/construct.ts";
 import { checkDataset, readSequenceDataFile } from "../../../constructions/kajitsuka-sato/data-file.ts";
