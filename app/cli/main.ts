@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../../src/errors.ts";
 import { keptOnInterrupt, removeTemporaries } from "../../src/io/output.ts";
 import { loadCommands, type RegisterCommand } from "./commands/index.ts";
+import { setInvocation } from "./output.ts";
 import { version } from "./help.mjs";
 
 export function buildProgram(commands: RegisterCommand[]): Command {
@@ -20,6 +21,11 @@ export function buildProgram(commands: RegisterCommand[]): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });
   for (const register of commands) register(program);
+  program.hook("preAction", (_root, action) => {
+    const path: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
+    setInvocation({ command: path.join(" "), inputs: { ...action.opts(), ...(action.args.length ? { args: action.args } : {}) } });
+  });
   const configure = (c: Command) => {
     c.exitOverride();
     c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });

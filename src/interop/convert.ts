@@ -4,11 +4,12 @@
  * IR network computes the same function as the trainer's forward pass, layer for layer:
  *
  *  aot          embedding, positional, attention (last query, all keys, scale 1, residual x_S), W_U.
- *  aot-code     the residual comes from e(t_S) alone while attention reads C(e(t) + pos), so the stream
- *               is widened: embedding [E | E | 0] and positional [0 | P | 0] give (e | e + pos | 0), the
- *               compress map blockdiag(I, Cᵀ, I) gives (e | x̃ | 0) (absent when d = d_h: C = I), attention
- *               reads x̃ and writes Σ_h W_O^h o_h into the last block (residual), and one affine [I | 0 | Dᵀ]
- *               forms e(t_S) + D·o (D = I when d = d_h). Every trained weight appears verbatim.
+ *  aot-code     the residual comes from e(t_S) alone while attention reads x̃ = C e(t) + pos (pos: S + 1 rows
+ *               of width d_h, the last one unread), so the stream is widened: embedding [E | E | 0] gives
+ *               (e | e | 0), the compress map blockdiag(I, Cᵀ, I) gives (e | C e | 0) (absent when d = d_h:
+ *               C = I), positional [0 | P | 0] gives (e | x̃ | 0), attention reads x̃ and writes Σ_h W_O^h o_h
+ *               into the last block (residual), and one affine [I | 0 | Dᵀ] forms e(t_S) + D·o (D = I when
+ *               d = d_h). Every trained weight appears verbatim.
  *  transformer  embedding, positional, causal attention (1/√d_h, residual), ffn (the MLP block), W_U;
  *               imported post-LN blocks (layout.ts InteropConfig) add layernorm ln1 after the attention's
  *               residual sum and ln2 after the MLP's, as PyTorch's nn.LayerNorm (biased variance, ε).
@@ -129,16 +130,15 @@ export function trainedNetwork(c: ModelConfig | InteropConfig, graph: Graph, par
       return net({ kind: "tokens", vocab: c.vocab }, layers, "logits");
     }
     case "aot-code": {
-      // stream (e | e + pos | 0) → compress → (e | x̃ | 0) → attention writes z → e + D·z (see the header)
+      // stream (e | e | 0) → compress → (e | C e | 0) → + positional (0 | pos | 0) = (e | x̃ | 0)
+      // → attention writes z → e(t_S) + D·z (see the header)
       const comp = d !== dh;
-      const layers: Layer[] = [
-        { type: "embedding", table: p.raw("embed").map((row) => [...row, ...row, ...new Array<string>(dh).fill("0")]) },
-        { type: "positional", table: p.raw("pos").map((row) => [...new Array<string>(d).fill("0"), ...row, ...new Array<string>(dh).fill("0")]) },
-      ];
+      const layers: Layer[] = [{ type: "embedding", table: p.raw("embed").map((row) => [...row, ...row, ...new Array<string>(dh).fill("0")]) }];
       if (comp) {
         const W = vcat(hcat(eye(d), zeros(d, d), zeros(d, dh)), hcat(zeros(dh, d), p.ir("compress"), zeros(dh, dh)), hcat(zeros(dh, d), zeros(dh, d), eye(dh)));
         layers.push({ type: "affine", name: "compress", W });
       }
+      layers.push({ type: "positional", table: p.raw("pos").map((row) => [...new Array<string>(d).fill("0"), ...row, ...new Array<string>(dh).fill("0")]) });
       const onX = (W: M) => hcat(zeros(W.length, d), W, zeros(W.length, dh)); // reads x̃
       layers.push({
         type: "attention", name: "attn", attention: c.attention, residual: true, queries: "last", keys: "causal", ...invSqrtScale(dh),

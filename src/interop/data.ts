@@ -35,6 +35,8 @@ const ConfigSchema = z
     d: Int, dh: Int, heads: Int, vocab: Int, seqLen: Int, classes: Int, blocks: Int, width: Int, hidden: Int,
     attention: z.enum(["softmax", "hardmax", "uniform"]), tol: z.number().nonnegative(), examples: Int,
     model: z.string(),
+    init: z.enum(["normal", "torch"]),
+    draw: z.enum(["distinct", "replacement"]),
     layerNorm: z.literal("post"),
     lnEps: z.number().positive(),
   })

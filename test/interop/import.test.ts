@@ -40,7 +40,9 @@ describe("memcap import", () => {
       const out = join(dir, `${name}.json`);
       const r = await run("import", `${FX}/${name}.safetensors`, "--arch", arch!, "--config", `${FX}/${name}.config.json`, "--data", `${FX}/${name}.data.json`, "--out", out, "--json");
       expect(r.status, r.stderr).toBe(0);
-      const res = JSON.parse(r.stdout);
+      const env = JSON.parse(r.stdout);
+      expect(env).toMatchObject({ command: "import", certificate: out, verdicts: [{ status: "VERIFIED" }] });
+      const res = env.result;
       const N = JSON.parse(readFileSync(`${FX}/${name}.data.json`, "utf8")).labels.length;
       expect(res).toMatchObject({ examples: N, certified: N, undecided: 0, verdict: "VERIFIED" });
       expect(memorizes(out).count).toBe(N);
@@ -92,7 +94,9 @@ describe("memcap import", () => {
     const cert = join(dir, "t.json"), st = join(dir, "t.safetensors");
     const r = await run("train", "--model", "aot-code", "--vocab", "5", "--seq-len", "2", "--d", "6", "--dh", "2", "--heads", "2", "--steps", "150", "--lr", "0.05", "--seed", "2", "--json", "--certificate", cert, "--save", st);
     expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    const env = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    expect(env).toMatchObject({ command: "train", certificate: cert, verdicts: [{ status: "FLOAT" }, { status: "VERIFIED" }] });
+    const summary = env.result;
     expect(summary.certificate).toMatchObject({ verdict: "VERIFIED", examples: 25 });
     expect(summary.certificate.certified).toBeGreaterThanOrEqual(summary.certificate.floatMemorized - summary.certificate.undecided - summary.certificate.floatCorrectRefuted);
     const { tensors, metadata } = decodeSafetensors(readFileSync(st));
@@ -105,7 +109,7 @@ describe("memcap import", () => {
     const out = join(dir, "imported.json");
     const i = await run("import", st, "--arch", "aot-code", "--data", data, "--out", out, "--json");
     expect(i.status, i.stderr).toBe(0);
-    expect(JSON.parse(i.stdout)).toMatchObject({ verdict: "VERIFIED", certified: memorizes(cert).count });
+    expect(JSON.parse(i.stdout).result).toMatchObject({ verdict: "VERIFIED", certified: memorizes(cert).count });
     expect(memorizes(out).examples).toEqual(memorizes(cert).examples);
   });
 });

@@ -10,6 +10,7 @@ import { evaluateInterval } from "../../src/eval/interval.ts";
 import { certifyTrained, trainedTask } from "../../src/interop/certify.ts";
 import { trainedNetwork } from "../../src/interop/convert.ts";
 import { fromStateDict, toStateDict } from "../../src/interop/layout.ts";
+import { networkTensors } from "../../app/export/tensors.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
@@ -157,5 +158,17 @@ describe("trained models as exact IR networks", () => {
     expect(r.certificate.dataset.sequences).toHaveLength(sequences.length - r.undecided.length);
     expect(r.precisionDigits).toBe(120); // every precision was tried
     expect(checkCertificate(JSON.parse(JSON.stringify(r.certificate))).verdict).toBe("VERIFIED");
+  });
+
+  it("exports a trained network's irrational 1/√d_h as the nearest double, and refuses a layernorm in one line", async () => {
+    const { config, setup, m } = await trained("transformer", { vocab: 4, seqLen: 2, d: 4, dh: 2, heads: 1, hidden: 4 });
+    const net = trainedNetwork(config, setup.program.graph, m.params);
+    const att = net.layers.findIndex((L) => L.type === "attention");
+    expect(net.layers[att]).toMatchObject({ scale: "1", scaleInvSqrt: "2" });
+    const t = networkTensors(net, "float64")[`layers.${att}.scale`]!;
+    expect(t.shape).toEqual([]);
+    expect(t.data[0]).toBe(1 / Math.sqrt(2));
+    const withLn: Network = { ...net, layers: [...net.layers.slice(0, att + 1), { type: "layernorm", gamma: ["1", "1", "1", "1"], beta: ["0", "0", "0", "0"], eps: "1/100000" }, ...net.layers.slice(att + 1)] };
+    expect(() => networkTensors(withLn, "float32")).toThrow(/layer 3: type "layernorm" cannot be exported/);
   });
 });

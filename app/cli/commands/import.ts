@@ -95,6 +95,7 @@ export function register(program: Command): void {
         certificate: f.out, arch: config.model, examples: N, certified: r.memorized.length, notMemorized: N - r.memorized.length - r.undecided.length,
         undecided: r.undecided.length, undecidedExamples: r.undecided, precisionDigits: r.precisionDigits, arithmetic: r.arithmetic, certifySeconds: r.seconds,
         verdict: rc.verdict.status, checkSeconds: rc.seconds, detail: rc.verdict.detail,
+        verdicts: [{ subject: `${r.memorized.length}/${N} examples certified memorized`, status: rc.verdict.status, detail: `certificate ${f.out}, re-checked by proofs-check (${r.arithmetic})` }],
       };
       emit(!!f.json, out, () =>
         [

@@ -45,7 +45,7 @@ describe("certified capacity", () => {
   it("memcap capacity --certify adds a certified lower bound per record; refuses --certify with --criterion loss", async () => {
     const r = await run("capacity", "--model", "aot", "--grid", "H=1;d=2;dh=2;vocab=5", "--workers", "0", "--steps", "300", "--restarts", "1", "--max-examples", "25", "--certify", "--certificates", join(dir, "certs"), "--json");
     expect(r.status, r.stderr).toBe(0);
-    const rec = JSON.parse(r.stdout).records[0];
+    const rec = JSON.parse(r.stdout).result.records[0];
     expect(rec.certified).toMatchObject({ capacity: rec.capacity, lowerBound: rec.capacity, verdict: "VERIFIED" });
     expect(existsSync(join(dir, "certs", "capacity-0.json"))).toBe(true);
     const bad = await run("capacity", "--model", "ks", "--grid", "blocks=1", "--criterion", "loss", "--threshold", "0.01", "--certify");
