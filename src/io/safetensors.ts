@@ -32,7 +32,7 @@ function checkTensor(name: string, t: StTensor): void {
   if (!t.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) throw new RangeError(`safetensors: tensor ${name}: bad shape [${t.shape}]`);
   const want = t.dtype === "F32" ? Float32Array : t.dtype === "F64" ? Float64Array : BigInt64Array;
   if (!(t.data instanceof want)) throw new RangeError(`safetensors: tensor ${name}: dtype ${t.dtype} needs a ${want.name}`);
-  if (t.data.length !== elements(t.shape)) throw new RangeError(`safetensors: tensor ${name}: ${t.data.length} values for shape [${t.shape}]`);
+  if (t.data.length !== elements(t.shape)) throw new RangeError(`safetensors: tensor ${name}: shape [${t.shape}] has ${elements(t.shape)} elements, data ${t.data.length}`);
 }
 
 /**
