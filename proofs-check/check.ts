@@ -132,7 +132,8 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
  */
 export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
   const c = validateCertificate(data);
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  // softmax and layernorm (a square root) have no exact value: both need interval arithmetic
+  const softmax = c.layers.some((L) => (L.type === "attention" && L.attention === "softmax") || L.type === "layernorm");
   const ev = c.raw.evaluation;
   const P = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0, softmax ? 10 : 0);
   const N = c.sequences.length;
