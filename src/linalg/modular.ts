@@ -16,10 +16,14 @@
 import { wasmKernel } from "./wasm-kernel.ts";
 
 /** view[dst + j] −= f·view[src + j] for j < len: WebAssembly SIMD when available, else a plain loop. */
-type SubMul = (view: Float64Array, dst: number, src: number, f: number, len: number) => void;
+export type SubMul = (view: Float64Array, dst: number, src: number, f: number, len: number) => void;
 
-/** Working copies of the given arrays in kernel memory (or plain copies) and the matching SubMul. */
-function workspace(inputs: (Float64Array | number)[]): { views: Float64Array[]; sub: SubMul } {
+/**
+ * Working copies of the given arrays (or zeroed arrays of the given sizes) in kernel memory, or
+ * plain copies without WebAssembly, and the matching SubMul. The views stay valid until the next
+ * call (the next elimination), so a caller keeps no view across one.
+ */
+export function workspace(inputs: (Float64Array | number)[]): { views: Float64Array[]; sub: SubMul } {
   const k = wasmKernel();
   const sizes = inputs.map((x) => (typeof x === "number" ? x : x.length));
   if (k) {
