@@ -31,6 +31,10 @@ import { ratRecon } from "./ratrecon.ts";
 export { ratRecon } from "./ratrecon.ts";
 import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, mulMod, rankProfileMod, reduce, solveMod, workspace } from "./modular.ts";
 import { dixonSolve } from "./dixon.ts";
+import { SMALL_PRIME_MAX, detMod32, rankProfileMod32 } from "./modular32.ts";
+
+/** Orders from which the first rank profiles use float32 primes below 2^8 (measured: 1.5× at 600, none at 300). */
+const SMALL_PRIME_MIN_ORDER = 450;
 import { mulberry32 } from "../random.ts";
 
 /** A rank certificate. In JSON the null-vector entries are decimal strings; both forms verify. */
@@ -40,7 +44,7 @@ export interface RankCertificate {
   rows: number[];
   /** Column indices of that minor. */
   cols: number[];
-  /** A prime (< 2^26) modulo which the minor's determinant is nonzero. */
+  /** A prime (< 2^26; below 2^8 for the float32 kernels) modulo which the minor's determinant is nonzero. */
   prime: number;
   /**
    * Present when rank < min(m, n). Side "right" (the default): n − rank integer vectors v with
@@ -88,11 +92,15 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
   const primes = new PrimeStream(bound, (opts.seed ?? 1) * 2654435761);
   let primesUsed = 0;
   let best = { rank: -1, rows: [] as number[], cols: [] as number[], prime: 0 };
+  // Large matrices: the first profiles modulo primes below 2^8 in float32 (twice the SIMD lanes,
+  // src/linalg/modular32.ts); such a prime is unlucky with probability about 1/p, and later
+  // attempts use the double-precision primes.
+  const small = full >= SMALL_PRIME_MIN_ORDER ? new PrimeStream(SMALL_PRIME_MAX + 1, (opts.seed ?? 1) * 40503) : null;
   // Try primes until the rank profile is proven: full rank needs only (a); otherwise (b) must verify.
   for (let attempt = 0; ; attempt++) {
-    const p = primes.next();
+    const p = small && attempt < 4 ? small.next() : primes.next();
     primesUsed++;
-    const prof = rankProfileMod(M.residues(p), m, n, p);
+    const prof = p <= SMALL_PRIME_MAX ? rankProfileMod32(M.residues(p), m, n, p) : rankProfileMod(M.residues(p), m, n, p);
     if (prof.rank > best.rank) best = { ...prof, prime: p }; // ranks mod p are lower bounds: keep the largest
     if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
     // A second prime cheaply guards against an unlucky first one before the costly part (b).
@@ -136,7 +144,8 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
   if (r > 0) {
     const p = cert.prime;
     if (!isPrime(p) || p >= MAX_PRIME) return false;
-    if (detMod(M.residuesOf(cert.rows, cert.cols, p), r, p) === 0) return false;
+    const minor = M.residuesOf(cert.rows, cert.cols, p);
+    if ((p <= SMALL_PRIME_MAX ? detMod32(minor, r, p) : detMod(minor, r, p)) === 0) return false;
   }
   if (r === Math.min(m, n)) return true;
   const side: unknown = cert.side ?? "right";
