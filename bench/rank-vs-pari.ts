@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededRandom } from "../src/linalg/random.ts";
+import { Mulberry32 } from "../src/random.ts";
 import { readMatrixFile } from "../src/linalg/read.ts";
 import { certifiedRank, verifyRankCertificate } from "../src/linalg/certified.ts";
 
@@ -33,7 +33,7 @@ const reps = Number(arg("reps") ?? 3);
 const seed = Number(arg("seed") ?? 11);
 const large = process.argv.includes("--large");
 const withCli = process.argv.includes("--cli");
-const rng = seededRandom(seed);
+const rng = new Mulberry32(seed);
 const rand64 = (): bigint => {
   let x = 0n;
   for (let k = 0; k < 4; k++) x = (x << 16n) | BigInt(rng.int(65536));

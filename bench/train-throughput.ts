@@ -12,7 +12,7 @@
  * Sanity check: the initial whole-training-set loss must agree across engines (same weights, same data).
  */
 import os from "node:os";
-import { writeFileAtomic } from "../src/io/json-input.ts";
+import { writeFileAtomic } from "../src/io/output.ts";
 import { setupTraining } from "../src/train/trainer.ts";
 import { CASES, cpuRow, timeBackend, timeTorch, type Timing } from "./train-bench-lib.ts";
 

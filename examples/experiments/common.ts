@@ -6,7 +6,7 @@
  * @example
  *   const f = flags({ seed: 1, steps: 500 }); const r = await trainOnce(MODEL_DEFAULTS.aot, { steps: f.steps }, f.seed);
  */
-import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../src/io/output.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import type { ModelConfig } from "../../src/train/models.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSummary } from "../../src/train/trainer.ts";
