@@ -13,7 +13,9 @@
  * The null vectors solve M·X = −A[rows, N] for the nonsingular minor M (N = non-pivot columns):
  * p-adic lifting of one random combination X·c gives the common denominator d (src/linalg/dixon.ts)
  * → W = d·X modulo just enough primes for its size → Chinese remaindering → check A·[W; d·I] = 0
- * (exactly, by packed BigInt sums: src/linalg/annihilate.ts). If the check fails although the
+ * (exactly: src/linalg/annihilate.ts — the verifier modulo primes whose product exceeds the proven
+ * bound on the entries of A·V, the search's own exact option by packed BigInt sums, an independent
+ * route). If the check fails although the
  * primes' product exceeds the Hadamard bound that guarantees the reconstruction, the rank must be
  * larger than r, and the search restarts with fresh primes.
  *
@@ -25,7 +27,7 @@
 import type { Rational } from "../numbers/rational.ts";
 import { gcd } from "../numbers/rational.ts";
 import { IntMatrix } from "./intmatrix.ts";
-import { annihilatesExactly } from "./annihilate.ts";
+import { annihilatesExactly, annihilatesModular } from "./annihilate.ts";
 import { ratRecon } from "./ratrecon.ts";
 
 export { ratRecon } from "./ratrecon.ts";
@@ -175,7 +177,7 @@ function nullVectorsProveRank(K: IntMatrix, pivots: number[], vs: unknown): bool
     for (let t = 0; t < nonPivot.length; t++) if ((v[nonPivot[t]!]! !== 0n) !== (t === k)) return false;
     parsed.push(v);
   }
-  return m === 0 || annihilatesExactly(K.bigRows(), parsed);
+  return m === 0 || annihilatesModular(K, parsed);
 }
 
 function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Rational } from "../../src/numbers/rational.ts";
 import { certifiedRank, verifyRankCertificate, IntMatrix, solve, ratMatrix, ratRecon } from "../../src/linalg/index.ts";
 import { dixonSolve } from "../../src/linalg/dixon.ts";
-import { annihilatesExactly } from "../../src/linalg/annihilate.ts";
+import { annihilatesExactly, annihilatesModular } from "../../src/linalg/annihilate.ts";
 import { PrimeStream, detMod, lazyPrimeBound, rankProfileMod } from "../../src/linalg/modular.ts";
 import { detMod32, rankProfileMod32 } from "../../src/linalg/modular32.ts";
 import { Mulberry32 } from "../../src/random.ts";
@@ -103,6 +103,7 @@ describe("packed exact null-vector check", () => {
           }
           const plain = vs.every((v) => rows.every((row) => row.reduce((s, a, j) => s + a * v[j]!, 0n) === 0n));
           expect(annihilatesExactly(rows, vs)).toBe(plain);
+          expect(annihilatesModular(IntMatrix.fromBigInts(rows), vs)).toBe(plain);
         },
       ),
       { numRuns: 150 },
@@ -113,6 +114,33 @@ describe("packed exact null-vector check", () => {
     expect(annihilatesExactly([[1n]], [[1n << 64n], [-1n]])).toBe(false);
     expect(annihilatesExactly([[1n]], [[-1n], [1n << 64n]])).toBe(false);
     expect(annihilatesExactly([[1n, -1n]], [[1n << 64n, 1n << 64n], [-1n, -1n]])).toBe(true);
+  });
+});
+
+describe("modular exact null-vector check (proven bound)", () => {
+  it("a vector that agrees with a null vector modulo the primes the true bound needs is still rejected", () => {
+    // A = [[3, 5]], v = (5, −3); v + Q·e_0 ≡ v modulo every prime dividing Q, but the check
+    // sizes its primes from the vector it is given, so Q·e_0 is seen
+    const A = IntMatrix.fromBigInts([[3n, 5n]]);
+    const Q = 2n ** 400n * 3n ** 100n;
+    expect(annihilatesModular(A, [[5n, -3n]])).toBe(true);
+    expect(annihilatesModular(A, [[5n + Q, -3n]])).toBe(false);
+    // and with the product of the very primes it would use for the honest vector
+    const primes: bigint[] = [];
+    for (let c = 4194301; primes.length < 3; c -= 2) {
+      let prime = true;
+      for (let d = 3; d * d <= c; d += 2) if (c % d === 0) prime = false;
+      if (prime) primes.push(BigInt(c));
+    }
+    const P = primes.reduce((x, y) => x * y, 1n);
+    expect(annihilatesModular(A, [[5n + P, -3n]])).toBe(false);
+    expect(annihilatesModular(A, [[5n * P, -3n * P]])).toBe(true);
+  });
+  it("entries of 64 bits and more (Kᵀ by limbs rather than doubles)", () => {
+    const big = 1n << 80n;
+    const A = IntMatrix.fromBigInts([[big, 1n, 0n], [2n * big, 2n, 0n]]);
+    expect(annihilatesModular(A, [[1n, -big, 0n], [0n, 0n, 5n]])).toBe(true);
+    expect(annihilatesModular(A, [[1n, -big + 1n, 0n]])).toBe(false);
   });
 });
 
