@@ -6,7 +6,9 @@
  * the families of the acceptance check /work/shared/acceptance/rank-vs-pari. `--large` adds the
  * 600×600 product of rank 200.
  *
- * Every tool is timed inside itself, best of `--reps` (default 3), on the same matrix:
+ * Every tool is timed inside itself, best of `--reps` (default 3; four times as many on the full-rank
+ * cases, whose few milliseconds are at the mercy of the scheduler on a loaded machine), on the same
+ * matrix:
  *   - memcap: certifiedRank (search, { verify: false }) + verifyRankCertificate (the independent
  *     re-check of the certificate), after reading the file; both times are printed and the ratios
  *     use their sum, so memcap pays for its proof;
@@ -48,9 +50,9 @@ function product(A: bigint[][], B: bigint[][]): bigint[][] {
   return A.map((row) => B[0]!.map((_, j) => row.reduce((s, a, k) => s + a * B[k]![j]!, 0n)));
 }
 
-const cases: { name: string; make: () => bigint[][]; rank: number }[] = [
-  { name: "300x300 64-bit, full rank", make: () => matrix(300, 300, rand64), rank: 300 },
-  { name: "600x600 64-bit, full rank", make: () => matrix(600, 600, rand64), rank: 600 },
+const cases: { name: string; make: () => bigint[][]; rank: number; reps?: number }[] = [
+  { name: "300x300 64-bit, full rank", make: () => matrix(300, 300, rand64), rank: 300, reps: 4 * reps },
+  { name: "600x600 64-bit, full rank", make: () => matrix(600, 600, rand64), rank: 600, reps: 4 * reps },
   { name: "300x300 rank 200 (A·B)", make: () => product(matrix(300, 200, randSmall), matrix(200, 300, randSmall)), rank: 200 },
 ];
 if (large) cases.push({ name: "600x600 rank 200 (A·B)", make: () => product(matrix(600, 200, randSmall), matrix(200, 600, randSmall)), rank: 200 });
@@ -72,9 +74,9 @@ function run(cmd: string, args: string[]): string {
   return r.stdout;
 }
 
-function bestWall(cmd: string, args: string[]): number {
+function bestWall(cmd: string, args: string[], times = reps): number {
   let b = Infinity;
-  for (let i = 0; i < reps; i++) {
+  for (let i = 0; i < times; i++) {
     const t = performance.now();
     run(cmd, args);
     b = Math.min(b, (performance.now() - t) / 1000);
@@ -100,24 +102,25 @@ try {
     startup = bestWall(process.execPath, ["bin/memcap.mjs", "rank", join(dir, "one.json")]);
   }
   let flintVersion = "";
-  console.log(`seed ${seed}, best of ${reps}, load average ${load0.map((x) => x.toFixed(1)).join(" ")} (2 cores, shared)${withCli ? `; memcap CLI start-up ${startup.toFixed(3)} s subtracted` : ""}`);
+  console.log(`seed ${seed}, best of ${reps} (full rank: ${4 * reps}), load average ${load0.map((x) => x.toFixed(1)).join(" ")} (2 cores, shared)${withCli ? `; memcap CLI start-up ${startup.toFixed(3)} s subtracted` : ""}`);
   console.log(
     "matrix                      rank   memcap search   verify    total |  FLINT fmpz  nmod(1 prime) |  PARI/GP | memcap/FLINT memcap/PARI" +
       (withCli ? " | memcap cli" : ""),
   );
   for (const c of cases) {
     const M = c.make();
+    const n = c.reps ?? reps;
     const json = join(dir, "m.json");
     const gpf = join(dir, "m.gp");
     writeFileSync(json, JSON.stringify(M.map((r) => r.map(String))));
     writeFileSync(
       gpf,
       `default(parisizemax,4000000000);\nM=[${M.map((r) => r.join(",")).join(";")}];\n` +
-        `b=10^12;r=-1;for(i=1,${reps},t=getabstime();r=matrank(M);b=min(b,getabstime()-t));print(r," ",b);\n`,
+        `b=10^12;r=-1;for(i=1,${n},t=getabstime();r=matrank(M);b=min(b,getabstime()-t));print(r," ",b);\n`,
     );
     // memcap, in process
     let best = { total: Infinity, search: 0, verify: 0 };
-    for (let i = 0; i < reps; i++) {
+    for (let i = 0; i < n; i++) {
       const f = readMatrixFile(json);
       const t0 = performance.now();
       const res = certifiedRank(f.int, { verify: false });
@@ -131,7 +134,7 @@ try {
     let fmpz: number | null = null;
     let nmod: number | null = null;
     if (py) {
-      const out = JSON.parse(run(py, ["bench/rank_flint.py", json, String(reps), String(FLINT_PRIME)]).trim().split("\n").pop()!);
+      const out = JSON.parse(run(py, ["bench/rank_flint.py", json, String(n), String(FLINT_PRIME)]).trim().split("\n").pop()!);
       if (out.fmpz_rank !== c.rank) throw new Error(`FLINT fmpz rank ${out.fmpz_rank} on ${c.name}, expected ${c.rank}`);
       fmpz = out.fmpz_s;
       nmod = out.nmod_s;
@@ -143,7 +146,7 @@ try {
     const gp = gpMs! / 1000;
     let cli = "";
     if (withCli) {
-      const wall = bestWall(process.execPath, ["bin/memcap.mjs", "rank", json]);
+      const wall = bestWall(process.execPath, ["bin/memcap.mjs", "rank", json], n);
       cli = ` | ${fmt(wall - startup, 10)}`;
     }
     console.log(

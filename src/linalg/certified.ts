@@ -413,46 +413,58 @@ function crtValues(ps: number[], xs: Float64Array[], E: number): bigint[] {
       into[at + l] = parseInt(hex.slice(end - chars, end), 16);
     }
   };
-  const { views, sub } = workspace([(K + 2) * Lq]);
+  // one workspace: a block of B accumulators, then the limbs of Q/q_k (k < K) and of Q; the factors
+  const B = 256;
+  const { views, subRows } = workspace([B * Lq + (K + 1) * Lq, B]);
   const w = views[0]!;
+  const fs = views[1]!;
+  const qkOff = B * Lq;
   const inv = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     const q = BigInt(ps[k]!);
     const Qk = Q / q;
     inv[k] = invMod(Number(Qk % q), ps[k]!);
-    limbsOf(Qk, w, k * Lq);
+    limbsOf(Qk, w, qkOff + k * Lq);
   }
-  const qOff = K * Lq;
-  const accOff = qOff + Lq;
+  const qOff = qkOff + K * Lq;
   limbsOf(Q, w, qOff);
   const hex = hexTable(bits);
   const top = BigInt(bits * Lq);
   const parts: string[] = new Array(Lq);
-  for (let e = 0; e < E; e++) {
-    w.fill(0, accOff, accOff + Lq);
-    let frac = 0;
+  const frac = new Float64Array(B);
+  for (let e0 = 0; e0 < E; e0 += B) {
+    const b = Math.min(B, E - e0);
+    w.fill(0, 0, B * Lq);
+    frac.fill(0);
     for (let k = 0; k < K; k++) {
       const p = ps[k]!;
-      const c = mulMod(xs[k]![e]!, inv[k]!, p);
-      if (c === 0) continue;
-      sub(w, accOff, k * Lq, -c, Lq);
-      frac += c / p;
+      const xk = xs[k]!;
+      const ik = inv[k]!;
+      for (let i = 0; i < b; i++) {
+        const c = mulMod(xk[e0 + i]!, ik, p);
+        fs[i] = -c; // the kernel subtracts: accumulators gain +c·(Q/q_k)
+        frac[i] = frac[i]! + c / p;
+      }
+      subRows(w, 0, Lq, qkOff + k * Lq, fs, 0, b, Lq);
     }
-    const t = Math.floor(frac);
-    if (t !== 0) sub(w, accOff, qOff, t, Lq);
-    // carries: digits in [0, β), the sign in the final carry
-    let carry = 0;
-    for (let l = 0; l < Lq; l++) {
-      const v = w[accOff + l]! + carry;
-      const dgt = v - Math.floor(v / beta) * beta;
-      carry = (v - dgt) / beta;
-      parts[Lq - 1 - l] = hex(dgt);
+    for (let i = 0; i < b; i++) fs[i] = Math.floor(frac[i]!);
+    subRows(w, 0, Lq, qOff, fs, 0, b, Lq); // − t·Q
+    for (let i = 0; i < b; i++) {
+      // carries: digits in [0, β), the sign in the final carry
+      const base = i * Lq;
+      let carry = 0;
+      for (let l = 0; l < Lq; l++) {
+        const v = w[base + l]! + carry;
+        const dgt = v - Math.floor(v / beta) * beta;
+        carry = (v - dgt) / beta;
+        parts[Lq - 1 - l] = hex(dgt);
+      }
+      let x = BigInt("0x" + parts.join(""));
+      if (carry !== 0) x += BigInt(carry) << top;
+      if (x < 0n) x += Q;
+      else if (x >= Q) x -= Q;
+      out[e0 + i] = x;
     }
-    let x = BigInt("0x" + parts.join(""));
-    if (carry !== 0) x += BigInt(carry) << top;
-    if (x < 0n) x += Q;
-    else if (x >= Q) x -= Q;
-    out[e] = x;
   }
   return out;
 }
