@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import cliProgress from "cli-progress";
 import { UserError } from "../../../src/errors.ts";
-import { emit, intFlag, numberFlag } from "../output.ts";
+import { emit, envelope, intFlag, jsonReplacer, numberFlag } from "../output.ts";
 import { openJsonlLog } from "../../../src/io/output.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
 import { SCHEDULES } from "../../../src/train/schedule.ts";
@@ -87,9 +87,11 @@ export function register(program: Command): void {
         bar?.stop();
       }
       const out = { ...summary, config, options: o };
-      log?.append(out);
+      const env = envelope(out); // the same closing record on stdout (--json) and in the log
+      log?.append(env);
       log?.close();
-      emit(!!f.json, out, () =>
+      if (f.json) process.stdout.write(JSON.stringify(env, jsonReplacer) + "\n");
+      else emit(false, out, () =>
         [
           `model ${config.model} on ${summary.backend} (${summary.arithmetic}), seed ${summary.seed}: ${summary.parameters} parameters, ${summary.examples} examples, batch ${summary.batch}`,
           `training loss ${summary.firstLoss.toPrecision(4)} (first batch) -> ${summary.loss.toPrecision(4)} (whole training set after ${summary.steps} steps)`,

@@ -28,7 +28,14 @@ export const DanaOptions = z
     maxPrecision: z.number().int().min(20).max(2000).default(200),
   })
   .strict()
-  .refine((o) => o.dh <= o.d, { message: "dh must be ≤ d", path: ["dh"] });
+  .refine((o) => o.dh <= o.d, { message: "dh must be ≤ d", path: ["dh"] })
+  // checked before anything runs: each H needs T₀ = H·d_h + d distinct sequences out of N^S
+  .superRefine((o, ctx) => {
+    o.H.forEach((H, i) => {
+      const T0 = H * o.dh + o.d;
+      if (T0 > o.N ** o.S) ctx.addIssue({ code: "custom", path: ["H", i], message: `H = ${H} needs T₀ = H·d_h + d = ${T0} distinct sequences, but N^S = ${o.N ** o.S}` });
+    });
+  });
 export type DanaOptions = z.infer<typeof DanaOptions>;
 
 interface AotPoint {
