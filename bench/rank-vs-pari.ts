@@ -14,10 +14,13 @@
  *     use their sum, so memcap pays for its proof;
  *   - FLINT (python-flint): fmpz_mat.rank(), exact over Z but with no re-checkable certificate, and
  *     nmod_mat.rank() modulo one prime below 2^26 (only a lower bound on the rank: the analogue of
- *     one step of memcap's search). The Python that imports `flint` is $MEMCAP_FLINT_PYTHON, else
- *     /tmp/memcap-flint-venv/bin/python, else python3; without one the FLINT columns are skipped
- *     with a one-line message;
- *   - PARI/GP: matrank(M) timed with getabstime() inside gp (1 thread).
+ *     one step of memcap's search). The Python that imports `flint` is $MEMCAP_FLINT_PYTHON when
+ *     set (only it), else /tmp/memcap-flint-venv/bin/python, else python3; without one the FLINT
+ *     columns are skipped with a one-line message;
+ *   - PARI/GP: matrank(M) timed with getwalltime() inside gp (wall time, as for the others; 1 thread).
+ * Wall time is what the ratios use; the last two columns repeat them in CPU time (process CPU of
+ * each tool: Node's, counting its GC threads; Python's process_time; gp's getabstime), which a
+ * loaded machine distorts less.
  * `--cli` also times the whole `memcap rank FILE` process minus its start-up on a 1×1 matrix (what
  * the acceptance check measures). The machine's load average is printed before and after: the
  * development machine is shared, and load slows every column alike but makes ratios noisy.
@@ -60,7 +63,9 @@ if (large) cases.push({ name: "600x600 rank 200 (A·B)", make: () => product(mat
 const FLINT_PRIME = 67108859; // the largest prime below 2^26, memcap's largest prime size
 
 function flintPython(): string | null {
-  const candidates = [process.env.MEMCAP_FLINT_PYTHON, "/tmp/memcap-flint-venv/bin/python", "python3"].filter((x): x is string => !!x);
+  // an explicit $MEMCAP_FLINT_PYTHON is the only candidate (set it to a missing path to skip FLINT)
+  const env = process.env.MEMCAP_FLINT_PYTHON;
+  const candidates = env ? [env] : ["/tmp/memcap-flint-venv/bin/python", "python3"];
   for (const py of candidates) {
     if (py.includes("/") && !existsSync(py)) continue;
     if (spawnSync(py, ["-c", "import flint"], { encoding: "utf8" }).status === 0) return py;
@@ -104,7 +109,7 @@ try {
   let flintVersion = "";
   console.log(`seed ${seed}, best of ${reps} (full rank: ${4 * reps}), load average ${load0.map((x) => x.toFixed(1)).join(" ")} (2 cores, shared)${withCli ? `; memcap CLI start-up ${startup.toFixed(3)} s subtracted` : ""}`);
   console.log(
-    "matrix                      rank   memcap search   verify    total |  FLINT fmpz  nmod(1 prime) |  PARI/GP | memcap/FLINT memcap/PARI" +
+    "matrix                      rank   memcap search   verify    total |  FLINT fmpz  nmod(1 prime) |  PARI/GP | memcap/FLINT memcap/PARI | CPU: /FLINT    /PARI" +
       (withCli ? " | memcap cli" : ""),
   );
   for (const c of cases) {
@@ -116,48 +121,63 @@ try {
     writeFileSync(
       gpf,
       `default(parisizemax,4000000000);\nM=[${M.map((r) => r.join(",")).join(";")}];\n` +
-        `b=10^12;r=-1;for(i=1,${n},t=getabstime();r=matrank(M);b=min(b,getabstime()-t));print(r," ",b);\n`,
+        `b=10^12;c=10^12;r=-1;for(i=1,${n},t=getwalltime();u=getabstime();r=matrank(M);b=min(b,getwalltime()-t);c=min(c,getabstime()-u));print(r," ",b," ",c);\n`,
     );
     // memcap, in process
     let best = { total: Infinity, search: 0, verify: 0 };
+    let cpu = Infinity;
     for (let i = 0; i < n; i++) {
       const f = readMatrixFile(json);
+      const u0 = process.cpuUsage();
       const t0 = performance.now();
       const res = certifiedRank(f.int, { verify: false });
       const t1 = performance.now();
       const ok = verifyRankCertificate(f.int, res.certificate);
       const t2 = performance.now();
+      const du = process.cpuUsage(u0);
+      cpu = Math.min(cpu, (du.user + du.system) / 1e6);
       if (!ok || res.rank !== c.rank) throw new Error(`memcap: wrong or unverified rank on ${c.name}`);
       if (t2 - t0 < best.total * 1000) best = { total: (t2 - t0) / 1000, search: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 };
     }
     // FLINT
     let fmpz: number | null = null;
+    let fmpzCpu: number | null = null;
     let nmod: number | null = null;
     if (py) {
-      const out = JSON.parse(run(py, ["bench/rank_flint.py", json, String(n), String(FLINT_PRIME)]).trim().split("\n").pop()!);
-      if (out.fmpz_rank !== c.rank) throw new Error(`FLINT fmpz rank ${out.fmpz_rank} on ${c.name}, expected ${c.rank}`);
-      fmpz = out.fmpz_s;
-      nmod = out.nmod_s;
-      flintVersion = `FLINT ${out.flint}, python-flint ${out.python_flint}`;
+      let out: { fmpz_rank: number; fmpz_s: number; fmpz_cpu_s: number; nmod_s: number; flint: string; python_flint: string } | null = null;
+      try {
+        out = JSON.parse(run(py, ["bench/rank_flint.py", json, String(n), String(FLINT_PRIME)]).trim().split("\n").pop()!);
+      } catch (e) {
+        console.log(`FLINT column skipped for ${c.name}: ${(e as Error).message.split("\n")[0]}`);
+      }
+      if (out) {
+        if (out.fmpz_rank !== c.rank) throw new Error(`FLINT fmpz rank ${out.fmpz_rank} on ${c.name}, expected ${c.rank}`);
+        fmpz = out.fmpz_s;
+        fmpzCpu = out.fmpz_cpu_s;
+        nmod = out.nmod_s;
+        flintVersion = `FLINT ${out.flint}, python-flint ${out.python_flint}`;
+      }
     }
     // PARI/GP
-    const [gpRank, gpMs] = run("gp", ["-q", gpf]).trim().split("\n").pop()!.split(" ").map(Number);
+    const [gpRank, gpMs, gpCpuMs] = run("gp", ["-q", gpf]).trim().split("\n").pop()!.split(" ").map(Number);
     if (gpRank !== c.rank) throw new Error(`PARI/GP rank ${gpRank} on ${c.name}, expected ${c.rank}`);
     const gp = gpMs! / 1000;
+    const gpCpu = gpCpuMs! / 1000;
     let cli = "";
     if (withCli) {
       const wall = bestWall(process.execPath, ["bin/memcap.mjs", "rank", json], n);
       cli = ` | ${fmt(wall - startup, 10)}`;
     }
     console.log(
-      `${c.name.padEnd(27)} ${String(c.rank).padStart(4)}  ${fmt(best.search, 14)} ${fmt(best.verify)} ${fmt(best.total)} | ${fmt(fmpz, 11)} ${fmt(nmod, 14)} | ${fmt(gp)} | ${ratio(best.total, fmpz).padStart(12)} ${ratio(best.total, gp).padStart(11)}${cli}`,
+      `${c.name.padEnd(27)} ${String(c.rank).padStart(4)}  ${fmt(best.search, 14)} ${fmt(best.verify)} ${fmt(best.total)} | ${fmt(fmpz, 11)} ${fmt(nmod, 14)} | ${fmt(gp)} | ${ratio(best.total, fmpz).padStart(12)} ${ratio(best.total, gp).padStart(11)} | ${ratio(cpu, fmpzCpu).padStart(9)} ${ratio(cpu, gpCpu).padStart(8)}${cli}`,
     );
   }
   const load1 = loadavg();
   console.log(
     `load average at the end ${load1.map((x) => x.toFixed(1)).join(" ")}; ${flintVersion || "FLINT not run"}; ` +
       `${run("gp", ["--version-short"]).trim() ? `PARI/GP ${run("gp", ["--version-short"]).trim()}` : ""}. ` +
-      "Ratios: memcap total (search + certificate verification) over the other tool's rank; below 1 is faster.",
+      "Ratios: memcap total (search + certificate verification) over the other tool's rank, wall time, " +
+      "then the same ratios in CPU time (less sensitive to the load); below 1 is faster.",
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
