@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../../../src/io/output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
 import { loadUserClaims } from "../../claims/user.ts";
+import { stepProgress } from "../progress.ts";
 
 export function register(program: Command): void {
   program
@@ -25,7 +26,13 @@ export function register(program: Command): void {
       const claims = opts.from ? await loadUserClaims(opts.from) : (await import("../../../constructions/claims.ts")).CLAIMS;
       let st: ReturnType<typeof readStatuses> = opts.from ? {} : readStatuses();
       if (opts.run) {
-        const results: SearchResult[] = claims.map((c) => searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }));
+        const progress = stepProgress("claims --run", claims.length, { unit: "claims" });
+        const results: SearchResult[] = claims.map((c) => {
+          const r = searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed });
+          progress.tick(`${c.id}: ${r.found ? "counterexample" : "held"}`);
+          return r;
+        });
+        progress.stop();
         if (opts.from) {
           const at = new Date().toISOString();
           st = Object.fromEntries(results.map((r) => [r.claimId, { status: r.found ? "counterexample-found" : "held", runs: r.runs, seed: r.seed, at }])) as typeof st;

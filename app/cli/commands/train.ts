@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { Option } from "commander";
-import cliProgress from "cli-progress";
+import { stepProgress } from "../progress.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, envelope, intFlag, jsonReplacer, numberFlag } from "../output.ts";
 import { openJsonlLog } from "../../../src/io/output.ts";
@@ -73,18 +73,17 @@ export function register(program: Command): void {
       };
       const log = f.log ? openJsonlLog(f.log) : null; // validated before anything runs
       const setup = setupTraining(config, o.batch, o.seed);
-      const bar = f.json ? null : new cliProgress.SingleBar({ stream: process.stderr, format: `train ${config.model} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}`, hideCursor: false }, cliProgress.Presets.shades_classic);
-      bar?.start(o.steps, 0, { loss: "-", acc: "-" });
+      const bar = stepProgress(`train ${config.model}`, o.steps, { unit: "steps" });
       const onLog = (r: StepRecord) => {
         log?.append(r);
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
-        bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
+        bar.tick(`loss ${r.loss.toPrecision(4)} acc ${r.accuracy.toFixed(3)}`, r.step);
       };
       let summary;
       try {
         summary = await train(setup, o, backendFactory(f.backend), onLog);
       } finally {
-        bar?.stop();
+        bar.stop();
       }
       const out = { ...summary, config, options: o };
       const env = envelope(out); // the same closing record on stdout (--json) and in the log

@@ -153,7 +153,7 @@ export const MHA_KIND: ConstructionKind = {
     if (o.counterexample) {
       const r = findCounterexample({ seed: o.seed, progress });
       emit(!!o.json, r, () => formatCounterexample(r));
-      if (!r.found) process.exitCode = 1;
+      if (r.found) process.exitCode = 1; // as memcap counterexample: 1 = a counterexample was found
       return;
     }
     if (o.H === undefined) throw new UserError("--H is required");
