@@ -224,7 +224,7 @@ function nullVectorsByCRT(
   let log2H = 1;
   for (let k = 0; k < r; k++) log2H += norms[k]!;
   // product of primes beyond this: reconstruction is exact (2H² + 2), with room for the 2^21
-  // sanity margin of crtSymmetric and W = d·X (|W| ≤ H)
+  // sanity margin of symmetricSmall and W = d·X (|W| ≤ H)
   const guaranteed = 2 * log2H + 2 + 64;
   let used = 0;
 
@@ -242,8 +242,8 @@ function nullVectorsByCRT(
   const sol = dixonSolve(M, rows, cols, rhs, primes, guaranteed);
   used++;
   let d = sol ? sol.den : 1n;
-  // bits of W·c bound those of W up to cancellation; the margin covers crtSymmetric's 2^21 check
-  let target = sol ? Math.max(0, ...sol.num.map(bitLen)) + 24 : guaranteed;
+  // bits of W·c bound those of W up to cancellation; the margin covers symmetricSmall's 2^21 check
+  let target = sol ? sol.num.reduce((b, x) => Math.max(b, bitLen(x)), 0) + 24 : guaranteed;
 
   const augCols = [...cols, ...nonPivot]; // [M | A[rows, N]]
   const ps: number[] = [];
@@ -296,9 +296,8 @@ function nullVectorsByCRT(
       factor *= q[1];
       W = symmetricSmall(raw, factor, modulus);
     }
-    const dTry = d * factor;
-    if ("values" in W) d = dTry;
     if ("values" in W) {
+      d *= factor;
       const vectors = toVectors(W.values, d);
       if (accepted(vectors)) return { vectors, primes: used };
       // consistent-looking vectors that fail: most likely the rank exceeds r (both profile
