@@ -27,6 +27,8 @@ import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { multisetKey, type SequenceDataset } from "../../src/data/sequences.ts";
 import { Chamber } from "./chamber.ts";
 import { c1Registers, emitLemmaC1, planLemmaC1, type C1Plan } from "./lemma-c1.ts";
+import type { PaperBuildInfo } from "./theorem-4-1-paper.ts";
+import type { BaselineBuildInfo } from "./baseline.ts";
 import { greedyDistinguishingTokens, lemmaB2Weights, restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
 
 export const KS_WIDTH = 14;
@@ -38,7 +40,12 @@ export interface KsBuildOptions {
   groupSize?: number;
 }
 
+/** Which construction of the theorem: memcap's compact realization, the proof's at its constants, or the naive baseline. */
+export type KsVariant = "compact" | "paper" | "baseline";
+export const KS_VARIANTS: readonly KsVariant[] = ["compact", "paper", "baseline"];
+
 export interface KsBuildInfo {
+  variant: KsVariant;
   n: number;
   d: number;
   /** Lemma B.1: |A|. Lemma B.2: the range of f. */
@@ -53,6 +60,10 @@ export interface KsBuildInfo {
   /** Largest Stage I value y (the R of the second Lemma C.1 network). */
   yMax: string;
   minLabel: string;
+  /** `--variant paper` only: the proof's constants and the per-lemma depths (theorem-4-1-paper.ts). */
+  paper?: PaperBuildInfo;
+  /** `--variant baseline` only (baseline.ts). */
+  baseline?: BaselineBuildInfo;
 }
 
 function zeros(r: number, c: number): string[][] {
@@ -160,13 +171,14 @@ export function buildKsNetwork(ds: SequenceDataset, opts: KsBuildOptions): { net
     input: { kind: "vectors", dim: d },
     layers,
     output: { positions: opts.seq2seq ? "all" : "last", kind: "scalar" },
-    meta: { construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token", paper: "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1" },
+    meta: { construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token", variant: "compact", paper: "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1" },
   };
   const yMax = ys.reduce((a, b) => (a > b ? a : b));
   const fMax = f.reduce((a, b) => (a > b ? a : b), 0n);
   return {
     network,
     info: {
+      variant: "compact",
       n,
       d,
       sizeA: A.length,
