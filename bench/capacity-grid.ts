@@ -12,9 +12,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseGrid } from "../src/capacity/grid.ts";
-import { DEFAULT_SEARCH } from "../src/capacity/probe.ts";
-import { runSweep } from "../src/capacity/run.ts";
+import { parseGrid } from "../app/capacity/grid.ts";
+import { DEFAULT_SEARCH } from "../app/capacity/probe.ts";
+import { runSweep } from "../app/capacity/run.ts";
 
 const arg = (k: string, d: number) => {
   const i = process.argv.indexOf(`--${k}`);

@@ -57,7 +57,7 @@ async function build(name: string): Promise<{ cert: Certificate; shape: string; 
   if (name.startsWith("ks")) {
     const N = Number(name.split(":")[1] ?? 10000);
     const { generateSequenceDataset } = await import("../src/data/sequences.ts");
-    const { runKs, ksCertificate } = await import("../constructions/kajitsuka-sato/kinds.ts");
+    const { runKs, ksCertificate } = await import("../constructions/kajitsuka-sato/certify.ts");
     const shape = { N, n: 16, d: 8, classes: 2, vocab: 256, seed: 1 };
     const ds = generateSequenceDataset(shape);
     const { run, certificateParts } = runKs(ds, false, 1);
@@ -66,12 +66,12 @@ async function build(name: string): Promise<{ cert: Certificate; shape: string; 
   }
   if (name === "mha") {
     const { generateMhaDataset } = await import("../src/data/mha.ts");
-    const { buildMha } = await import("../constructions/mahdavi/build.ts");
+    const { certifyMha } = await import("../constructions/mahdavi/certify.ts");
     const { encloseFeatures, scaleRationals } = await import("../constructions/mahdavi/enclosure.ts");
     const { minNormReadout, certifyOutputs } = await import("../constructions/mahdavi/solve.ts");
     const d = 64, n = 32, H = 8, T = 249;
     const ds = generateMhaDataset({ d, n, T, context: "random", seed: 1 });
-    const b = buildMha(ds, { H, dh: n, seed: 1, progress: say });
+    const b = certifyMha(ds, { H, dh: n, seed: 1, progress: say });
     if (!b.certificate || !b.network) throw new Error(`mha: ${b.status} ${b.reason ?? ""}`);
     const buildSeconds = secs(t0);
     // the builder's certification again, at the certificate's precision, on the network's own heads
@@ -101,7 +101,7 @@ async function build(name: string): Promise<{ cert: Certificate; shape: string; 
     const { randomLookupTable } = await import("../src/data/associations.ts");
     const { constructAot, fastVerdicts } = await import("../constructions/dana/association.ts");
     const { decimalLogitEnclosures } = await import("../constructions/dana/decimal-interval.ts");
-    const { aotCertificate, certificatePrecision } = await import("../constructions/dana/kinds.ts");
+    const { aotCertificate, certificatePrecision } = await import("../constructions/dana/certify.ts");
     const table = randomLookupTable({ N: c.N, S: 2, T, seed: 1 });
     const r = constructAot(table, { d: c.d, dh: c.dh, H: c.H, seed: 1, decimalEnclosure: decimalLogitEnclosures, progress: say });
     const idx = r.verdicts.flatMap((v, i) => (v === "certified" ? [i] : []));

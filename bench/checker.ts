@@ -9,7 +9,7 @@
  *   npx tsx bench/checker.ts [N=10] [n=16] [L=40] [BITS=300]   (the naive peer is the slow side: ~1 min at the defaults)
  */
 import { checkCertificate } from "../proofs-check/check.ts";
-import { refOutputs, rng, int } from "../test/checker-fixtures.ts";
+import { refOutputs, rng, int } from "../test/fixtures/checker.ts";
 import type { Certificate } from "../src/certificate/format.ts";
 import type { Layer } from "../src/ir/network.ts";
 

@@ -22,7 +22,7 @@ import { compileExact } from "../src/eval/exact.ts";
 import { evaluateNaiveExact } from "../src/eval/generic.ts";
 import { countNetwork } from "../src/ir/count.ts";
 import { Rational } from "../src/numbers/rational.ts";
-import { fitExponent } from "../constructions/kajitsuka-sato/kinds.ts";
+import { fitExponentXY as fitExponent } from "../src/numbers/fit.ts";
 
 const SHAPE = { n: 16, d: 8, classes: 2, vocab: 256, seed: 1 };
 

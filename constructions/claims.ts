@@ -2,7 +2,7 @@
  * The claims registry's catalog: every claim memcap implements, from the kernel and each paper's
  * construction folder. `memcap claims` lists them; `memcap counterexample ID` attacks one.
  */
-import type { Claim } from "../src/claims/registry.ts";
+import type { Claim } from "../src/claims/claim.ts";
 import { KERNEL_CLAIMS } from "../src/claims/kernel.ts";
 import { KS_CLAIMS } from "./kajitsuka-sato/claims.ts";
 import { MAHDAVI_CLAIMS } from "./mahdavi/claims.ts";

@@ -9,13 +9,11 @@
  * with T₀ + 1 … T₀ + 3 sequences (least-squares readout) no longer certifies them all.
  */
 import { randomLookupTable } from "../src/data/associations.ts";
-import { constructAot } from "../constructions/dana/association.ts";
-import { aotCertificate, certificatePrecision } from "../constructions/dana/kinds.ts";
-import { decimalLogitEnclosures } from "../constructions/dana/decimal-interval.ts";
+import { certifyAot } from "../constructions/dana/certify.ts";
 import { edgeOfCapacity } from "../constructions/dana/edge.ts";
 import { countNetwork } from "../src/ir/count.ts";
-import { recheckCertificate } from "../src/report/recheck.ts";
-import { formatTextTable } from "../src/report/text-table.ts";
+import { recheckCertificate } from "../app/report/recheck.ts";
+import { formatTextTable } from "../app/report/text-table.ts";
 
 const seed = Number(process.argv[2] ?? 1);
 const [N, S, d, dh] = [10, 2, 2, 2];
@@ -23,10 +21,8 @@ const rows: (string | number | null)[][] = [];
 for (const H of [1, 5, 9, 13, 17, 21]) {
   const T0 = H * dh + d;
   const table = randomLookupTable({ N, S, T: T0, seed });
-  const r = constructAot(table, { d, dh, H, seed, decimalEnclosure: decimalLogitEnclosures });
-  const idx = r.verdicts.map((v, i) => (v === "certified" ? i : -1)).filter((i) => i >= 0);
-  const digits = certificatePrecision(r.network, table, idx, r.precisionDigits ?? 20, 200);
-  const check = digits === null ? "INCONCLUSIVE" : recheckCertificate(aotCertificate("aot", { N, S, d, dh, H, T: T0 }, seed, r.network, table, idx, digits, { vocab: N, S, d, dh, H, T: T0 }), `H=${H}`).verdict.status;
+  const { result: r, certificate } = certifyAot(table, { d, dh, H, seed });
+  const check = certificate === null ? "INCONCLUSIVE" : recheckCertificate(certificate, `H=${H}`).verdict.status;
   rows.push([H, T0, r.certified, r.refuted, r.inconclusive, check, countNetwork(r.network).parameters]);
 }
 console.log(`Dana et al., Corollary 1: N = ${N}, S = ${S}, d = d_h = ${d}, seed ${seed}`);

@@ -8,10 +8,10 @@
  * measured parameters next to √N with the fitted growth exponent (a float fit: evidence, not proof).
  */
 import { generateSequenceDataset } from "../src/data/sequences.ts";
-import { ksCertificate, runKs } from "../constructions/kajitsuka-sato/kinds.ts";
-import { recheckCertificate } from "../src/report/recheck.ts";
-import { fitExponent } from "../src/plot/charts.ts";
-import { formatTextTable } from "../src/report/text-table.ts";
+import { ksCertificate, runKs } from "../constructions/kajitsuka-sato/certify.ts";
+import { recheckCertificate } from "../app/report/recheck.ts";
+import { fitExponent } from "../src/numbers/fit.ts";
+import { formatTextTable } from "../app/report/text-table.ts";
 
 const seed = Number(process.argv[2] ?? 1);
 const rows: (string | number)[][] = [];

@@ -8,17 +8,17 @@
  * rank(Z) = T with rigorous intervals, and re-checks the certificate with proofs-check.
  */
 import { generateMhaDataset } from "../src/data/mha.ts";
-import { buildMha } from "../constructions/mahdavi/build.ts";
+import { certifyMha } from "../constructions/mahdavi/certify.ts";
 import { mahdaviCapacity, proposition2Bound } from "../src/bounds/mahdavi.ts";
-import { recheckCertificate } from "../src/report/recheck.ts";
-import { formatTextTable } from "../src/report/text-table.ts";
+import { recheckCertificate } from "../app/report/recheck.ts";
+import { formatTextTable } from "../app/report/text-table.ts";
 
 const seed = Number(process.argv[2] ?? 1);
 const [d, n, dh] = [16, 4, 4];
 const rows: (string | number | null)[][] = [];
 for (const H of [1, 2, 4, 8]) {
   const T = mahdaviCapacity({ H, n, dh });
-  const b = buildMha(generateMhaDataset({ d, n, T, context: "shared", seed }), { H, dh, seed });
+  const b = certifyMha(generateMhaDataset({ d, n, T, context: "shared", seed }), { H, dh, seed });
   const check = b.certificate ? recheckCertificate(b.certificate, `H=${H}`).verdict.status : "no certificate";
   rows.push([H, T, proposition2Bound({ H, n }), b.status, check, b.c, b.precisionDigits, b.parameters?.measured ?? null, b.parameters?.paperFormulaValue ?? null]);
 }

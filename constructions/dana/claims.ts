@@ -1,11 +1,11 @@
 /**
- * Dana, Pydi & Chevaleyre's results as registered claims (src/claims/registry.ts): Corollary 1 through
+ * Dana, Pydi & Chevaleyre's results as registered claims (src/claims/claim.ts): Corollary 1 through
  * the build and its own certification, Lemma 2 by exact rank of a rational stand-in, Propositions 2
  * and 3 on the encoder class.
  */
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { defineClaim, type Claim } from "../../src/claims/registry.ts";
+import { defineClaim, type Claim } from "../../src/claims/claim.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { rank } from "../../src/linalg/index.ts";
 import { randomConditionals, randomLookupTable } from "../../src/data/associations.ts";

@@ -15,13 +15,13 @@ import { Decimal } from "decimal.js";
 import { randomConditionals, readConditionals, type Conditionals } from "../../src/data/associations.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { countNetwork } from "../../src/ir/count.ts";
-import { UserError } from "../../src/cli/errors.ts";
+import { UserError } from "../../src/errors.ts";
 import { danaBounds } from "../../src/bounds/dana.ts";
 import { absorbSkipConnection, aotNetwork, conditioningFloat, genericWeights, solveReadout } from "./aot.ts";
 import { fitLowRankEncoder } from "./encoders.ts";
 import { decimalLogitEnclosures } from "./decimal-interval.ts";
 import { decimalVerdicts } from "./association.ts";
-import { aotCertificate } from "./kinds.ts";
+import { aotCertificate } from "./certify.ts";
 
 export interface DistributionOptions {
   data?: string;

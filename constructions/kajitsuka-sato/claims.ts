@@ -1,10 +1,10 @@
 /**
- * Kajitsuka & Sato's lemmas as registered claims (src/claims/registry.ts): each with the arbitrary of
+ * Kajitsuka & Sato's lemmas as registered claims (src/claims/claim.ts): each with the arbitrary of
  * valid inputs and the checker memcap uses. Literal statements that fail are registered with
  * `expected: "fails"`, their minimized counterexample (COUNTEREXAMPLES.md) and the repaired step.
  */
 import fc from "fast-check";
-import { defineClaim, type Claim } from "../../src/claims/registry.ts";
+import { defineClaim, type Claim } from "../../src/claims/claim.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { bitEncoding, bitSegment, stepConstants, tentMap } from "./bit-extraction.ts";
 import { intervalIndicator, lemmaC1Reference, planLemmaC1, segmentIndicator } from "./lemma-c1.ts";

@@ -13,7 +13,7 @@
  * @example
  *   readSequenceDataFile("data.json", false) // SequenceDataset
  */
-import { UserError } from "../../src/cli/errors.ts";
+import { UserError } from "../../src/errors.ts";
 import { readJsonFile, toRationalMatrix } from "../../src/io/json-input.ts";
 import { findInconsistency, separation, type SequenceDataset } from "../../src/data/sequences.ts";
 

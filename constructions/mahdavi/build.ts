@@ -17,19 +17,16 @@
  */
 import { Rational } from "../../src/numbers/rational.ts";
 import type { MhaDataset } from "../../src/data/mha.ts";
-import { mhaSequences, seededRng } from "../../src/data/mha.ts";
+import { seededRng } from "../../src/data/mha.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
-import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import type { Certificate } from "../../src/certificate/format.ts";
 import {
-  MAHDAVI_SOURCE,
   irParameterCount,
   irParameterFormula,
   mahdaviCapacity,
-  mahdaviCapacityExpression,
   paperParameterCount,
-  paperParameterExpression,
 } from "../../src/bounds/mahdavi.ts";
 import { dyadicRound, saturatedHeads, sufficientSaturationConstant, transpose, type SaturationBound } from "./construction.ts";
 import { encloseFeatures, scaleRationals, type ExactHead, type FeatureEnclosure } from "./enclosure.ts";
@@ -83,6 +80,7 @@ export interface MhaBuild {
   cond?: { sigmaMax: number; sigmaMin: number; cond: number };
   refinement?: { iterations: number[]; residual: number[] };
   network?: Network;
+  /** Set by certifyMha (certify.ts) when every output is decided. */
   certificate?: Certificate;
   parameters?: { measured: number; irFormula: string; irFormulaValue: number; paperFormula: string; paperFormulaValue: number };
   saturatedWeights?: number;
@@ -171,8 +169,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
           paperFormula: "2Hd·d_h + 2Hd·d_v",
           paperFormulaValue: paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv }),
         };
-        const certificate = outputs.undecided.length > 0 ? undefined : mhaCertificate(ds, o, network, digits, epsText, { c, capacity, parameters: counts.parameters, dv });
-        return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, certificate, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
+        return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
       }
       outcome = outputs.undecided.length ? "undecided-outputs" : "rank-not-certified";
       detail = outputs.undecided.length
@@ -239,73 +236,4 @@ export function mhaNetwork(ds: MhaDataset, heads: { WQ: Rational[][]; WK: Ration
 /** 12 significant digits, as bound values are written. */
 export function formatBoundValue(x: number): string {
   return Number(x.toPrecision(12)).toString();
-}
-
-function mhaCertificate(
-  ds: MhaDataset,
-  o: MhaBuildOptions,
-  network: Network,
-  digits: number,
-  epsText: string,
-  k: { c: number; capacity: number; parameters: number; dv: number },
-): Certificate {
-  const { vocabulary, sequences } = mhaSequences(ds);
-  const T = ds.queries.length;
-  const labels = ds.labels.kind === "classes" ? ds.labels.values : ds.labels.values.map((v) => v.toString());
-  const paper = paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv: k.dv });
-  const exact = irParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv: k.dv, dout: k.dv });
-  const claims: Claim[] = [
-    {
-      kind: "memorizes",
-      id: "memorizes-all",
-      criterion: ds.labels.kind === "classes" ? { type: "argmax" } : { type: "abs-error", epsilon: epsText },
-      examples: "all",
-      count: T,
-    },
-    { kind: "count", id: "parameters", quantity: "parameters", value: k.parameters },
-    {
-      kind: "bound",
-      id: "theorem1-capacity",
-      source: MAHDAVI_SOURCE + ": T = H(min(n, d_h) − 1) + 1",
-      expression: mahdaviCapacityExpression({ H: o.H, n: ds.n, dh: o.dh }),
-      variables: {},
-      value: formatBoundValue(k.capacity),
-      // T = capacity is the typical case: an equality the checker cannot decide by comparison, so
-      // the value is claimed here and T itself by the memorizes claim's count (both re-derived)
-      ...(T !== k.capacity ? { compare: { quantity: "N", relation: ">=" as const, holds: T >= k.capacity } } : {}),
-    },
-    {
-      kind: "bound",
-      id: "parameters-exact-formula",
-      source: `memcap IR layer: ${irParameterFormula()} with H = ${o.H}, d_h = ${o.dh}, d_v = d_out = ${k.dv}`,
-      expression: `${o.H} * (2 * d * ${o.dh} + 2 * d * ${k.dv}) + ${k.dv} * d`,
-      variables: { d: "d" },
-      value: formatBoundValue(exact),
-      // equal to the measured count (claim "parameters"): stated as a value, see theorem1-capacity
-      ...(k.parameters !== exact ? { compare: { quantity: "parameters", relation: "<=" as const, holds: k.parameters <= exact } } : {}),
-    },
-    {
-      kind: "bound",
-      id: "parameters-paper-theta-Hd2",
-      source: MAHDAVI_SOURCE + ": parameters 2Hd·d_h + 2Hd·d_v = Θ(Hd²) of the attention layer (memcap adds a d_out × d read-out)",
-      expression: paperParameterExpression({ H: o.H, dh: o.dh, dv: k.dv }),
-      variables: { d: "d" },
-      value: formatBoundValue(paper),
-      compare: { quantity: "parameters", relation: ">=", holds: k.parameters >= paper },
-    },
-  ];
-  return {
-    format: CERTIFICATE_FORMAT,
-    version: CERTIFICATE_VERSION,
-    construction: {
-      id: "mahdavi-mha",
-      paper: "Mahdavi, Liao & Thrampoulidis, Memorization Capacity of Multi-Head Attention in Transformers (ICLR 2024)",
-      options: { H: o.H, dh: o.dh, c: k.c, epsilon: epsText, weightBits: o.weightBits ?? 52, data: ds.origin, context: ds.shared ? "shared" : "per-example" },
-      seed: o.seed,
-    },
-    network,
-    dataset: { vocabulary, sequences, labels },
-    evaluation: { mode: "interval", precisionDigits: Math.max(digits, 30) },
-    claims,
-  };
 }

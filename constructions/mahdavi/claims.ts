@@ -1,16 +1,16 @@
 /**
  * Mahdavi, Liao & Thrampoulidis's construction steps and Proposition 2 as registered claims
- * (src/claims/registry.ts). Exact over Q where the statement is algebraic; Theorem 1 end to end
+ * (src/claims/claim.ts). Exact over Q where the statement is algebraic; Theorem 1 end to end
  * through the build and the independent checker.
  */
 import fc from "fast-check";
-import { defineClaim, type Claim } from "../../src/claims/registry.ts";
+import { defineClaim, type Claim } from "../../src/claims/claim.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { certifiedRank, matMul } from "../../src/linalg/index.ts";
 import { generateMhaDataset } from "../../src/data/mha.ts";
 import { mahdaviCapacity, proposition2Bound } from "../../src/bounds/mahdavi.ts";
 import { interpolationLemmaExact, logitsExact, saturationDirectionExact } from "./construction.ts";
-import { buildMha } from "./build.ts";
+import { certifyMha } from "./certify.ts";
 import { checkAssumptions } from "./assumptions.ts";
 import { checkCertificate } from "../../proofs-check/check.ts";
 
@@ -106,7 +106,7 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     check: ({ seed, n, H, context }) => {
       const T = mahdaviCapacity({ H, n, dh: n });
       const ds = generateMhaDataset({ d: n + 3, n, T, context, seed });
-      const b = buildMha(ds, { H, dh: n, seed });
+      const b = certifyMha(ds, { H, dh: n, seed });
       if (b.status !== "CERTIFIED") return { holds: false, detail: `build ${b.status}: ${b.reason ?? ""}` };
       const v = checkCertificate(b.certificate).verdict;
       return v === "VERIFIED" ? { holds: true } : { holds: false, detail: `proofs-check says ${v}` };
@@ -142,7 +142,7 @@ MAHDAVI_CLAIMS.push(
       const near = { ...ds, queries: q };
       const a = checkAssumptions(near, { seed });
       if (a.a1.holds !== true || a.a2.holds !== true || a.nLessD.holds !== true) return { holds: true }; // premise fails
-      const b = buildMha(near, { H, dh: n, seed, c: 1024 });
+      const b = certifyMha(near, { H, dh: n, seed, c: 1024 });
       return b.status === "CERTIFIED" ? { holds: true } : { holds: false, detail: `ε = 2^−${k}: not certified with c = 2^10 (${b.status}: ${b.reason ?? ""}); the digest's sufficient c is ${b.saturation.c.toExponential(2)}` };
     },
     describe: ({ seed, k }) => `d = 4, n = 2, H = 2, T = 3, per-example contexts (seed ${seed}), query 0 := query 2 + 2^−${k}·query 1`,

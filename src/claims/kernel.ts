@@ -3,7 +3,7 @@
  * witnesses. Registered beside the papers' claims so `memcap counterexample` can attack them too.
  */
 import fc from "fast-check";
-import { defineClaim, type Claim } from "./registry.ts";
+import { defineClaim, type Claim } from "./claim.ts";
 import { Rational } from "../numbers/rational.ts";
 import { certifiedRank, kruskalRank, matMul, rank, verifyRankCertificate } from "../linalg/index.ts";
 

@@ -18,7 +18,7 @@ import { z } from "zod";
 import { Rational } from "../numbers/rational.ts";
 import { QSchema } from "../ir/network.ts";
 import { readJsonFile, validate } from "../io/json-input.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import { fisherYates, mulberry32, scramble32 } from "../random.ts";
 
 /** A seeded PRNG (mulberry32 on a splitmix-scrambled seed, src/random.ts): floats in [0, 1), never Math.random. */

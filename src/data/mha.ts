@@ -26,7 +26,7 @@
 import { z } from "zod";
 import { SplitMix32 } from "../random.ts";
 import { Rational } from "../numbers/rational.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import { parseEntry, validate } from "../io/json-input.ts";
 
 export const MHA_DATA_FORMAT = "memcap-mha-data";

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { z } from "zod";
 import { Rational } from "../numbers/rational.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 
 /** Parses the file as JSON; a missing or malformed file is a UserError naming it. */
 export function readJsonFile(path: string): unknown {

@@ -23,7 +23,7 @@
  * Matrices are Rational[][] (rows); vectors are rows of such a matrix for Kruskal rank.
  *
  * @example
- *   import { rank, ratMatrix } from "../linalg/index.ts";
+ *   import { rank, ratMatrix } from "./index.ts";
  *   rank(ratMatrix([[1, 2], [2, 4]])) // 1
  */
 import type { Rational } from "../numbers/rational.ts";

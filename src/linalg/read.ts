@@ -13,7 +13,7 @@
  */
 import { Rational } from "../numbers/rational.ts";
 import { readJsonFile, toRationalMatrix } from "../io/json-input.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import { IntMatrix, isIntegerText } from "./intmatrix.ts";
 import { scanIntegerMatrix } from "./scan.ts";
 import { readFileSync } from "node:fs";

@@ -8,7 +8,7 @@
  *
  * On a machine without a GPU this runs on Mesa's lavapipe Vulkan driver (scripts/setup-system.sh).
  */
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../errors.ts";
 import type { AdamStep, Backend, BatchData, BatchStats } from "./backend.ts";
 import { mean } from "./backend.ts";
 import type { Kernel, Program } from "./graph.ts";

@@ -1,0 +1,60 @@
+/**
+ * Searches one configuration (a CapacityJob) end to end: builds the example pool, runs the
+ * exponential-then-binary search with restarts, and returns the JSONL record. Runs in a worker thread
+ * (worker.ts) or in-process.
+ *
+ * @example const rec = await searchJob(makeJob("aot", { H: 1, d: 2, dh: 2, vocab: 4 }, DEFAULT_SEARCH));
+ */
+import { compileGraph } from "../../src/train/graph.ts";
+import { buildModel } from "../../src/train/models.ts";
+import { examplePool, runProbe, type CapacityJob, type ProbeRecord } from "./probe.ts";
+import { searchCapacity } from "./search.ts";
+
+/** One line of a capacity JSONL file. */
+export interface CapacityRecord {
+  key: string;
+  model: string;
+  point: Record<string, number | string>;
+  index: number;
+  capacity: number;
+  capped: boolean;
+  criterion: string;
+  threshold: number | null;
+  restarts: number;
+  seed: number;
+  dataSeed: number;
+  range: [number, number];
+  /** trainable parameters of the trained model (from its graph) */
+  parameters: number;
+  steps: number;
+  lr: number;
+  batch: number;
+  probes: ProbeRecord[];
+  seconds: number;
+  arithmetic: "float64";
+  note: string;
+}
+
+export const FLOAT_NOTE = "float64 training measurement on the CPU backend: 'memorized' means every example's float argmax/sign was correct (or the float loss was below the threshold); not a certificate";
+
+/**
+ * Runs the search for a job. `onProbe` is called after every probe (progress).
+ * @example const rec = await searchJob(job, 0, (p) => console.error(p.n, p.ok));
+ */
+export async function searchJob(job: CapacityJob, index = 0, onProbe?: (p: ProbeRecord) => void): Promise<CapacityRecord> {
+  const t0 = performance.now();
+  const pool = examplePool(job);
+  const res = await searchCapacity(async (n) => {
+    const p = await runProbe(job, n, pool);
+    onProbe?.(p);
+    return p;
+  }, { min: job.min, max: job.max });
+  const parameters = compileGraph(buildModel({ ...job.config, examples: 1 }, 1)).graph.paramCount;
+  return {
+    key: job.key, model: job.model, point: job.point, index, capacity: res.capacity, capped: res.capped,
+    criterion: job.settings.criterion, threshold: job.settings.criterion === "loss" ? job.settings.threshold : null,
+    restarts: job.settings.restarts, seed: job.settings.seed, dataSeed: job.dataSeed, range: [job.min, job.max], parameters,
+    steps: job.train.steps, lr: job.train.lr, batch: job.train.batch, probes: res.probes,
+    seconds: Math.round((performance.now() - t0)) / 1000, arithmetic: "float64", note: FLOAT_NOTE,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The status of each claim from the last run (`memcap counterexample`, `memcap claims --run`),
+ * kept in .memcap/claims-status.json under the working directory (or $MEMCAP_HOME).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../src/io/json-input.ts";
+import type { SearchResult } from "../../src/claims/claim.ts";
+
+export interface ClaimStatus {
+  status: "held" | "counterexample-found" | "error";
+  runs: number;
+  seed: number;
+  at: string;
+  detail?: string;
+}
+
+export function statusPath(): string {
+  return join(process.env.MEMCAP_HOME ?? join(process.cwd(), ".memcap"), "claims-status.json");
+}
+
+export function readStatuses(): Record<string, ClaimStatus> {
+  const p = statusPath();
+  if (!existsSync(p)) return {};
+  try {
+    return JSON.parse(readFileSync(p, "utf8")) as Record<string, ClaimStatus>;
+  } catch {
+    return {}; // a corrupt status file only loses history; the next run rewrites it
+  }
+}
+
+export function recordResults(results: SearchResult[]): void {
+  const all = readStatuses();
+  const at = new Date().toISOString();
+  for (const r of results) {
+    all[r.claimId] = {
+      status: r.error ? "error" : r.found ? "counterexample-found" : "held",
+      runs: r.runs,
+      seed: r.seed,
+      at,
+      ...(r.detail || r.error ? { detail: r.error ?? r.detail } : {}),
+    };
+  }
+  writeFileAtomic(statusPath(), JSON.stringify(all, null, 2) + "\n");
+}

@@ -1,0 +1,97 @@
+/**
+ * `memcap capacity`: for every configuration of a grid, the largest number of training examples a
+ * trained model memorizes (float measurement), searched with restarts; results append to a JSONL
+ * file and a killed run resumes. docs/capacity.md.
+ */
+import type { Command } from "commander";
+import { GridError, describePoint, parseGrid, parseShard } from "../../capacity/grid.ts";
+import { DEFAULT_SEARCH, type SearchSettings } from "../../capacity/probe.ts";
+import { defaultWorkers, runSweep } from "../../capacity/run.ts";
+import { FLOAT_NOTE } from "../../capacity/search-job.ts";
+import { MODEL_NAMES, type ModelName } from "../../../src/train/models.ts";
+import { UserError } from "../../../src/errors.ts";
+import { emit, intFlag, numberFlag } from "../output.ts";
+
+interface Flags {
+  model: string;
+  grid: string;
+  restarts: number;
+  criterion: string;
+  threshold?: number;
+  out?: string;
+  shard: string;
+  workers?: number;
+  seed: number;
+  minExamples: number;
+  maxExamples: number;
+  steps: number;
+  lr: number;
+  batch: number;
+  warmup: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("capacity")
+    .description("largest number of examples a trained model memorizes (float measurement), per grid configuration; resumable JSONL")
+    .requiredOption("--model <name>", `model: ${MODEL_NAMES.join(" | ")}`)
+    .requiredOption("--grid <spec>", 'configurations, e.g. "H=1..31:5;d=10;dh=10;vocab=50" (keys: H d dh S vocab|N classes blocks m q attn steps lr batch warmup; a..b[:step] ranges; docs/capacity.md)')
+    .option("--restarts <r>", "training restarts per probed size (success if any meets the criterion)", intFlag("restarts", 1, 1000), DEFAULT_SEARCH.restarts)
+    .option("--criterion <c>", "acc: 100% training accuracy; loss: whole-set training loss below --threshold", "acc")
+    .option("--threshold <x>", "loss threshold for --criterion loss (Kajitsuka–Sato: 0.01)", numberFlag("threshold", 0, 1e9))
+    .option("--out <file.jsonl>", "append one line per finished configuration; rerunning skips those already there")
+    .option("--shard <i/k>", "run only configurations j with j mod k = i (0-based, e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)", "0/1")
+    .option("--workers <w>", "worker threads (default: number of cores; 0 = this thread)", intFlag("workers", 0, 256))
+    .option("--seed <s>", "base seed (data pools and every restart's seed derive from it; recorded)", intFlag("seed", 0, 2 ** 31 - 1), DEFAULT_SEARCH.seed)
+    .option("--min-examples <n>", "first probed size", intFlag("min-examples", 1, 1 << 24), DEFAULT_SEARCH.min)
+    .option("--max-examples <n>", "largest probed size (0: aot family vocab^S, ks/mha 4096)", intFlag("max-examples", 0, 1 << 24), DEFAULT_SEARCH.max)
+    .option("--steps <n>", "training steps per restart (grid key steps overrides)", intFlag("steps", 1, 10_000_000), DEFAULT_SEARCH.steps)
+    .option("--lr <x>", "peak learning rate (grid key lr overrides)", numberFlag("lr", 1e-12, 10), DEFAULT_SEARCH.lr)
+    .option("--batch <n>", "batch size, capped at n (full batch: early stop at 100%)", intFlag("batch", 1, 1 << 20), DEFAULT_SEARCH.batch)
+    .option("--warmup <n>", "warmup steps", intFlag("warmup", 0, 10_000_000), DEFAULT_SEARCH.warmup)
+    .option("--json", "print the finished records as one JSON document")
+    .action(async (f: Flags) => {
+      if (!(MODEL_NAMES as readonly string[]).includes(f.model)) throw new UserError(`--model must be one of ${MODEL_NAMES.join(", ")}, got "${f.model}"`);
+      if (f.criterion !== "acc" && f.criterion !== "loss") throw new UserError(`--criterion must be acc or loss, got "${f.criterion}"`);
+      if (f.criterion === "loss" && f.threshold === undefined) throw new UserError("--criterion loss needs --threshold X");
+      if (f.criterion === "acc" && f.threshold !== undefined) throw new UserError("--threshold applies only to --criterion loss");
+      if (f.out !== undefined && !f.out.endsWith(".jsonl")) throw new UserError(`--out must name a .jsonl file, got "${f.out}"`);
+      const model = f.model as ModelName;
+      let grid, shard;
+      try {
+        grid = parseGrid(f.grid, model);
+        shard = parseShard(f.shard);
+      } catch (e) {
+        if (e instanceof GridError) throw new UserError(e.message);
+        throw e;
+      }
+      const settings: SearchSettings = {
+        criterion: f.criterion, threshold: f.threshold ?? DEFAULT_SEARCH.threshold, restarts: f.restarts, seed: f.seed,
+        min: f.minExamples, max: f.maxExamples, steps: f.steps, lr: f.lr, batch: f.batch, warmup: f.warmup,
+      };
+      const say = (s: string) => process.stderr.write(s + "\n");
+      let res;
+      try {
+        res = await runSweep({
+          grid, settings, shard, out: f.out, workers: f.workers ?? defaultWorkers(),
+          onEvent: (e) => {
+            if (e.type === "start") say(`capacity: ${e.total} configuration(s) in shard ${shard.index}/${shard.count}, ${e.skipped} already in ${f.out ?? "(no --out)"}, ${e.pending} to run on ${e.workers} worker(s)${e.truncatedBytes ? `; cut a half-written last line (${e.truncatedBytes} bytes)` : ""}`);
+            else if (e.type === "probe") say(`  [${e.point}] n=${e.probe.n}: ${e.probe.ok ? "memorized" : "not memorized"} (${e.probe.restarts.length} restart(s), best acc ${Math.max(...e.probe.restarts.map((r) => r.accuracy)).toFixed(3)})`);
+            else say(`[${e.finished}/${e.pending}] ${e.point}: capacity ${e.record.capacity}${e.record.capped ? "+ (capped at max)" : ""} (${e.record.probes.length} probes, ${e.record.seconds.toFixed(1)}s)`);
+          },
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UserError(e.message);
+        throw e;
+      }
+      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, note: FLOAT_NOTE, records: res.records }, () =>
+        [
+          `capacity search, --model ${model}, criterion ${settings.criterion === "acc" ? "100% training accuracy" : `loss < ${settings.threshold}`}, ${settings.restarts} restart(s), seed ${settings.seed}`,
+          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${String(r.capacity).padStart(6)}${r.capped ? "+" : " "}  parameters ${r.parameters}  (${r.probes.length} probes)`),
+          `${res.computed} computed, ${res.skipped} resumed from ${f.out ?? "-"}, ${res.seconds.toFixed(1)}s`,
+          `(${FLOAT_NOTE})`,
+        ].join("\n"),
+      );
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * `memcap check FILE`: runs the independent checker (proofs-check/) on a certificate.
+ * Exit 0 VERIFIED, 1 REJECTED, 2 unreadable/invalid certificate, 3 INCONCLUSIVE (docs/certificate.md).
+ *
+ * @example
+ *   node bin/memcap.mjs check out/ks.json --json
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import type { Report } from "../../../proofs-check/check.ts";
+import { checkerLines } from "../../../proofs-check/lines.ts";
+import { UserError } from "../../../src/errors.ts";
+import { emit, intFlag } from "../output.ts";
+
+/** V8 cannot hold a string longer than this many UTF-16 units: larger certificates cannot be JSON.parsed. */
+const MAX_STRING = 0x1fffffe8;
+
+const EXIT = { VERIFIED: 0, REJECTED: 1, INCONCLUSIVE: 3 } as const;
+
+function load(file: string): { data: unknown; bytes: number } {
+  let bytes: number;
+  let text: string;
+  try {
+    bytes = statSync(file).size;
+    if (bytes > MAX_STRING) throw new UserError(`${file}: ${bytes} bytes is beyond the ${MAX_STRING}-character limit of a JavaScript string; the checker reads certificates up to about 512 MiB`);
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: cannot read certificate${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
+  }
+  try {
+    return { data: JSON.parse(text), bytes };
+  } catch (e) {
+    throw new UserError(`${file}: malformed JSON (${(e as Error).message.split("\n")[0]})`);
+  }
+}
+
+function text(file: string, bytes: number, r: Report, seconds: number): string {
+  const lines = [
+    `certificate ${file} (${bytes.toLocaleString("en-US")} bytes): construction ${r.construction}, ${r.examples} examples, ${r.arithmetic} arithmetic${r.precisionDigits ? ` at ${r.precisionDigits} digits` : ""}${r.decimalExamples !== null ? ` (float64 intervals, ${r.decimalExamples} example${r.decimalExamples === 1 ? "" : "s"} re-enclosed in decimal)` : ""}`,
+    ...r.claims.map((c) => `  ${c.status.toUpperCase().padEnd(12)} ${c.id} (${c.kind}): ${c.detail}${c.neededDigits ? ` — rerun with --precision ${c.neededDigits}` : ""}`),
+  ];
+  const first = r.claims.find((c) => c.status === "rejected") ?? r.claims.find((c) => c.status === "inconclusive");
+  lines.push(`${r.verdict}${first ? `: claim ${first.id}${first.example !== undefined ? `, example ${first.example}` : ""}` : ""} (${r.claims.length} claims, ${seconds.toFixed(2)} s, checker ${checkerLines()} lines)`);
+  return lines.join("\n");
+}
+
+export function register(program: Command): void {
+  program
+    .command("check")
+    .description("Independently re-check every claim of a certificate (exit 0 VERIFIED, 1 REJECTED, 2 invalid, 3 INCONCLUSIVE)")
+    .argument("<file>", "certificate JSON (docs/certificate.md)")
+    .option("--precision <digits>", "raise the interval precision above the certificate's", intFlag("precision", 10, 100000))
+    .option("--json", "print the result as one JSON document")
+    .action(async (file: string, o: { precision?: number; json?: boolean }) => {
+      const t0 = performance.now();
+      const { data, bytes } = load(file);
+      // loaded here, not at startup, so that other commands do not pay for the checker's dependencies
+      const { checkCertificate } = await import("../../../proofs-check/check.ts");
+      const { Invalid } = await import("../../../proofs-check/validate.ts");
+      let r: Report;
+      try {
+        r = checkCertificate(data, {
+          precision: o.precision,
+          progress: (k, n) => k % 1000 === 0 && process.stderr.write(`check: ${k}/${n} examples\n`),
+        });
+      } catch (e) {
+        if (e instanceof Invalid) throw new UserError(`${file}: invalid certificate: ${e.message}`);
+        throw e;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      emit(!!o.json, { file, bytes, ...r, seconds, checkerLines: checkerLines() }, () => text(file, bytes, r, seconds));
+      process.exitCode = EXIT[r.verdict];
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * `memcap claims` — every registered claim with its status from the last run;
+ * `memcap counterexample CLAIM` — search for a violation, shrink it, print it, exit 1 if found.
+ */
+import type { Command } from "commander";
+import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
+import { claimInputToJson, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
+import { readStatuses, recordResults } from "../../claims/status.ts";
+import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { UserError } from "../../../src/errors.ts";
+import { emit, intFlag } from "../output.ts";
+
+export function register(program: Command): void {
+  program
+    .command("claims")
+    .description("list every registered claim (lemmas, theorem preconditions, bounds) with its status from the last run")
+    .option("--run", "run every claim now with its quick budget and record the results")
+    .option("--seed <n>", "seed for --run", intFlag("seed", 0, 2 ** 31 - 1), 1)
+    .option("--json", "machine-readable output")
+    .action((opts: { run?: boolean; seed: number; json?: boolean }) => {
+      if (opts.run) {
+        const results: SearchResult[] = CLAIMS.map((c) => searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }));
+        recordResults(results);
+      }
+      const st = readStatuses();
+      const rows = CLAIMS.map((c) => ({
+        id: c.id,
+        paper: c.paper,
+        source: c.source,
+        statement: c.statement,
+        expected: c.expected,
+        ...(c.repair ? { repair: c.repair } : {}),
+        status: st[c.id]?.status ?? "not run",
+        ...(st[c.id] ? { runs: st[c.id]!.runs, seed: st[c.id]!.seed, at: st[c.id]!.at } : {}),
+      }));
+      emit(!!opts.json, { claims: rows }, () => {
+        const w = Math.max(...rows.map((r) => r.id.length));
+        const lines = rows.map((r) => {
+          const s = r.status === "held" ? `held on ${r.runs} random inputs (seed ${r.seed})` : r.status === "counterexample-found" ? `COUNTEREXAMPLE found (seed ${r.seed})` : r.status;
+          return `${r.id.padEnd(w)}  ${s.padEnd(38)}  ${r.expected === "fails" ? "[literal statement known false] " : r.expected === "open" ? "[open: search target] " : ""}${r.statement}`;
+        });
+        return `${rows.length} claims\n${lines.join("\n")}`;
+      });
+    });
+
+  program
+    .command("counterexample")
+    .description("search random valid inputs for a violation of CLAIM; a violation is shrunk to a minimal instance (exit 1 when found, 0 when none)")
+    .argument("<claim>", "claim id, e.g. ks.lemma-B.2 (see `memcap claims`)")
+    .option("--runs <k>", "number of random inputs", intFlag("runs", 1, 10_000_000), 200)
+    .option("--seed <s>", "seed of the search", intFlag("seed", 0, 2 ** 31 - 1), 1)
+    .option("--out <file>", "write the minimized counterexample as JSON")
+    .option("--json", "machine-readable output")
+    .action((id: string, opts: { runs: number; seed: number; out?: string; json?: boolean }) => {
+      const claim = getClaim(id);
+      if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims\` for the ids)`);
+      const r = searchCounterexample(claim, { runs: opts.runs, seed: opts.seed });
+      recordResults([r]);
+      const record = {
+        claim: claim.id,
+        source: claim.source,
+        statement: claim.statement,
+        found: r.found,
+        runs: r.runs,
+        seed: r.seed,
+        ...(r.found ? { shrinks: r.shrinks, counterexample: claimInputToJson(r.counterexample), detail: r.detail, error: r.error } : {}),
+      };
+      if (r.found && opts.out) writeFileAtomic(opts.out, JSON.stringify(record, null, 2) + "\n");
+      emit(!!opts.json, record, () =>
+        r.found
+          ? [
+              `counterexample to ${claim.id} (${claim.source}) found within ${r.runs} runs, seed ${r.seed}, shrunk ${r.shrinks} times:`,
+              `  statement: ${claim.statement}`,
+              `  input: ${claim.describe ? claim.describe(r.counterexample) : JSON.stringify(claimInputToJson(r.counterexample))}`,
+              `  why it fails: ${r.error ? `checker error: ${r.error}` : r.detail ?? "(no detail)"}`,
+              ...(claim.repair ? [`  memcap uses instead: ${claim.repair}`] : []),
+              ...(opts.out ? [`  written to ${opts.out}`] : []),
+            ].join("\n")
+          : claim.expected === "open"
+            ? `searched, none found: ${claim.id} survived ${r.runs} random inputs (seed ${r.seed}); the question stays open`
+            : `no counterexample to ${claim.id} in ${r.runs} random inputs (seed ${r.seed}); this is evidence, not a proof`,
+      );
+      if (r.found) process.exitCode = 1;
+    });
+}

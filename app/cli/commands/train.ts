@@ -1,0 +1,115 @@
+/**
+ * `memcap train`: trains one of the papers' models on its seeded random memorization task with the
+ * CPU reference backend or the WebGPU (Dawn) backend, and reports training loss and accuracy
+ * (float measurements of a float model — never a memorization certificate).
+ */
+import type { Command } from "commander";
+import { Option } from "commander";
+import cliProgress from "cli-progress";
+import { UserError } from "../../../src/errors.ts";
+import { emit, intFlag, numberFlag } from "../output.ts";
+import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
+import { SCHEDULES } from "../../../src/train/schedule.ts";
+import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../../src/train/trainer.ts";
+import { backendFactory, BACKENDS, type BackendName } from "../../../src/train/backends.ts";
+
+/** The trainer's options as flags, plus the model, backend and output choices. */
+interface TrainFlags extends Pick<TrainOptions, "steps" | "lr" | "batch" | "schedule" | "warmup" | "seed" | "optimizer" | "weightDecay"> {
+  model: ModelName;
+  backend: BackendName;
+  logEvery?: number;
+  stopAt100?: boolean;
+  json?: boolean;
+  log?: string;
+  d?: number;
+  dh?: number;
+  heads?: number;
+  vocab?: number;
+  seqLen?: number;
+  examples?: number;
+  classes?: number;
+  blocks?: number;
+  width?: number;
+  hidden?: number;
+  attention?: ModelConfig["attention"];
+}
+
+/** Registers `memcap train`. @example register(program) */
+export function register(program: Command): void {
+  program
+    .command("train")
+    .description("train a model (ks | mha | aot | aot-code | transformer) on its seeded random memorization task; reports training loss and accuracy (float)")
+    .addOption(new Option("--model <name>", "model").choices([...MODEL_NAMES]).default("aot"))
+    .addOption(new Option("--backend <name>", "cpu (float64 reference) or webgpu (Dawn, float32)").choices([...BACKENDS]).default("cpu"))
+    .option("--steps <n>", "optimizer steps", intFlag("steps", 1, 10_000_000), DEFAULT_TRAIN.steps)
+    .option("--lr <x>", "peak learning rate", numberFlag("lr", 0, 10), DEFAULT_TRAIN.lr)
+    .option("--batch <n>", "batch size (capped at the number of examples: full batch)", intFlag("batch", 1, 1 << 20), DEFAULT_TRAIN.batch)
+    .addOption(new Option("--schedule <s>", "learning-rate decay after warmup").choices([...SCHEDULES]).default(DEFAULT_TRAIN.schedule))
+    .option("--warmup <n>", "linear warmup steps", intFlag("warmup", 0, 10_000_000), DEFAULT_TRAIN.warmup)
+    .option("--seed <n>", "seed for data, initial weights and batch order", intFlag("seed", 0, 2 ** 31 - 1), DEFAULT_TRAIN.seed)
+    .addOption(new Option("--optimizer <o>", "Adam (L2 in the gradient) or AdamW (decoupled decay)").choices(["adam", "adamw"]).default(DEFAULT_TRAIN.optimizer))
+    .option("--weight-decay <x>", "weight decay", numberFlag("weight-decay", 0, 10), DEFAULT_TRAIN.weightDecay)
+    .option("--log-every <n>", "log every n steps (default: steps/20)", intFlag("log-every", 1, 10_000_000))
+    .option("--stop-at-100", "stop at the first logged full-batch step with 100% accuracy")
+    .option("--d <n>", "token/model dimension d", intFlag("d", 1, 4096))
+    .option("--dh <n>", "head dimension d_h", intFlag("dh", 1, 4096))
+    .option("--heads <n>", "number of heads H", intFlag("heads", 1, 4096))
+    .option("--vocab <n>", "vocabulary size (aot, aot-code, transformer)", intFlag("vocab", 2, 1 << 20))
+    .option("--seq-len <n>", "sequence length S (aot family), tokens n (ks), context tokens n (mha)", intFlag("seq-len", 1, 4096))
+    .option("--examples <n>", "training examples (aot family: default all vocab^S sequences)", intFlag("examples", 1, 1 << 24))
+    .option("--classes <n>", "mha: classes (0 = regression with MSE)", intFlag("classes", 0, 1 << 20))
+    .option("--blocks <n>", "ks: residual FFN blocks in each of F1 and F2", intFlag("blocks", 0, 1000))
+    .option("--width <n>", "ks: residual width m", intFlag("width", 1, 4096))
+    .option("--hidden <n>", "ks: FFN hidden width q; transformer: MLP width", intFlag("hidden", 1, 65536))
+    .addOption(new Option("--attention <mode>", "attention (hardmax: forward argmax, backward straight-through softmax)").choices(["softmax", "hardmax", "uniform"]))
+    .option("--json", "print one JSON object per logged step and a final summary object")
+    .option("--log <file>", "write the logged steps and the summary as JSONL (written once, at the end)")
+    .action(async (f: TrainFlags) => {
+      const config = configFromFlags(f);
+      const o: TrainOptions = {
+        ...DEFAULT_TRAIN, steps: f.steps, lr: f.lr, batch: f.batch, schedule: f.schedule, warmup: f.warmup, seed: f.seed,
+        optimizer: f.optimizer, weightDecay: f.weightDecay, logEvery: f.logEvery ?? Math.max(1, Math.floor(f.steps / 20)), stopAtFullAccuracy: !!f.stopAt100,
+      };
+      const setup = setupTraining(config, o.batch, o.seed);
+      const records: unknown[] = [];
+      const bar = f.json ? null : new cliProgress.SingleBar({ stream: process.stderr, format: `train ${config.model} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}`, hideCursor: false }, cliProgress.Presets.shades_classic);
+      bar?.start(o.steps, 0, { loss: "-", acc: "-" });
+      const onLog = (r: StepRecord) => {
+        records.push(r);
+        if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
+        bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
+      };
+      let summary;
+      try {
+        summary = await train(setup, o, backendFactory(f.backend), onLog);
+      } finally {
+        bar?.stop();
+      }
+      const out = { ...summary, config, options: o };
+      records.push(out);
+      if (f.log) writeFileAtomic(f.log, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      emit(!!f.json, out, () =>
+        [
+          `model ${config.model} on ${summary.backend} (${summary.arithmetic}), seed ${summary.seed}: ${summary.parameters} parameters, ${summary.examples} examples, batch ${summary.batch}`,
+          `training loss ${summary.firstLoss.toPrecision(4)} (first batch) -> ${summary.loss.toPrecision(4)} (whole training set after ${summary.steps} steps)`,
+          `training accuracy ${summary.accuracy.toFixed(4)} (${summary.correct}/${summary.examples}; float measurement, not a certificate)`,
+          `${summary.stepsPerSecond.toFixed(1)} steps/s, ${summary.examplesPerSecond.toFixed(0)} examples/s`,
+        ].join("\n"),
+      );
+    });
+}
+
+/** The model config: the model's defaults overridden by the size flags given. */
+function configFromFlags(f: TrainFlags): ModelConfig {
+  const c: ModelConfig = { ...MODEL_DEFAULTS[f.model] };
+  const keys = ["d", "dh", "heads", "vocab", "seqLen", "examples", "classes", "blocks", "width", "hidden", "attention"] as const;
+  for (const k of keys) if (f[k] !== undefined) (c as unknown as Record<string, unknown>)[k] = f[k];
+  try {
+    validateConfig(c);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  if (datasetSize(c) > 1 << 22) throw new UserError(`${datasetSize(c)} examples is too many for memcap train; pass a smaller --examples`);
+  return c;
+}

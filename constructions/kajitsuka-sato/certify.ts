@@ -1,0 +1,129 @@
+/**
+ * Kajitsuka & Sato's certificate recipe in one place: build Theorem 4.1's (next-token) or Corollary 4.1's
+ * (seq2seq) network for a dataset, verify it exactly on every sequence, measure it (counts from the built
+ * network), compare the paper's expressions, and assemble the certificate. The builder is untrusted:
+ * proofs-check re-derives every claim.
+ *
+ * @example
+ *   const { run, certificateParts } = runKs(ds, false, 1);
+ *   const cert = ksCertificate(ds, run, certificateParts.network, {});
+ */
+import { Rational } from "../../src/numbers/rational.ts";
+import { countNetwork, type NetworkCounts } from "../../src/ir/count.ts";
+import { compileExact } from "../../src/eval/exact.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, QUANTITIES, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
+import { boundHolds, ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
+import { buildKsNetwork, type KsBuildInfo } from "./theorem-4-1.ts";
+
+export const KS_PAPER = "Kajitsuka & Sato, On the Optimal Memorization Capacity of Transformers (ICLR 2025)";
+
+export interface KsRun {
+  construction: string;
+  seed: number;
+  N: number;
+  n: number;
+  d: number;
+  C: number;
+  r: string;
+  delta: string;
+  instances: number;
+  memorized: number;
+  counts: NetworkCounts;
+  bounds: (BoundValue & { measured?: number; holds?: boolean })[];
+  info: KsBuildInfo;
+  seconds: { build: number; verify: number };
+}
+
+/** Builds, verifies exactly and measures one dataset. */
+export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, groupSize?: number, progress: (line: string) => void = () => {}): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
+  const t0 = performance.now();
+  progress(`building ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
+  const { network, info } = buildKsNetwork(ds, { seq2seq, seed, groupSize });
+  const t1 = performance.now();
+  progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
+  let lastNote = performance.now();
+  const out = compileExact(network).evaluate(ds.sequences, ds.tokens, {
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - lastNote < 2000) return;
+      lastNote = now;
+      progress(`verifying: stage ${p.stage + 1}/${p.stages}, ${p.done}/${p.total} vectors`);
+    },
+  });
+  let memorized = 0;
+  let instances = 0;
+  out.forEach((o, i) => {
+    const lab = ds.labels[i]!;
+    const labs = Array.isArray(lab) ? lab : [lab];
+    o.forEach((v, k) => {
+      instances++;
+      if (v.length === 1 && v[0]!.eq(Rational.fromBigInt(labs[k]!))) memorized++;
+    });
+  });
+  const t2 = performance.now();
+  const counts = countNetwork(network);
+  const sep = separation(ds.tokens);
+  const labelSet = new Set<string>();
+  for (const l of ds.labels) for (const y of Array.isArray(l) ? l : [l]) labelSet.add(y.toString());
+  const C = labelSet.size; // as the checker measures it: the number of distinct label values
+  const N = ds.sequences.length;
+  const n = info.n;
+  const d = info.d;
+  const vars = { N, n, d, C };
+  const bounds = ksBounds({ N, n, d, C, r: sep.r, delta: sep.delta }, seq2seq).map((b) => {
+    if (!b.compare) return b;
+    const measured = counts[b.compare.quantity];
+    const scope: Record<string, number> = {};
+    for (const k of Object.keys(b.variables)) scope[k] = vars[k as keyof typeof vars];
+    return { ...b, measured, holds: boundHolds(b.expression, scope, measured, b.compare.relation) };
+  });
+  const run: KsRun = {
+    construction: seq2seq ? "ks-seq2seq" : "ks-next-token",
+    seed,
+    N,
+    n,
+    d,
+    C,
+    r: sep.r.toString(),
+    delta: sep.delta.toString(),
+    instances,
+    memorized,
+    counts,
+    bounds,
+    info,
+    seconds: { build: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 },
+  };
+  return { run, certificateParts: { network } };
+}
+
+/** The certificate for a verified run (format: src/certificate/format.ts). */
+export function ksCertificate(ds: SequenceDataset, run: KsRun, network: Certificate["network"], options: Record<string, unknown>): Certificate {
+  const claims: Claim[] = [{ kind: "memorizes", id: "memorizes-all", criterion: { type: "exact" }, examples: "all", count: ds.sequences.length }];
+  for (const q of QUANTITIES) claims.push({ kind: "count", id: `count-${q}`, quantity: q, value: run.counts[q] });
+  for (const b of run.bounds) {
+    claims.push({
+      kind: "bound",
+      id: `bound-${b.id}`,
+      source: b.source,
+      expression: b.expression,
+      variables: b.variables,
+      value: b.value,
+      ...(b.compare ? { compare: { quantity: b.compare.quantity, relation: b.compare.relation, holds: b.holds! } } : {}),
+    });
+  }
+  return {
+    format: CERTIFICATE_FORMAT,
+    version: CERTIFICATE_VERSION,
+    construction: { id: run.construction, paper: KS_PAPER, options, seed: run.seed },
+    network,
+    dataset: {
+      vocabulary: ds.tokens.map((row) => row.map((v) => v.toString())),
+      sequences: ds.sequences,
+      labels: ds.labels.map((l) => (Array.isArray(l) ? l.map((y) => y.toString()) : l.toString())),
+    },
+    evaluation: { mode: "exact" },
+    claims,
+  };
+}
+

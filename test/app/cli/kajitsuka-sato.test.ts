@@ -1,0 +1,73 @@
+// memcap construct ks-* / bounds ks: exit codes, one-line refusals, certificates the checker verifies.
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CertificateSchema } from "../../../src/certificate/format.ts";
+import { checkCertificate } from "../../../proofs-check/check.ts";
+import { main } from "../../../app/cli/main.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ks-cli-"));
+
+/** Runs the CLI in-process, capturing stdout and stderr and the exit code. */
+async function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await main(["node", "memcap", ...args]);
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  const status = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { status, stdout, stderr };
+}
+
+describe("memcap construct ks-next-token / ks-seq2seq", () => {
+  it("refuses an inconsistent dataset with exit 2 and one line naming both sequences (a real process), writing nothing", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ tokens: [[1, 0], [0, 1]], sequences: [[0, 1, 1], [1, 0, 1]], labels: [1, 2] }));
+    const out = join(dir, "x.json");
+    const r = spawnSync(process.execPath, ["bin/memcap.mjs", "construct", "ks-next-token", "--data", bad, "--out", out], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(/^memcap: .*sequences 0 and 1/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it("asks for --data or --N", async () => {
+    const r = await run("construct", "ks-next-token");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--data|--N/);
+  });
+  it("builds, verifies and certifies a seq2seq dataset; the independent checker verifies the certificate", async () => {
+    const out = join(dir, "s.json");
+    const r = await run("construct", "ks-seq2seq", "--N", "12", "--n", "3", "--d", "2", "--classes", "2", "--vocab", "8", "--seed", "5", "--out", out, "--json");
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.memorized).toBe(36);
+    expect(j.instances).toBe(36);
+    expect(j.counts.width).toBe(14);
+    const cert = CertificateSchema.parse(JSON.parse(readFileSync(out, "utf8")));
+    expect(cert.network.output.positions).toBe("all");
+    expect(checkCertificate(cert).verdict).toBe("VERIFIED");
+  });
+  it("--sweep prints a fitted exponent; bounds ks prints the Theorem 4.3 bound", async () => {
+    const r = await run("construct", "ks-next-token", "--sweep", "8,16,32", "--n", "3", "--d", "2", "--vocab", "16", "--json");
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows.length).toBe(3);
+    expect(Number.isFinite(j.fittedExponentInN.parameters)).toBe(true);
+    const b = await run("bounds", "ks", "--N", "200", "--n", "6", "--d", "4", "--classes", "3", "--json");
+    expect(b.status).toBe(0);
+    const bj = JSON.parse(b.stdout);
+    expect(bj.bounds.find((x: { id: string }) => x.id === "thm4.3-W").value).toBe("2.77967044535");
+  });
+});
