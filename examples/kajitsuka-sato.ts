@@ -18,7 +18,7 @@ const rows: (string | number)[][] = [];
 const points: { x: number; y: number }[] = [];
 for (const N of [100, 200, 400, 800]) {
   const ds = generateSequenceDataset({ N, n: 8, d: 4, classes: 2, vocab: 64, seed, seq2seq: false });
-  const { run, certificateParts } = runKs(ds, false, seed);
+  const { run, certificateParts } = runKs(ds, { seq2seq: false, seed });
   const check = recheckCertificate(ksCertificate(ds, run, certificateParts.network, { N, n: 8, d: 4, classes: 2, vocab: 64 }), `N=${N}`);
   const lower = run.bounds.find((b) => b.id === "thm4.2")!;
   rows.push([N, `${run.memorized}/${run.instances}`, check.verdict.status, run.counts.width, run.counts.depth, run.counts.parameters, Math.sqrt(N).toFixed(1), (run.counts.parameters / Math.sqrt(N)).toFixed(0), lower.holds ? "yes" : "NO", run.counts.bitComplexity]);

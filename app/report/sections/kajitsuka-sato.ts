@@ -57,7 +57,7 @@ export const kajitsukaSatoSection: Section<KsOptions> = {
     for (const job of jobs) {
       const construction = job.seq2seq ? "ks-seq2seq" : "ks-next-token";
       const ds = generateSequenceDataset({ N: job.N, n: o.n, d: o.d, classes: o.classes, vocab: o.vocab, seed: ctx.seed, seq2seq: job.seq2seq });
-      const { run, certificateParts } = runKs(ds, job.seq2seq, ctx.seed);
+      const { run, certificateParts } = runKs(ds, { seq2seq: job.seq2seq, seed: ctx.seed });
       const cert = ksCertificate(ds, run, certificateParts.network, { N: job.N, n: o.n, d: o.d, classes: o.classes, vocab: o.vocab });
       const rc = recheckCertificate(cert, `${construction} N=${job.N}`);
       const bounds = new Map(run.bounds.map((b) => [b.id, { value: num(b.value), holds: b.holds }]));
