@@ -49,14 +49,16 @@ export interface KsRunOptions {
   variant?: KsVariant;
   /** Compact variant only: the Lemma C.1 group size. */
   groupSize?: number;
+  /** Bounded-bits variant only: Theorem F.1's B. */
+  bitsB?: number;
 }
 
 export function runKs(ds: SequenceDataset, o: KsRunOptions, progress: (line: string) => void = () => {}): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
-  const { seq2seq, seed, groupSize } = o;
+  const { seq2seq, seed, groupSize, bitsB } = o;
   const variant = o.variant ?? "compact";
   const t0 = performance.now();
   progress(`building the ${variant} ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
-  const { network, info } = buildKsVariant(ds, { seq2seq, seed, groupSize, variant });
+  const { network, info } = buildKsVariant(ds, { seq2seq, seed, groupSize, bitsB, variant });
   const t1 = performance.now();
   progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
   let lastNote = performance.now();

@@ -278,3 +278,42 @@ export function emitLemmaC1Paper(ch: Chamber, regs: C1PaperRegisters, plan: C1Pa
   const g6 = emitLemmaG6(ch, regs, plan, label);
   return { g3, g6 };
 }
+
+/**
+ * Lemma F.1 (p. 34–35, Theorem F.1's bounded-bit-complexity memorizer): the N sorted labelled points are
+ * cut into ⌈N/B²⌉ consecutive subsets of B² points; each subset gets its own Lemma C.1 network (Stages
+ * II–III at the same constants) with label 0 at every other point — all other labelled points and the
+ * extras — and the sub-networks' outputs are summed (eq. (140)). Each sub-network packs only the
+ * ⌈√(B²/log₂B²)⌉ points of one group into a weight, so the bit complexity is about √(B²/log B²)·max{ρ, c}
+ * instead of √(N/log N)·max{ρ, c}. In residual form the sum needs no extra register (the paper's
+ * width 13 = 12 + the running sum): every sub-network adds into `out`.
+ * Returns the sub-plans and the blocks emitted for Lemmas G.3 and G.6 in total.
+ */
+export function emitLemmaF1(
+  ch: Chamber,
+  regs: C1PaperRegisters,
+  points: Rational[],
+  labels: bigint[],
+  extras: Rational[],
+  k: { floorR: bigint; C: bigint },
+  B: number,
+  label: string,
+): { plans: C1PaperPlan[]; g3: number; g6: number } {
+  if (!Number.isSafeInteger(B) || B < 1) throw new RangeError("Lemma F.1: B must be a positive integer");
+  const order = points.map((_, i) => i).sort((i, j) => cmpQ(points[i]!, points[j]!));
+  const size = B * B;
+  const plans: C1PaperPlan[] = [];
+  let g3 = 0;
+  let g6 = 0;
+  for (let s = 0; s * size < order.length; s++) {
+    const idx = order.slice(s * size, (s + 1) * size);
+    const inSubset = new Set(idx);
+    const others = order.filter((i) => !inSubset.has(i)).map((i) => points[i]!);
+    const plan = planLemmaC1Paper(idx.map((i) => points[i]!), idx.map((i) => labels[i]!), [...others, ...extras], k);
+    const b = emitLemmaC1Paper(ch, regs, plan, `${label} Lemma F.1 subset ${s}:`);
+    plans.push(plan);
+    g3 += b.g3;
+    g6 += b.g6;
+  }
+  return { plans, g3, g6 };
+}

@@ -30,7 +30,7 @@ import type { Layer, Network } from "../../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { multisetKey, separation, type SequenceDataset } from "../../src/data/sequences.ts";
 import { Chamber, clear, unit } from "./chamber.ts";
-import { c1PaperRegisters, emitLemmaC1Paper, lemmaC2PaperProjection, planLemmaC1Paper, type C1PaperPlan } from "./lemma-c1-paper.ts";
+import { c1PaperRegisters, emitLemmaC1Paper, emitLemmaF1, lemmaC2PaperProjection, planLemmaC1Paper, type C1PaperPlan, type C1PaperRegisters } from "./lemma-c1-paper.ts";
 import { floorR1, floorR2, lemmaB2PaperRange, lemmaB2PaperShift, paperC1, r2Upper, type PaperShape } from "./paper-constants.ts";
 import { greedyDistinguishingTokens, lemmaB2PaperWeights, restrictedCounts, weightedSum } from "./sequence-id.ts";
 import { KS_WIDTH, type KsBuildInfo, type KsBuildOptions } from "./theorem-4-1.ts";
@@ -46,7 +46,14 @@ export const PAPER_DEVIATIONS = [
   "Group size ⌈√(N/log₂N)⌉ and group count ⌈N/g⌉ (eq. (99) leaves the rounding open).",
 ];
 
+/** What `--variant bounded-bits` (Theorem F.1) adds. */
+export const F1_DEVIATION =
+  "Theorem F.1 / Lemma F.1 (p. 34–35): width 14, not 15 — the sub-networks of eq. (140) add into the output register of the residual stream, so the running sum needs no register of its own; subsets are consecutive runs of B² sorted points (the last one may be smaller).";
+
 export interface PaperCallInfo {
+  /** Theorem F.1 only: B and the number of Lemma F.1 subsets (each its own Lemma C.1 network); g, m are the first subset's. */
+  B?: number;
+  subsets?: number;
   g: number;
   m: number;
   rho: number;
@@ -79,18 +86,31 @@ export interface PaperBuildInfo {
   deviations: string[];
 }
 
-const callInfo = (p: C1PaperPlan, b: { g3: number; g6: number }): PaperCallInfo => ({
-  g: p.g,
-  m: p.m,
-  rho: p.rho,
-  c: p.c,
-  floorR: p.floorR.toString(),
-  C: p.C.toString(),
+const callInfo = (plans: C1PaperPlan[], b: { g3: number; g6: number }, B?: number): PaperCallInfo => ({
+  ...(B !== undefined ? { B, subsets: plans.length } : {}),
+  g: plans[0]!.g,
+  m: plans[0]!.m,
+  rho: plans[0]!.rho,
+  c: plans[0]!.c,
+  floorR: plans[0]!.floorR.toString(),
+  C: plans[0]!.C.toString(),
   blocksG3: b.g3,
   blocksG6: b.g6,
-  paperDepthG3: p.depthG3,
-  paperDepthG6: p.depthG6,
+  paperDepthG3: plans.reduce((s, p) => s + p.depthG3, 0),
+  paperDepthG6: plans.reduce((s, p) => s + p.depthG6, 0),
 });
+
+/** One Lemma C.1 call (Theorem 4.1) or Lemma F.1 call (Theorem F.1, when B is given). */
+function emitCall(ch: Chamber, regs: C1PaperRegisters, points: Rational[], labels: bigint[], extras: Rational[], k: { floorR: bigint; C: bigint }, label: string, B?: number) {
+  if (B !== undefined) return emitLemmaF1(ch, regs, points, labels, extras, k, B, label);
+  const plan = planLemmaC1Paper(points, labels, extras, k);
+  return { plans: [plan], ...emitLemmaC1Paper(ch, regs, plan, label) };
+}
+
+/** Theorem F.1's default B = ⌈N^{1/4}⌉ (ε = 1/4: Õ(N^{1/4}) bits per weight, p. 35), within [1, ⌊√N⌋]. */
+export function defaultBitsB(N: number): number {
+  return Math.max(1, Math.min(Math.floor(Math.sqrt(N)), Math.ceil(Math.pow(N, 0.25))));
+}
 
 function zeros(r: number, c: number): string[][] {
   return Array.from({ length: r }, () => new Array<string>(c).fill("0"));
@@ -109,6 +129,8 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   const Nseq = ds.sequences.length;
   const Nconst = opts.seq2seq ? n * Nseq : Nseq;
   const sep = separation(ds.tokens);
+  const variant = opts.bitsB === undefined ? "paper" : "bounded-bits";
+  const deviations = opts.bitsB === undefined ? PAPER_DEVIATIONS : [...PAPER_DEVIATIONS, F1_DEVIATION];
   const shape: PaperShape = { N: Nconst, n, d, r: sep.r, delta: sep.delta };
 
   // E_in: Lemma C.2 for the proof's V = nN tokens (eq. (48) with the +2 of Lemma C.1's Stage I)
@@ -137,15 +159,14 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   layers.push({ type: "affine", W: Win, b: bin, name: `E_in: r0 := c·vᵀx + c·r + 2, c = ${proj.scale}  [Lemma C.2 for V = nN tokens, p. 28; token id of eq. (48) and ϕ̃'s Stage I in one]` });
 
   // F1: ϕ̃ = Lemma C.1 Stages II–III on r0 (Lemma B.3)
+  const B = opts.bitsB;
   const f1 = new Chamber(W);
-  let phiPlan: C1PaperPlan | null = null;
-  let phiBlocks = { g3: 0, g6: 0 };
+  let phiCall: { plans: C1PaperPlan[]; g3: number; g6: number } | null = null;
   if (A.length > 0) {
     const extras = used.filter((tok) => !inA.has(tok)).map((tok) => tOf.get(tok)!);
     const aVals = A.map((tok) => tOf.get(tok));
     if (aVals.some((v) => v === undefined)) throw new Error("Lemma B.1 chose a token no sequence uses");
-    phiPlan = planLemmaC1Paper(aVals as Rational[], f, extras, { floorR: fR1, C: C1 });
-    phiBlocks = emitLemmaC1Paper(f1, c1PaperRegisters(0, 1, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), phiPlan, "F1 ϕ̃ (Lemma B.3 via C.1):");
+    phiCall = emitCall(f1, c1PaperRegisters(0, 1, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), aVals as Rational[], f, extras, { floorR: fR1, C: C1 }, "F1 ϕ̃ (Lemma B.3 via C.1):", B);
   }
   layers.push(...f1.layers);
 
@@ -194,8 +215,7 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   ]);
   const fR2 = floorR2(shape);
   const C = uniq.reduce((a, u) => (u.y - minLabel! + 1n > a ? u.y - minLabel! + 1n : a), 1n);
-  const f2Plan = planLemmaC1Paper(proj2.values, uniq.map((u) => u.y - minLabel! + 1n), [], { floorR: fR2, C });
-  const f2Blocks = emitLemmaC1Paper(f2, c1PaperRegisters(3, 0, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), f2Plan, "F2 (Lemma C.1):");
+  const f2Call = emitCall(f2, c1PaperRegisters(3, 0, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), proj2.values, uniq.map((u) => u.y - minLabel! + 1n), [], { floorR: fR2, C }, "F2 (Lemma C.1):", B);
   layers.push(...f2.layers);
 
   layers.push({ type: "affine", W: [Array.from({ length: W }, (_, j) => (j === 0 ? "1" : "0"))], b: [(minLabel! - 1n).toString()], name: "E_out: r0 + (min label − 1)  [labels shifted into [C]]" });
@@ -208,9 +228,12 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
     output: { positions: opts.seq2seq ? "all" : "last", kind: "scalar" },
     meta: {
       construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token",
-      variant: "paper",
-      paper: "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1, the proof's construction at its constants (Theorem B.1, p. 20–22; Lemma C.1, p. 28–31)",
-      deviations: PAPER_DEVIATIONS,
+      variant,
+      paper:
+        B === undefined
+          ? "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1, the proof's construction at its constants (Theorem B.1, p. 20–22; Lemma C.1, p. 28–31)"
+          : `Kajitsuka & Sato 2025, Theorem F.1 (p. 35), B = ${B}: Theorem B.1's construction with Lemma F.1 (p. 34) for both feed-forward networks`,
+      deviations,
     },
   };
   const tMax = [...tOf.values()].reduce((a, b) => (a.gt(b) ? a : b));
@@ -226,23 +249,23 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
     scaleF2: proj2.scale.toString(),
     lemmaB2: b2 ? { attempts: b2.attempts, literalFailures: b2.literalFailures, multisets: Nms, range: b2.range.toString() } : null,
     c2Attempts: { tokens: proj.attempts, f2: proj2.attempts },
-    phi: phiPlan ? callInfo(phiPlan, phiBlocks) : null,
-    f2: callInfo(f2Plan, f2Blocks),
+    phi: phiCall ? callInfo(phiCall.plans, phiCall, B) : null,
+    f2: callInfo(f2Call.plans, f2Call, B),
     Nconst,
-    deviations: PAPER_DEVIATIONS,
+    deviations,
   };
   return {
     network,
     info: {
-      variant: "paper",
+      variant,
       n,
       d,
       sizeA: A.length,
       fMax: fMax.toString(),
       lemmaB2Attempts: b2?.attempts ?? 0,
       tokenIdMax: tMax.toString(),
-      phi: phiPlan ? short(phiPlan) : null,
-      f2: short(f2Plan),
+      phi: phiCall ? short(phiCall.plans[0]!) : null,
+      f2: short(f2Call.plans[0]!),
       blocks: { F1: f1.layers.length, F2: f2.layers.length },
       yMax: yMax.toString(),
       minLabel: minLabel!.toString(),

@@ -38,11 +38,13 @@ export interface KsBuildOptions {
   seed: number;
   /** Group size for both Lemma C.1 networks (default: depth-minimizing). */
   groupSize?: number;
+  /** Theorem F.1 (bounded-bits variant): B, so that every Lemma C.1 sub-network holds B² points. */
+  bitsB?: number;
 }
 
 /** Which construction of the theorem: memcap's compact realization, the proof's at its constants, or the naive baseline. */
-export type KsVariant = "compact" | "paper" | "baseline";
-export const KS_VARIANTS: readonly KsVariant[] = ["compact", "paper", "baseline"];
+export type KsVariant = "compact" | "paper" | "baseline" | "bounded-bits";
+export const KS_VARIANTS: readonly KsVariant[] = ["compact", "paper", "baseline", "bounded-bits"];
 
 export interface KsBuildInfo {
   variant: KsVariant;

@@ -31,6 +31,7 @@ interface KsOpts {
   vocab: number;
   seed: number;
   groupSize?: number;
+  bitsB?: number;
   variant: KsVariant;
   check: boolean;
   out?: string;
@@ -51,6 +52,7 @@ function configure(cmd: Command): Command {
     .option("--seed <seed>", "seed for the generator and every random choice of the construction", intFlag("seed", 0, 2 ** 31 - 1), 1)
     .addOption(new Option("--variant <v>", "compact: memcap's realization; paper: the proof's construction at its constants; baseline: plain lookups instead of Lemma C.1").choices([...KS_VARIANTS]).default("compact"))
     .option("--group-size <g>", "compact variant: Lemma C.1 group size (default: the depth-minimizing one)", intFlag("group-size", 1, 1_000_000))
+    .option("--bits-B <B>", "bounded-bits variant: Theorem F.1's B ∈ [√N] (B² points per Lemma C.1 sub-network; default ⌈N^(1/4)⌉)", intFlag("bits-B", 1, 1_000_000))
     .option("--no-check", "skip re-checking the certificate with proofs-check")
     .option("--out <file>", "write a certificate (network, dataset, claims) for `memcap check`")
     .option("--sweep <Ns>", "comma-separated N values: build and verify each with the generator, fit the growth of parameters")
@@ -74,6 +76,7 @@ const VARIANT_TEXT: Record<KsVariant, string> = {
   compact: "memcap's compact realization",
   paper: "the proof's construction at Theorem B.1's constants",
   baseline: "naive baseline: one-hidden-layer lookups instead of Lemma C.1",
+  "bounded-bits": "Theorem F.1: the proof's construction with Lemma F.1's B²-point sub-networks",
 };
 
 function lowerBoundLine(run: KsRun): string {
@@ -93,7 +96,7 @@ function variantLine(run: KsRun): string | null {
   const p = run.info.paper;
   if (p) {
     const call = (name: string, c: NonNullable<typeof p.phi>) =>
-      `${name}: g = ${c.g}, m = ${c.m}, ρ = LEN(⌊R⌋) = ${c.rho}, c = LEN(C) = ${c.c}; Lemma G.3 ${c.blocksG3} blocks (3m + 2 = ${c.paperDepthG3}), Lemma G.6 ${c.blocksG6} blocks (3g·max{ρ,c} + 2g + 2 = ${c.paperDepthG6})`;
+      `${name}: ${c.B !== undefined ? `Lemma F.1 with B = ${c.B}: ${c.subsets} sub-networks of ≤ B² = ${c.B * c.B} points, the first with ` : ""}g = ${c.g}, m = ${c.m}, ρ = LEN(⌊R⌋) = ${c.rho}, c = LEN(C) = ${c.c}; Lemma G.3 ${c.blocksG3} blocks (${c.subsets ? "Σ " : ""}3m + 2 = ${c.paperDepthG3}), Lemma G.6 ${c.blocksG6} blocks (${c.subsets ? "Σ " : ""}3g·max{ρ,c} + 2g + 2 = ${c.paperDepthG6})`;
     const b2 = p.lemmaB2 ? `Lemma B.2: the paper's f with G.1 direction no. ${p.lemmaB2.attempts} (${p.lemmaB2.literalFailures} direction(s) where the proof's f failed)` : "Lemma B.2: not needed (one multiset)";
     return [`paper constants (N → ${p.Nconst}): ⌊R₁⌋ = ${p.floorR1}, C₁ = ${p.C1}, ⌊r₂⌋ + 1 = ${p.r2Upper}, ⌊R₂⌋ = ${p.floorR2}; Lemma C.2 scales ${p.scaleTokens}, ${p.scaleF2}; ${b2}`, `  ${p.phi ? call("ϕ̃", p.phi) : "ϕ̃ ≡ 0"}`, `  ${call("F2", p.f2)}`, `  deviations from the text: ${p.deviations.length} (docs/kajitsuka-sato.md; the network's meta.deviations)`].join("\n");
   }
@@ -135,7 +138,7 @@ function runSweep(o: KsOpts, seq2seq: boolean): void {
   const withBaseline = o.variant !== "baseline";
   const rows = Ns.map((N) => {
     const ds = loadDataset({ ...o, N }, seq2seq);
-    const { run } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, variant: o.variant }, progress);
+    const { run } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, bitsB: o.bitsB, variant: o.variant }, progress);
     if (run.memorized !== run.instances) throw new UserError(`sweep N = ${N}: only ${run.memorized}/${run.instances} memorized (a construction bug)`);
     const base = withBaseline ? runKs(ds, { seq2seq, seed: o.seed, variant: "baseline" }, progress).run : null;
     if (base && base.memorized !== base.instances) throw new UserError(`sweep N = ${N}: the baseline memorized only ${base.memorized}/${base.instances} (a construction bug)`);
@@ -189,12 +192,14 @@ function kind(seq2seq: boolean): ConstructionKind {
     run(raw: Record<string, unknown>) {
       const o = raw as unknown as KsOpts;
       if (o.variant !== "compact" && o.groupSize !== undefined) throw new UserError("--group-size applies to --variant compact only (the paper variant uses ⌈√(N/log₂N)⌉)");
+      if (o.variant !== "bounded-bits" && o.bitsB !== undefined) throw new UserError("--bits-B applies to --variant bounded-bits only (Theorem F.1)");
       if (o.sweep !== undefined) return runSweep(o, seq2seq);
       const ds = loadDataset(o, seq2seq);
-      const { run, certificateParts } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, variant: o.variant }, progress);
+      if (o.bitsB !== undefined && o.bitsB > Math.floor(Math.sqrt(ds.sequences.length))) throw new UserError(`--bits-B ${o.bitsB}: Theorem F.1 takes B ∈ [√N], and ⌊√${ds.sequences.length}⌋ = ${Math.floor(Math.sqrt(ds.sequences.length))}`);
+      const { run, certificateParts } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, bitsB: o.bitsB, variant: o.variant }, progress);
       const complete = run.memorized === run.instances;
       if (o.out !== undefined && !complete) throw new UserError(`only ${run.memorized}/${run.instances} memorized; no certificate written (a construction bug: please report)`, 1);
-      const options = { data: o.data ?? null, N: run.N, n: run.n, d: run.d, classes: o.data ? null : o.classes, vocab: o.data ? null : o.vocab, groupSize: o.groupSize ?? null };
+      const options = { data: o.data ?? null, N: run.N, n: run.n, d: run.d, classes: o.data ? null : o.classes, vocab: o.data ? null : o.vocab, groupSize: o.groupSize ?? null, bitsB: run.info.paper?.f2.B ?? null };
       const cert = complete ? ksCertificate(ds, run, certificateParts.network, options) : null;
       if (o.out !== undefined) writeFileAtomic(o.out, JSON.stringify(cert) + "\n");
       if (o.check && cert) progress("re-checking the certificate with proofs-check");

@@ -132,6 +132,26 @@ describe("--variant paper", () => {
   });
 });
 
+describe("--variant bounded-bits (Theorem F.1)", () => {
+  it("memorizes exactly with ⌈P/B²⌉ Lemma C.1 sub-networks per call, each of the paper's depth, and fewer bits per weight than the paper variant", () => {
+    const ds = generateSequenceDataset({ N: 36, n: 3, d: 2, classes: 3, vocab: 24, seed: 9 });
+    const bb = buildKsVariant(ds, { variant: "bounded-bits", seq2seq: false, seed: 9, bitsB: 3 });
+    const paper = buildKsVariant(ds, { variant: "paper", seq2seq: false, seed: 9 });
+    expect(memorized(bb.network, ds)).toBe(true);
+    expect(bb.network.meta?.variant).toBe("bounded-bits");
+    const f2 = bb.info.paper!.f2;
+    const P = new Set(ds.sequences.map((s) => `${[...s].sort((a, b) => a - b).join(",")}|${s[s.length - 1]}`)).size;
+    expect(f2.B).toBe(3);
+    expect(f2.subsets).toBe(Math.ceil(P / 9));
+    expect(blocks(bb.network, "F2 (Lemma C.1): Lemma F.1 subset 0:", "Lemma G.6")).toBe(3 * f2.g * Math.max(f2.rho, f2.c) + 2 * f2.g + 2);
+    expect(f2.blocksG3).toBe(f2.paperDepthG3);
+    expect(f2.blocksG6).toBe(f2.paperDepthG6);
+    expect(countNetwork(bb.network).bitComplexity).toBeLessThan(countNetwork(paper.network).bitComplexity);
+    expect(countNetwork(bb.network).width).toBeLessThanOrEqual(14);
+    expect(() => buildKsVariant(ds, { variant: "bounded-bits", seq2seq: false, seed: 9, bitsB: 7 })).toThrow(/B ∈ \[√N\]/);
+  }, 60_000);
+});
+
 describe("--variant baseline", () => {
   it("memorizes exactly with one lookup block per Lemma C.1 call; 3 hidden units per point with a nonzero label", () => {
     fc.assert(
