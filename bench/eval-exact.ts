@@ -17,7 +17,7 @@ import type { Layer, Network } from "../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../src/ir/network.ts";
 import { compileExact } from "../src/eval/exact.ts";
 import { evaluateNaiveExact } from "../src/eval/generic.ts";
-import { seededRandom } from "../src/eval/random-network.ts";
+import { mulberry32 } from "../src/random.ts";
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,7 +32,7 @@ const seed = arg("seed", 1);
 const width = 14;
 const vocab = 256;
 
-const rnd = seededRandom(seed);
+const rnd = mulberry32(seed);
 const int = (k: number) => Math.floor(rnd() * k);
 const randBits = (b: number): bigint => {
   let p = 0n;

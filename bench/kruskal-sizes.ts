@@ -9,9 +9,9 @@
  */
 import { Rational } from "../src/numbers/rational.ts";
 import { kruskalRank } from "../src/linalg/kruskal.ts";
-import { seededRandom } from "../src/linalg/random.ts";
+import { Mulberry32 } from "../src/random.ts";
 
-const rng = seededRandom(3);
+const rng = new Mulberry32(3);
 const vectors = (N: number, d: number) => Array.from({ length: N }, () => Array.from({ length: d }, () => Rational.of(rng.int(2 ** 30) - 2 ** 29)));
 
 console.log("dim  largest N under 1 s  time(s)  subsets checked  kruskal rank");

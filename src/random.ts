@@ -1,15 +1,30 @@
 /**
- * memcap's seeded pseudo-random generators: every random choice in memcap takes a seed and goes
- * through one of these two (never Math.random), so a result is reproduced by its seed alone.
+ * memcap's seeded randomness, in one place: every random choice in memcap takes a seed and goes
+ * through a generator of this file (never Math.random), so a result is reproduced by its seed alone.
+ * Every generator is an `Rng`; the streams a seed produces are pinned by test/random.test.ts.
  *
- *   mulberry32(seed)  floats in [0, 1) from a 32-bit state — datasets, random networks, linear algebra
- *   SplitMix32(seed)  32-bit words (splitmix32), 53-bit uniforms, Box–Muller normals with a spare,
- *                     signs and permutations — trainers and Mahdavi-style data
+ *   SplitMix32(state)  splitmix32 words, 53-bit uniforms, Box–Muller normals with a spare —
+ *                      trainers (`trainerRng`) and Mahdavi-style data
+ *   Mulberry32(state)  mulberry32 uniforms (32 bits), Box–Muller normals without a spare —
+ *                      look-up tables and Dana's weights (`tableRng`), linear algebra
+ *   mulberry32(seed)   the same mulberry32 stream as a bare function — datasets, random networks
  *
  * @example
  *   const u = mulberry32(1); u(); // 0.627…
- *   new SplitMix32(7).normal();
+ *   trainerRng(7).normal();
  */
+
+/** A seeded source of uniforms, integers, normals and permutations. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Standard normal. */
+  normal(): number;
+  /** A uniformly random permutation of [0, n). */
+  permutation(n: number): number[];
+}
 
 /** mulberry32: a stream of floats in [0, 1) from a 32-bit seed. @example mulberry32(1)() // 0.6270739405881613 */
 export function mulberry32(seed: number): () => number {
@@ -30,8 +45,19 @@ export function scramble32(z: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** Box–Muller: the radius √(−2 ln u) for u ∈ (0, 1] and the angle 2πv for v ∈ [0, 1). */
+export function boxMuller(u: number, v: number): { r: number; theta: number } {
+  return { r: Math.sqrt(-2 * Math.log(u)), theta: 2 * Math.PI * v };
+}
+
+/** A standard normal from a bare uniform stream (one Box–Muller draw, u clamped away from 0). */
+export function gaussian(rand: () => number): number {
+  const { r, theta } = boxMuller(Math.max(rand(), 1e-300), rand());
+  return r * Math.cos(theta);
+}
+
 /** splitmix32 words, 53-bit uniforms, normals (Box–Muller, the second value kept as a spare). */
-export class SplitMix32 {
+export class SplitMix32 implements Rng {
   private s: number;
   private spare: number | null = null;
   /** `state` is the raw 32-bit starting state. @example new SplitMix32(1).u32() */
@@ -47,11 +73,9 @@ export class SplitMix32 {
   uniform(): number {
     return (this.u32() * 2 ** 21 + (this.u32() >>> 11)) / 2 ** 53;
   }
-  /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);
   }
-  /** Standard normal (Box–Muller). */
   normal(): number {
     if (this.spare !== null) {
       const v = this.spare;
@@ -60,19 +84,46 @@ export class SplitMix32 {
     }
     let u = 0;
     while (u === 0) u = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    const t = 2 * Math.PI * this.uniform();
-    this.spare = r * Math.sin(t);
-    return r * Math.cos(t);
+    const { r, theta } = boxMuller(u, this.uniform());
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
   }
   /** ±1 with probability ½ each (Rademacher). */
   sign(): number {
     return this.u32() & 1 ? 1 : -1;
   }
-  /** A uniformly random permutation of [0, n) (Fisher–Yates). */
   permutation(n: number): number[] {
     return fisherYates(n, (k) => this.int(k));
   }
+}
+
+/** mulberry32 uniforms with 32 random bits; normals by one Box–Muller draw each (no spare). */
+export class Mulberry32 implements Rng {
+  readonly uniform: () => number;
+  /** `state` is the raw 32-bit starting state. @example new Mulberry32(1).uniform() // 0.627… */
+  constructor(state: number) {
+    this.uniform = mulberry32(state);
+  }
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+  normal(): number {
+    const { r, theta } = boxMuller(1 - this.uniform(), this.uniform());
+    return r * Math.cos(theta);
+  }
+  permutation(n: number): number[] {
+    return fisherYates(n, (k) => this.int(k));
+  }
+}
+
+/** The trainers' generator (initial weights, data, batch order): the CPU and WebGPU backends share it. */
+export function trainerRng(seed: number): SplitMix32 {
+  return new SplitMix32((seed | 0) ^ 0x9e3779b9);
+}
+
+/** The generator of look-up tables and Dana et al.'s generic weights (mulberry32 on a scrambled seed). */
+export function tableRng(seed: number): Mulberry32 {
+  return new Mulberry32(scramble32((seed >>> 0) + 0x9e3779b9));
 }
 
 /** A uniformly random permutation of [0, n) from an integer source int(k) ∈ [0, k). */

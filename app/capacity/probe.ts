@@ -12,10 +12,11 @@
  *   const job = makeJob("aot", { H: 2, d: 4, dh: 4, vocab: 5 }, { ...DEFAULT_SEARCH, max: 25 });
  *   const p = await runProbe(job, 10); // { n: 10, ok: …, restarts: [{ seed, accuracy, loss, … }] }
  */
+import { UserError } from "../../src/errors.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { compileGraph, initParams } from "../../src/train/graph.ts";
 import { buildModel, datasetSize, makeDataset, MODEL_DEFAULTS, validateConfig, type Dataset, type ModelConfig, type ModelName } from "../../src/train/models.ts";
-import { Rng } from "../../src/train/prng.ts";
+import { trainerRng } from "../../src/random.ts";
 import { DEFAULT_TRAIN, train, type TrainOptions, type TrainingSetup } from "../../src/train/trainer.ts";
 import type { GridPoint } from "./grid.ts";
 
@@ -113,7 +114,7 @@ export function makeJob(model: ModelName, point: GridPoint, settings: SearchSett
   const aot = model === "aot" || model === "aot-code" || model === "transformer";
   const all = aot ? config.vocab ** config.seqLen : Infinity;
   const max = settings.max > 0 ? Math.min(settings.max, all) : aot ? Math.min(all, 1 << 16) : 4096;
-  if (settings.min > max) throw new RangeError(`--min-examples ${settings.min} exceeds the largest probe ${max} for ${model} ${JSON.stringify(point)}`);
+  if (settings.min > max) throw new UserError(`--min-examples ${settings.min} exceeds the largest probe ${max} for ${model} ${JSON.stringify(point)}`);
   const num = (k: string, dflt: number) => (k in point ? (point[k] as number) : dflt);
   const trainOpts: TrainOptions = {
     ...DEFAULT_TRAIN, steps: num("steps", settings.steps), lr: num("lr", settings.lr), batch: num("batch", settings.batch), warmup: num("warmup", settings.warmup),
@@ -133,7 +134,7 @@ function prefixDataset(pool: Dataset, n: number): Dataset {
 
 /** The dataset permuted by a seeded permutation (aot-family pools come out sorted by sequence id). */
 function shuffleDataset(ds: Dataset, seed: number): Dataset {
-  const perm = new Rng(seed).permutation(ds.size);
+  const perm = trainerRng(seed).permutation(ds.size);
   const mv = <A extends Float64Array | Int32Array>(per: number, data: A): A => {
     const out = data.slice() as A;
     perm.forEach((src, dst) => out.set(data.subarray(src * per, (src + 1) * per), dst * per));

@@ -8,6 +8,7 @@
  *   const grid = parseGrid("H=1,2;d=4;dh=4;vocab=5", "aot");
  *   const r = await runSweep({ grid, settings: DEFAULT_SEARCH, shard: { index: 0, count: 1 }, out: "s.jsonl", workers: 2 });
  */
+import { UserError } from "../../src/errors.ts";
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { describePoint, shardIndices, type Grid, type Shard } from "./grid.ts";
@@ -58,7 +59,7 @@ export function shardJobs(grid: Grid, settings: SearchSettings, shard: Shard): {
     try {
       return { index, job: makeJob(grid.model, point, settings) };
     } catch (e) {
-      throw new RangeError(`configuration ${describePoint(point)}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UserError(`configuration ${describePoint(point)}: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
 }

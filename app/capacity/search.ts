@@ -14,6 +14,8 @@
  *   r.capacity === 37 // probes 1, 2, 4, …, 64, then bisection in (32, 64)
  */
 
+import { UserError } from "../../src/errors.ts";
+
 export interface ProbeOutcome {
   n: number;
   ok: boolean;
@@ -33,7 +35,7 @@ export interface SearchResult<P extends ProbeOutcome> {
  */
 export async function searchCapacity<P extends ProbeOutcome>(probe: (n: number) => Promise<P>, range: { min: number; max: number }): Promise<SearchResult<P>> {
   const { min, max } = range;
-  if (!(Number.isInteger(min) && Number.isInteger(max) && 1 <= min && min <= max)) throw new RangeError(`search range must satisfy 1 ≤ min ≤ max, got [${min}, ${max}]`);
+  if (!(Number.isInteger(min) && Number.isInteger(max) && 1 <= min && min <= max)) throw new UserError(`search range must satisfy 1 ≤ min ≤ max, got [${min}, ${max}]`);
   const probes: P[] = [];
   const run = async (n: number) => {
     const p = await probe(n);

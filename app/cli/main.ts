@@ -7,13 +7,14 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../../src/errors.ts";
 import { loadCommands, type RegisterCommand } from "./commands/index.ts";
+import { version } from "./help.mjs";
 
 export function buildProgram(commands: RegisterCommand[]): Command {
   const program = new Command();
   program
     .name("memcap")
     .description("Memorization-capacity theorems for Transformers: build, certify, check, train, compare.")
-    .version("0.1.0")
+    .version(version())
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -40,10 +41,6 @@ function exitCodeFor(e: unknown): number {
   if (e instanceof UserError) {
     process.stderr.write(`memcap: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
     return e.exitCode;
-  }
-  if (e instanceof RangeError || e instanceof SyntaxError) {
-    process.stderr.write(`memcap: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
-    return 2;
   }
   process.stderr.write(`memcap: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
   return 70;

@@ -13,7 +13,7 @@
  * piecewise linear and the converter exists (hardmax `aot`), re-checked exactly. A float "memorized" is a
  * measurement; only the exact re-check can confirm a candidate.
  *
- * @example const rep = await crosscheck({ paper: "aot", grid: "H=1,2;d=2;dh=2;vocab=6", out: "xc", workers: 2, steps: 300, seed: 1 });
+ * @example const rep = await crosscheck({ paper: "dana", grid: "H=1,2;d=2;dh=2;vocab=6", out: "xc", workers: 2, steps: 300, seed: 1 });
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/io/json-input.ts";
@@ -28,18 +28,20 @@ import { decimalLogitEnclosures } from "../../constructions/dana/decimal-interva
 import { edgeOfCapacity } from "../../constructions/dana/edge.ts";
 import { exploreCapacity } from "../../constructions/mahdavi/explore.ts";
 import { randomLookupTable } from "../../src/data/associations.ts";
+import type { PaperId } from "../../src/papers.ts";
 import type { ModelName } from "../../src/train/models.ts";
 import { aotTrainedNetwork, exactArgmaxCount } from "./exact-aot.ts";
 import { lowerRow, thm43Check, type StatementCheck } from "./statements.ts";
 
-export const PAPERS = ["aot", "mha", "ks"] as const;
-export type Paper = (typeof PAPERS)[number];
+/** The order crosscheck runs the papers in when none is named. */
+export const PAPERS: readonly PaperId[] = ["dana", "mahdavi", "kajitsuka-sato"];
+export type Paper = PaperId;
 
 /** Each paper's trained model and a default grid small enough for a 2-core machine. */
 export const PAPER_DEFAULTS: Record<Paper, { model: ModelName; grid: string }> = {
-  aot: { model: "aot", grid: "H=1,2,4;d=2;dh=2;vocab=8;attn=softmax,hardmax" },
-  mha: { model: "mha", grid: "H=1,2,4;d=8;dh=4;n=4;classes=4" },
-  ks: { model: "ks", grid: "blocks=1,2;S=4;d=3;attn=uniform,hardmax" },
+  dana: { model: "aot", grid: "H=1,2,4;d=2;dh=2;vocab=8;attn=softmax,hardmax" },
+  mahdavi: { model: "mha", grid: "H=1,2,4;d=8;dh=4;n=4;classes=4" },
+  "kajitsuka-sato": { model: "ks", grid: "blocks=1,2;S=4;d=3;attn=uniform,hardmax" },
 };
 
 export interface CrosscheckOptions {
@@ -87,7 +89,7 @@ export interface CrosscheckReport {
 export const CROSSCHECK_NOTE = "Trained capacities are float64 measurements of a stochastic optimizer (100% training accuracy in float), not certificates; construction capacities are certified (interval/exact arithmetic); a flagged trained model is a CANDIDATE counterexample, confirmed only if its rationalized weights memorize exactly.";
 
 function constructionRows(paper: Paper, p: Record<string, number | string>, cfg: { d: number; dh: number; heads: number; vocab: number; seqLen: number }, seed: number, say: (s: string) => void): ConstructionRow[] {
-  if (paper === "aot") {
+  if (paper === "dana") {
     const T0 = cfg.heads * cfg.dh + cfg.d;
     if (T0 > cfg.vocab ** cfg.seqLen) return [{ what: "Dana et al. construction", certified: null, detail: `T₀ = H·d_h + d = ${T0} exceeds vocab^S = ${cfg.vocab ** cfg.seqLen}` }];
     say(`crosscheck: aot construction at T₀ = ${T0} for ${describePoint(p)} …`);
@@ -103,7 +105,7 @@ function constructionRows(paper: Paper, p: Record<string, number | string>, cfg:
     }
     return rows;
   }
-  if (paper === "mha") {
+  if (paper === "mahdavi") {
     say(`crosscheck: mha capacity explorer for ${describePoint(p)} …`);
     const x = exploreCapacity({ d: cfg.d, n: cfg.seqLen, H: cfg.heads, dh: cfg.dh, context: "random", seed });
     return [
@@ -116,11 +118,11 @@ function constructionRows(paper: Paper, p: Record<string, number | string>, cfg:
 
 function statementRows(paper: Paper, rec: CapacityRecord, cfg: { d: number; dh: number; heads: number; vocab: number; seqLen: number; attention: string }): StatementCheck[] {
   const rows: StatementCheck[] = [thm43Check({ W: rec.parameters, n: cfg.seqLen, N: rec.capacity, hardmax: cfg.attention === "hardmax" })];
-  if (paper === "aot") {
+  if (paper === "dana") {
     const T0 = cfg.vocab ** cfg.seqLen;
     const b = danaBounds({ vocab: cfg.vocab, S: cfg.seqLen, d: cfg.d, dh: cfg.dh, H: cfg.heads, T: T0 });
     rows.push(lowerRow("dana-cor1", "Dana et al., Corollary 1", "H·d_h + d associations memorized", b.find((x) => x.id === "cor1-capacity")!.value, rec.capacity));
-  } else if (paper === "mha") {
+  } else if (paper === "mahdavi") {
     rows.push(lowerRow("mahdavi-thm1", "Mahdavi et al., Theorem 1", "H(min(n, d_h) − 1) + 1 examples", mahdaviCapacity({ H: cfg.heads, n: cfg.seqLen, dh: cfg.dh }), rec.capacity));
   }
   return rows;

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { UserError } from "../../src/errors.ts";
 import type { AnySection } from "./types.ts";
+import { paperId } from "../../src/papers.ts";
 
 export const ReportConfigSchema = z
   .object({
@@ -62,24 +63,32 @@ export function resolveConfig(raw: unknown, registry: AnySection[], o: { quick: 
   if (!parsed.success) throw new UserError(issueLine(o.where, "", parsed.error.issues[0]!));
   const cfg = parsed.data;
   const known = registry.map((s) => s.id);
-  const ids = cfg.sections ?? known;
+  // a paper's section may be named by its short id too (src/papers.ts); messages quote what the user wrote
+  const canonical = (id: string) => paperId(id) ?? id;
+  const listed = cfg.sections ?? known;
+  const ids = listed.map(canonical);
   const seen = new Set<string>();
   ids.forEach((id, i) => {
-    if (!known.includes(id)) throw new UserError(`${o.where}: sections[${i}]: unknown section "${id}" (known: ${known.join(", ") || "none"})`);
-    if (seen.has(id)) throw new UserError(`${o.where}: sections[${i}]: section "${id}" listed twice`);
+    if (!known.includes(id)) throw new UserError(`${o.where}: sections[${i}]: unknown section "${listed[i]}" (known: ${known.join(", ") || "none"})`);
+    if (seen.has(id)) throw new UserError(`${o.where}: sections[${i}]: section "${listed[i]}" listed twice`);
     seen.add(id);
   });
-  for (const id of Object.keys(cfg.options)) {
-    if (!known.includes(id)) throw new UserError(`${o.where}: options.${id}: unknown section "${id}" (known: ${known.join(", ") || "none"})`);
-    if (!ids.includes(id)) throw new UserError(`${o.where}: options.${id}: section "${id}" is not in "sections", so its options would be ignored`);
+  const userOptions = new Map<string, { key: string; value: unknown }>();
+  for (const [key, value] of Object.entries(cfg.options)) {
+    const id = canonical(key);
+    if (!known.includes(id)) throw new UserError(`${o.where}: options.${key}: unknown section "${key}" (known: ${known.join(", ") || "none"})`);
+    if (!ids.includes(id)) throw new UserError(`${o.where}: options.${key}: section "${key}" is not in "sections", so its options would be ignored`);
+    if (userOptions.has(id)) throw new UserError(`${o.where}: options.${key}: options for section "${id}" given twice (as "${userOptions.get(id)!.key}" and "${key}")`);
+    userOptions.set(id, { key, value });
   }
   const sections = ids.map((id) => {
     const section = registry.find((s) => s.id === id)!;
-    const user = cfg.options[id] ?? {};
-    if (typeof user !== "object" || user === null || Array.isArray(user)) throw new UserError(`${o.where}: options.${id}: expected an object`);
+    const key = userOptions.get(id)?.key ?? id;
+    const user = userOptions.get(id)?.value ?? {};
+    if (typeof user !== "object" || user === null || Array.isArray(user)) throw new UserError(`${o.where}: options.${key}: expected an object`);
     const merged = { ...(o.quick ? section.quick : {}), ...(user as Record<string, unknown>) };
     const r = section.options.safeParse(merged);
-    if (!r.success) throw new UserError(issueLine(o.where, `options.${id}`, r.error.issues[0]!));
+    if (!r.success) throw new UserError(issueLine(o.where, `options.${key}`, r.error.issues[0]!));
     return { section, options: r.data as Record<string, unknown> };
   });
   return { seed: cfg.seed, quick: o.quick, sections };

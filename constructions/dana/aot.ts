@@ -24,7 +24,7 @@
 import { Decimal } from "decimal.js";
 import { Rational } from "../../src/numbers/rational.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION, type Network } from "../../src/ir/network.ts";
-import { SeededRandom } from "../../src/data/associations.ts";
+import { tableRng, type Mulberry32 } from "../../src/random.ts";
 import { luFactor, singularValueEstimates, solveRefined } from "./float64.ts";
 
 /** Exact dyadic generic weights (numbers are exact: m/1024 with small m). */
@@ -48,9 +48,9 @@ const dyadic = (x: number) => Math.round(x * GRID) / GRID;
  * Lemma 3's generic positive embeddings: e(v), pos_s i.i.d. uniform on the 1/1024 grid in [0.5, 1.5].
  *
  * @example
- *   genericEmbeddings(10, 2, 2, new SeededRandom(1)).e.length // 10
+ *   genericEmbeddings(10, 2, 2, tableRng(1)).e.length // 10
  */
-export function genericEmbeddings(N: number, S: number, d: number, rng: SeededRandom): { e: number[][]; pos: number[][] } {
+export function genericEmbeddings(N: number, S: number, d: number, rng: Mulberry32): { e: number[][]; pos: number[][] } {
   const draw = () => (512 + rng.int(1025)) / GRID;
   return { e: Array.from({ length: N }, () => Array.from({ length: d }, draw)), pos: Array.from({ length: S }, () => Array.from({ length: d }, draw)) };
 }
@@ -60,9 +60,9 @@ export function genericEmbeddings(N: number, S: number, d: number, rng: SeededRa
  * entrywise, all rounded to the 1/1024 grid (a zero q_h is redrawn: it would make the head uniform).
  *
  * @example
- *   rankOneHeads(3, 2, 2, 8, new SeededRandom(1)).q.length // 3
+ *   rankOneHeads(3, 2, 2, 8, tableRng(1)).q.length // 3
  */
-export function rankOneHeads(H: number, d: number, dh: number, qkScale: number, rng: SeededRandom): { q: number[][]; k: number[][]; WV: number[][][] } {
+export function rankOneHeads(H: number, d: number, dh: number, qkScale: number, rng: Mulberry32): { q: number[][]; k: number[][]; WV: number[][][] } {
   const q: number[][] = [];
   const k: number[][] = [];
   const WV: number[][][] = [];
@@ -79,7 +79,7 @@ export function rankOneHeads(H: number, d: number, dh: number, qkScale: number, 
 
 /** Steps 2–3 with one seed: embeddings first, then the heads one by one. */
 export function genericWeights(o: { N: number; S: number; d: number; dh: number; H: number; seed: number; qkScale: number }): GenericWeights {
-  const rng = new SeededRandom(o.seed);
+  const rng = tableRng(o.seed);
   const { e, pos } = genericEmbeddings(o.N, o.S, o.d, rng);
   const { q, k, WV } = rankOneHeads(o.H, o.d, o.dh, o.qkScale, rng);
   return { N: o.N, S: o.S, d: o.d, dh: o.dh, H: o.H, e, pos, q, k, WV };

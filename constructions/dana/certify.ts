@@ -7,7 +7,8 @@
  * @example
  *   const { certificate } = certifyAot(randomLookupTable({ N: 6, S: 2, T: 6, seed: 1 }), { d: 2, dh: 2, H: 2, seed: 1 });
  */
-import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, QUANTITIES, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import type { LookupTable } from "../../src/data/associations.ts";
 import { danaBoundHolds, danaBounds, type DanaShape } from "../../src/bounds/dana.ts";
 import { countNetwork, type NetworkCounts } from "../../src/ir/count.ts";
@@ -38,18 +39,7 @@ export function aotCertificate(id: string, options: Record<string, unknown>, see
   const claims: Claim[] = [
     { kind: "memorizes", id: "memorizes-certified", criterion: { type: "argmax" }, examples: examples.length === table.sequences.length ? "all" : examples, count: examples.length },
   ];
-  for (const q of QUANTITIES) claims.push({ kind: "count", id: `count-${q}`, quantity: q, value: counts[q] });
-  for (const b of danaBoundsMeasured(shape, counts)) {
-    claims.push({
-      kind: "bound",
-      id: `bound-${b.id}`,
-      source: b.source,
-      expression: b.expression,
-      variables: b.variables,
-      value: b.value,
-      ...(b.compare ? { compare: { quantity: b.compare.quantity, relation: b.compare.relation, holds: !!b.holds } } : {}),
-    });
-  }
+  claims.push(...countClaims(counts), ...danaBoundsMeasured(shape, counts).map(boundClaim));
   return {
     format: CERTIFICATE_FORMAT,
     version: CERTIFICATE_VERSION,

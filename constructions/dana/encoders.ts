@@ -10,13 +10,13 @@
  * @example
  *   const W = circleEncoder(10, 2).W; // 10 rows on the unit circle
  */
-import { SeededRandom } from "../../src/data/associations.ts";
+import { tableRng } from "../../src/random.ts";
 
 /** Prop. 3's circle rows (float: W only enters through W_U = W·R, which is rounded anyway). */
 export function circleEncoder(N: number, d: number, spreadSeed?: number): { W: number[][] } {
   if (d < 2) throw new RangeError("the circle encoder needs d ≥ 2 (Proposition 3)");
   if (spreadSeed !== undefined && d > 2) {
-    const rng = new SeededRandom(spreadSeed ^ 0xc12c1e);
+    const rng = tableRng(spreadSeed ^ 0xc12c1e);
     const W = Array.from({ length: N }, () => {
       const v = Array.from({ length: d }, () => rng.normal());
       const n = Math.hypot(...v);
@@ -58,7 +58,7 @@ export function weightedKLFloat(pi: number[][], weights: number[], logits: numbe
 function truncatedSvd(C: number[][], r: number, iters = 200): { U: number[][]; s: number[]; V: number[][] } {
   const T = C.length;
   const N = C[0]!.length;
-  const rng = new SeededRandom(12345);
+  const rng = tableRng(12345);
   let V = Array.from({ length: N }, () => Array.from({ length: r }, () => rng.normal()));
   const orth = (A: number[][]) => {
     const n = A.length;

@@ -11,7 +11,8 @@
 import { Rational } from "../../src/numbers/rational.ts";
 import { countNetwork, type NetworkCounts } from "../../src/ir/count.ts";
 import { compileExact } from "../../src/eval/exact.ts";
-import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, QUANTITIES, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
+import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
 import { boundHolds, ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
 import { lowerBoundHypotheses, type LowerBoundHypotheses } from "../../src/bounds/ks-hypotheses.ts";
@@ -126,18 +127,9 @@ const hypothesesOf = (run: KsRun, t: "thm4.2" | "thm4.3") => run.lowerBoundHypot
 /** The certificate for a verified run (format: src/certificate/format.ts). */
 export function ksCertificate(ds: SequenceDataset, run: KsRun, network: Certificate["network"], options: Record<string, unknown>): Certificate {
   const claims: Claim[] = [{ kind: "memorizes", id: "memorizes-all", criterion: { type: "exact" }, examples: "all", count: ds.sequences.length }];
-  for (const q of QUANTITIES) claims.push({ kind: "count", id: `count-${q}`, quantity: q, value: run.counts[q] });
-  for (const b of run.bounds) {
-    claims.push({
-      kind: "bound",
-      id: `bound-${b.id}`,
-      source: b.lowerBound && !b.compare ? `${b.source} — reference line, not compared: hypotheses not met (${hypothesesOf(run, b.lowerBound.theorem).failed.join("; ")})` : b.source,
-      expression: b.expression,
-      variables: b.variables,
-      value: b.value,
-      ...(b.compare ? { compare: { quantity: b.compare.quantity, relation: b.compare.relation, holds: b.holds! } } : {}),
-    });
-  }
+  const sourced = (b: KsRun["bounds"][number]) =>
+    b.lowerBound && !b.compare ? { ...b, source: `${b.source} — reference line, not compared: hypotheses not met (${hypothesesOf(run, b.lowerBound.theorem).failed.join("; ")})` } : b;
+  claims.push(...countClaims(run.counts), ...run.bounds.map((b) => boundClaim(sourced(b))));
   return {
     format: CERTIFICATE_FORMAT,
     version: CERTIFICATE_VERSION,

@@ -13,7 +13,7 @@
  *   const cx = searchLemmaB2Counterexample(1); // { N: 2, n: …, v: […], m: […], mPrime: […], sum: … }
  */
 import { lemmaB2h, lemmaB2Shift, weightedSum } from "./sequence-id.ts";
-import { seededRandom } from "../../src/data/sequences.ts";
+import { mulberry32 } from "../../src/random.ts";
 
 export interface LemmaB2Counterexample {
   N: number;
@@ -35,7 +35,7 @@ export interface LemmaB2Counterexample {
 /** Searches (seeded) for the smallest n ≤ maxN with a literal Lemma B.2 collision; null if none found. */
 export function searchLemmaB2Counterexample(seed: number, maxLen = 12, tries = 20000): LemmaB2Counterexample | null {
   const N = 2;
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   for (let n = 2; n <= maxLen; n++) {
     for (let t = 0; t < tries; t++) {
       const theta = rand() * 2 * Math.PI;

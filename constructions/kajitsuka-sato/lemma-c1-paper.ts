@@ -35,7 +35,7 @@
  *   plan.g // 2 (= ⌈√(2/log₂2)⌉)
  */
 import { Rational } from "../../src/numbers/rational.ts";
-import { gaussian, seededRandom } from "../../src/data/sequences.ts";
+import { gaussian, mulberry32 } from "../../src/random.ts";
 import { Chamber, R, clear, unit, type Unit } from "./chamber.ts";
 import { lemmaC2Scale, len } from "./paper-constants.ts";
 
@@ -68,7 +68,7 @@ export function lemmaC2PaperProjection(points: Rational[][], r: Rational, delta:
   }
   const c = lemmaC2Scale(V, d, delta);
   const C = Rational.fromBigInt(c);
-  const rand = seededRandom(seed ^ 0xc2c2);
+  const rand = mulberry32(seed ^ 0xc2c2);
   const D = 1n << 24n;
   for (let attempt = 1; attempt <= 200; attempt++) {
     const g = Array.from({ length: d }, () => gaussian(rand));

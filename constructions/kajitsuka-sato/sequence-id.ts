@@ -21,7 +21,8 @@
  *   const A = greedyDistinguishingTokens([[0, 1, 1], [1, 0, 0]]); // [0]
  */
 import { Rational, gcd } from "../../src/numbers/rational.ts";
-import { gaussian, isqrt, randInt, seededRandom } from "../../src/data/sequences.ts";
+import { isqrt, randInt } from "../../src/data/sequences.ts";
+import { gaussian, mulberry32 } from "../../src/random.ts";
 
 /** π to 60 digits as a rational enclosure [PI_LO, PI_HI]. */
 const PI_DIGITS = "3141592653589793238462643383279502884197169399375105820974944";
@@ -61,7 +62,7 @@ export interface TokenId {
  */
 export function tokenIdProjection(tokens: Rational[][], seed: number): TokenId {
   const d = tokens[0]!.length;
-  const rand = seededRandom(seed ^ 0x7011);
+  const rand = mulberry32(seed ^ 0x7011);
   for (let attempt = 0; attempt < 200; attempt++) {
     const B = 2 + attempt * 4;
     const v = Array.from({ length: d }, () => BigInt(randInt(rand, -B, B)));
@@ -181,7 +182,7 @@ export function lemmaB2Shift(N: number, sizeA: number): bigint {
  */
 export function lemmaB2Weights(counts: number[][], N: number, n: number, seed: number): LemmaB2Weights {
   const k = counts[0]?.length ?? 0;
-  const rand = seededRandom(seed ^ 0xb2b2);
+  const rand = mulberry32(seed ^ 0xb2b2);
   for (let attempt = 1; attempt <= 1000; attempt++) {
     const g = Array.from({ length: k }, () => gaussian(rand));
     const norm = Math.hypot(...g) || 1;
@@ -220,7 +221,7 @@ export interface LemmaB2PaperWeights {
  */
 export function lemmaB2PaperWeights(counts: number[][], N: number, seed: number, shift: bigint, range: bigint): LemmaB2PaperWeights {
   const k = counts[0]?.length ?? 0;
-  const rand = seededRandom(seed ^ 0xb2b3);
+  const rand = mulberry32(seed ^ 0xb2b3);
   let literalFailures = 0;
   for (let attempt = 1; attempt <= 1000; attempt++) {
     const g = Array.from({ length: k }, () => gaussian(rand));

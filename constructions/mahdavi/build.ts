@@ -17,7 +17,7 @@
  */
 import { Rational } from "../../src/numbers/rational.ts";
 import type { MhaDataset } from "../../src/data/mha.ts";
-import { seededRng } from "../../src/data/mha.ts";
+import { SplitMix32 } from "../../src/random.ts";
 import type { Network } from "../../src/ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
@@ -93,7 +93,7 @@ function rationalHeads(ds: MhaDataset, o: MhaBuildOptions, c: number) {
   // one power of two per IR row: the c·v0 row of WK must not swamp the interpolation rows' precision
   const roundRows = (M: number[][]) => transpose(M).map((row) => dyadicRound([row], bits)[0]!);
   if (o.attention === "random") {
-    const rng = seededRng(o.seed ^ 0xa77e);
+    const rng = new SplitMix32(o.seed ^ 0xa77e);
     const gauss = () => Array.from({ length: ds.d }, () => Array.from({ length: o.dh }, () => rng.normal() / Math.sqrt(ds.d)));
     return { heads: Array.from({ length: o.H }, () => ({ WQ: roundRows(gauss()), WK: roundRows(gauss()) })) };
   }
@@ -231,9 +231,4 @@ export function mhaNetwork(ds: MhaDataset, heads: { WQ: Rational[][]; WK: Ration
     output: { positions: "last", kind: ds.labels.kind === "classes" ? "logits" : "scalar" },
     meta: { construction: "mahdavi-mha" },
   };
-}
-
-/** 12 significant digits, as bound values are written. */
-export function formatBoundValue(x: number): string {
-  return Number(x.toPrecision(12)).toString();
 }

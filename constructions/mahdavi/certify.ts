@@ -18,7 +18,8 @@ import {
   paperParameterCount,
   paperParameterExpression,
 } from "../../src/bounds/mahdavi.ts";
-import { buildMha, formatBoundValue, type MhaBuild, type MhaBuildOptions } from "./build.ts";
+import { formatBoundValue } from "../../src/bounds/format.ts";
+import { buildMha, type MhaBuild, type MhaBuildOptions } from "./build.ts";
 
 /** Builds, certifies and assembles the certificate (present when status is CERTIFIED and every output is decided). */
 export function certifyMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {

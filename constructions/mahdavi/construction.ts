@@ -21,7 +21,8 @@
  */
 import { Matrix, SingularValueDecomposition, pseudoInverse } from "ml-matrix";
 import { Rational } from "../../src/numbers/rational.ts";
-import { seededRng, type MhaDataset, type Rng } from "../../src/data/mha.ts";
+import type { MhaDataset } from "../../src/data/mha.ts";
+import { SplitMix32 } from "../../src/random.ts";
 import { inverse, matMul, matVec, minNormSolve, transpose as transposeQ } from "../../src/linalg/index.ts";
 
 export interface FloatHead {
@@ -84,7 +85,7 @@ export function interpolationLemma(X: number[][], E: number[][][], group: number
 }
 
 /** Unit vector orthogonal to the rows of XG (the projection of a generic vector onto span(XG)^⊥). */
-export function saturationDirection(XG: number[][], d: number, rng: Rng): number[] {
+export function saturationDirection(XG: number[][], d: number, rng: SplitMix32): number[] {
   const g = Matrix.columnVector(Array.from({ length: d }, () => rng.normal()));
   let u = g;
   if (XG.length > 0) {
@@ -116,7 +117,7 @@ export interface SaturatedHeadsOptions {
  *   saturatedHeads(ds, { H: 2, dh: 3, c: 100, seed: 0 }).heads[1].WK[0].length // 3 = d_h
  */
 export function saturatedHeads(ds: MhaDataset, o: SaturatedHeadsOptions): SaturatedHeads {
-  const rng = seededRng(o.seed ^ 0x5eed);
+  const rng = new SplitMix32(o.seed ^ 0x5eed);
   const X = toFloat(ds.queries);
   const E = ds.contexts.map(toFloat);
   const T = X.length;

@@ -2,8 +2,8 @@
  * Kajitsuka & Sato's bound formulas with the paper's constants (digest: shared/papers/kajitsuka-sato.md).
  * Each bound is a mathjs expression over N, n, d, C (r and δ are written into the text as exact
  * rationals, since certificates only name measured variables), evaluated with 64-digit BigNumbers and
- * printed with the checker's own 12-significant-digit format (`formatBoundValue` in proofs-check/bound.ts,
- * imported so that there is one definition of the format; the checker recomputes the value itself).
+ * printed in the 12-significant-digit format of certificates (`formatBoundValue` in src/bounds/format.ts,
+ * shared by every builder; the checker recomputes and rounds the value with its own code).
  *
  * "≲" in the theorems hides constants: the upper-bound expressions are the stated terms with constant 1,
  * memcap's yardstick to compare measured counts with, not a proven inequality. log is log₂ (bits).
@@ -28,7 +28,7 @@
  */
 import { all, create } from "mathjs";
 import { Rational } from "../numbers/rational.ts";
-import { formatBoundValue } from "../../proofs-check/bound.ts";
+import { formatBoundValue } from "./format.ts";
 
 const math = create(all!, { number: "BigNumber", precision: 64 });
 

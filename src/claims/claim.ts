@@ -13,8 +13,10 @@
  *   r.found // false: no violation in 100 random inputs
  */
 import fc from "fast-check";
+import type { PaperId } from "../papers.ts";
 
-export type Paper = "kajitsuka-sato" | "mahdavi" | "dana" | "memcap";
+/** The paper a claim comes from (src/papers.ts), or memcap for claims about its own kernel. */
+export type Paper = PaperId | "memcap";
 
 /** What a checker says about one input. `detail` explains a failure in words (which step, which values). */
 export interface ClaimOutcome {

@@ -19,29 +19,7 @@ import { Rational } from "../numbers/rational.ts";
 import { QSchema } from "../ir/network.ts";
 import { readJsonFile, validate } from "../io/json-input.ts";
 import { UserError } from "../errors.ts";
-import { fisherYates, mulberry32, scramble32 } from "../random.ts";
-
-/** A seeded PRNG (mulberry32 on a splitmix-scrambled seed, src/random.ts): floats in [0, 1), never Math.random. */
-export class SeededRandom {
-  /** Uniform in [0, 1). */
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(scramble32((seed >>> 0) + 0x9e3779b9));
-  }
-  /** Uniform integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  /** Standard normal (Box–Muller, no spare kept). */
-  normal(): number {
-    const u = 1 - this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
-  }
-  /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
-  permutation(n: number): number[] {
-    return fisherYates(n, (k) => this.int(k));
-  }
-}
+import { tableRng } from "../random.ts";
 
 /** A look-up table restricted to the T₀ sequences that have nonzero probability. */
 export interface LookupTable {
@@ -78,7 +56,7 @@ export function randomSequences(N: number, S: number, T: number, seed: number): 
   const total = N ** S;
   if (!Number.isSafeInteger(total) || total > 50_000_000) throw new UserError(`N^S = ${N}^${S} is too large to enumerate`);
   if (T > total) throw new UserError(`T = ${T} exceeds the number of sequences N^S = ${total}`);
-  const rng = new SeededRandom(seed ^ 0x5eed);
+  const rng = tableRng(seed ^ 0x5eed);
   // partial Fisher–Yates on an implicit identity array, so memory stays O(T)
   const swapped = new Map<number, number>();
   const out: number[][] = [];
@@ -100,7 +78,7 @@ export function randomSequences(N: number, S: number, T: number, seed: number): 
  */
 export function randomLookupTable(o: { N: number; S: number; T: number; seed: number }): LookupTable {
   const sequences = randomSequences(o.N, o.S, o.T, o.seed);
-  const rng = new SeededRandom(o.seed ^ 0x7ab1e);
+  const rng = tableRng(o.seed ^ 0x7ab1e);
   return { N: o.N, S: o.S, sequences, next: sequences.map(() => rng.int(o.N)) };
 }
 
@@ -114,9 +92,9 @@ export function randomLookupTable(o: { N: number; S: number; T: number; seed: nu
  */
 export function randomConditionals(o: { N: number; S: number; T: number; seed: number }): Conditionals {
   const sequences = randomSequences(o.N, o.S, o.T, o.seed);
-  const rng = new SeededRandom(o.seed ^ 0xd1c1e7);
+  const rng = tableRng(o.seed ^ 0xd1c1e7);
   const conditionals = sequences.map(() => {
-    const m = Array.from({ length: o.N }, () => BigInt(Math.max(1, Math.round(-Math.log(1 - rng.next()) * 1e6))));
+    const m = Array.from({ length: o.N }, () => BigInt(Math.max(1, Math.round(-Math.log(1 - rng.uniform()) * 1e6))));
     const total = m.reduce((a, b) => a + b, 0n);
     return m.map((v) => Rational.of(v, total));
   });

@@ -46,21 +46,9 @@ export interface MhaDataset {
   origin: Record<string, unknown>;
 }
 
-/**
- * A small seeded PRNG (splitmix32 → 32-bit outputs). Deterministic across platforms.
- *
- * @example
- *   const r = seededRng(1); r.uint32(); r.float(); r.normal();
- */
-export function seededRng(seed: number) {
-  const g = new SplitMix32(seed);
-  return { uint32: () => g.u32(), float: () => g.uniform(), normal: () => g.normal(), int: (k: number) => g.int(k) };
-}
-export type Rng = ReturnType<typeof seededRng>;
-
 /** U[0,1) on the grid 2^-bits, exactly (a dyadic rational; bits ≤ 30). */
-export function dyadicUniform(rng: Rng, bits: number): Rational {
-  return Rational.of(BigInt(rng.uint32() >>> (32 - bits)), 1n << BigInt(bits));
+export function dyadicUniform(rng: SplitMix32, bits: number): Rational {
+  return Rational.of(BigInt(rng.u32() >>> (32 - bits)), 1n << BigInt(bits));
 }
 
 export interface MhaGenOptions {
@@ -85,7 +73,7 @@ export interface MhaGenOptions {
 export function generateMhaDataset(o: MhaGenOptions): MhaDataset {
   const bits = o.bits ?? 16;
   if (!(bits >= 1 && bits <= 30)) throw new UserError(`bits must be in [1, 30], got ${bits}`);
-  const rng = seededRng(o.seed);
+  const rng = new SplitMix32(o.seed);
   const vec = () => Array.from({ length: o.d }, () => dyadicUniform(rng, bits));
   const queries = Array.from({ length: o.T }, vec);
   const sharedCtx = o.context === "shared" ? Array.from({ length: o.n }, vec) : null;

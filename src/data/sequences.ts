@@ -18,6 +18,7 @@
  *   const ds = generateSequenceDataset({ N: 10, n: 4, d: 3, classes: 2, vocab: 16, seed: 1 });
  *   findInconsistency(ds) // null
  */
+import { UserError } from "../errors.ts";
 import { Rational } from "../numbers/rational.ts";
 import { mulberry32 } from "../random.ts";
 
@@ -29,19 +30,12 @@ export interface SequenceDataset {
   labels: bigint[] | bigint[][];
 }
 
-/** The seeded float stream datasets use (mulberry32, src/random.ts). @example seededRandom(1)() // 0.627… */
-export const seededRandom = mulberry32;
 
-/** Uniform integer in [lo, hi] from a PRNG. @example randInt(seededRandom(1), 0, 9) */
+/** Uniform integer in [lo, hi] from a PRNG. @example randInt(mulberry32(1), 0, 9) */
 export function randInt(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }
 
-/** Standard normal sample (Box–Muller) from a PRNG; used only to *choose* directions that are then checked exactly. */
-export function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
 
 function sqDist(a: Rational[], b: Rational[]): Rational {
   let s = Rational.ZERO;
@@ -179,8 +173,8 @@ export interface GeneratorOptions {
  * @example generateSeparatedVocabulary(16, 3, 1).length // 16
  */
 export function generateSeparatedVocabulary(V: number, d: number, seed: number): Rational[][] {
-  if (V > 17 ** d) throw new RangeError(`cannot place ${V} distinct grid tokens in dimension ${d} (at most ${17 ** d})`);
-  const rand = seededRandom(seed);
+  if (V > 17 ** d) throw new UserError(`cannot place ${V} distinct grid tokens in dimension ${d} (at most ${17 ** d})`);
+  const rand = mulberry32(seed);
   const seen = new Set<string>();
   const out: Rational[][] = [];
   while (out.length < V) {
@@ -200,14 +194,14 @@ export function generateSeparatedVocabulary(V: number, d: number, seed: number):
  */
 export function generateSequenceDataset(o: GeneratorOptions): SequenceDataset {
   const tokens = generateSeparatedVocabulary(o.vocab, o.d, o.seed);
-  const rand = seededRandom(o.seed ^ 0x5eed);
+  const rand = mulberry32(o.seed ^ 0x5eed);
   const maxDistinct = o.vocab ** o.n;
-  if (o.N > maxDistinct) throw new RangeError(`only ${maxDistinct} distinct sequences of length ${o.n} exist over ${o.vocab} tokens; asked for ${o.N}`);
+  if (o.N > maxDistinct) throw new UserError(`only ${maxDistinct} distinct sequences of length ${o.n} exist over ${o.vocab} tokens; asked for ${o.N}`);
   const seen = new Set<string>();
   const sequences: number[][] = [];
   let tries = 0;
   while (sequences.length < o.N) {
-    if (++tries > 50 * o.N + 1000) throw new RangeError(`could not draw ${o.N} distinct sequences (try a larger --vocab or --n)`);
+    if (++tries > 50 * o.N + 1000) throw new UserError(`could not draw ${o.N} distinct sequences (try a larger --vocab or --n)`);
     const s = Array.from({ length: o.n }, () => randInt(rand, 0, o.vocab - 1));
     const key = s.join(",");
     if (seen.has(key)) continue;

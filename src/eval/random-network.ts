@@ -9,8 +9,6 @@ import { mulberry32 } from "../random.ts";
 import type { Layer, Network } from "../ir/network.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION } from "../ir/network.ts";
 
-/** The seeded float stream of the random networks (mulberry32, src/random.ts). */
-export const seededRandom = mulberry32;
 
 export interface RandomNetworkOptions {
   seed: number;
@@ -45,7 +43,7 @@ export interface RandomNetwork {
 
 /** A random network with the given shape and its random inputs (all from `seed`). */
 export function randomNetwork(o: RandomNetworkOptions): RandomNetwork {
-  const rnd = seededRandom(o.seed);
+  const rnd = mulberry32(o.seed);
   const int = (k: number) => Math.floor(rnd() * k);
   const numBits = o.numBits ?? 3;
   const denBits = o.denBits ?? 3;

@@ -22,7 +22,8 @@ import { Rational } from "../numbers/rational.ts";
 import { IntMatrix } from "./intmatrix.ts";
 import { PrimeStream, invMod, mulMod, reduce } from "./modular.ts";
 import { nullSpace, transpose } from "./exact.ts";
-import { randomSubset, seededRandom } from "./random.ts";
+import { randomSubset } from "./random.ts";
+import { Mulberry32 } from "../random.ts";
 
 export interface KruskalResult {
   kruskalRank: number;
@@ -205,7 +206,7 @@ export function kruskalEstimate(V: readonly (readonly Rational[])[], k: number, 
   if (!Number.isInteger(k) || k < 1 || k > N) throw new RangeError(`subset size must be between 1 and ${N}, got ${k}`);
   const prime = new PrimeStream(2 ** 26, (seed + 1) * 0x27d4eb2d).next();
   const R = IntMatrix.fromRationals(V).matrix.residues(prime);
-  const rng = seededRandom(seed);
+  const rng = new Mulberry32(seed);
   let fullRank = 0;
   let witness: number[] | undefined;
   let dependence: Rational[] | undefined;

@@ -1,24 +1,10 @@
 /**
- * A small seeded PRNG (mulberry32) for the linear-algebra routines that sample: every random
- * choice in memcap takes a seed, never Math.random.
+ * Random choices of the linear-algebra routines that sample (generators: src/random.ts).
  *
  * @example
- *   const rng = seededRandom(7);
- *   rng.int(10) // an integer in [0, 10), the same for the same seed
+ *   randomSubset(new Mulberry32(7), 10, 3) // three increasing indices in [0, 10), the same for the same seed
  */
-import { mulberry32 } from "../random.ts";
-
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-}
-
-export function seededRandom(seed: number): Rng {
-  const next = mulberry32(seed);
-  return { next, int: (n) => Math.floor(next() * n) };
-}
+import type { Rng } from "../random.ts";
 
 /** k distinct indices from [0, n), increasing (Floyd's algorithm). */
 export function randomSubset(rng: Rng, n: number, k: number): number[] {

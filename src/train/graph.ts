@@ -9,7 +9,7 @@
  * Memory layout (in floats): [params P | param grads P | activation grads G | activations+inputs A | Adam m P | Adam v P].
  * Integer inputs (token ids, class labels) live in a separate int array.
  */
-import { Rng } from "./prng.ts";
+import { trainerRng } from "../random.ts";
 
 /** Initial value rule for a parameter tensor. */
 export type Init = { kind: "normal"; std: number } | { kind: "uniform"; lo: number; hi: number } | { kind: "zeros" } | { kind: "ones" };
@@ -420,7 +420,7 @@ function mm(n0: number, n1: number, M: number, N: number, K: number, alpha: numb
  * @example initParams(graph, 1).length === graph.paramCount
  */
 export function initParams(graph: Graph, seed: number): Float64Array {
-  const rng = new Rng(seed);
+  const rng = trainerRng(seed);
   const p = new Float64Array(graph.paramCount);
   for (const t of graph.tensors.values()) {
     if (t.role !== "param" || !t.init) continue;

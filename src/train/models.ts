@@ -21,8 +21,9 @@
  * Only the last position enters every loss, so only its query row is computed (a causal mask is then a no-op
  * for that row; it is implemented and tested all the same).
  */
+import { UserError } from "../errors.ts";
 import { GraphBuilder, type AttnMode, type Graph, type View } from "./graph.ts";
-import { Rng } from "./prng.ts";
+import { trainerRng, type Rng } from "../random.ts";
 
 export const MODEL_NAMES = ["ks", "mha", "aot", "aot-code", "transformer"] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -79,7 +80,7 @@ export function datasetSize(c: ModelConfig): number {
 /** Checks a config; throws RangeError with one line naming the problem. @example validateConfig(MODEL_DEFAULTS.ks) */
 export function validateConfig(c: ModelConfig): void {
   const pos = (v: number, n: string) => {
-    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${n} must be a positive integer for --model ${c.model}, got ${v}`);
+    if (!(Number.isInteger(v) && v >= 1)) throw new UserError(`${n} must be a positive integer for --model ${c.model}, got ${v}`);
   };
   pos(c.d, "--d");
   pos(c.seqLen, "--seq-len");
@@ -87,7 +88,7 @@ export function validateConfig(c: ModelConfig): void {
     pos(c.width, "--width");
     pos(c.hidden, "--hidden");
     pos(c.examples, "--examples");
-    if (!(c.blocks >= 0)) throw new RangeError("--blocks must be ≥ 0");
+    if (!(c.blocks >= 0)) throw new UserError("--blocks must be ≥ 0");
   } else {
     pos(c.dh, "--dh");
     pos(c.heads, "--heads");
@@ -95,11 +96,11 @@ export function validateConfig(c: ModelConfig): void {
   if (c.model === "mha") pos(c.examples, "--examples");
   if (c.model === "aot" || c.model === "aot-code" || c.model === "transformer") {
     pos(c.vocab, "--vocab");
-    if (c.vocab < 2) throw new RangeError("--vocab must be at least 2");
-    if (c.vocab ** c.seqLen > 2 ** 24 && c.examples === 0) throw new RangeError(`vocab^S = ${c.vocab}^${c.seqLen} sequences is too many; pass --examples`);
+    if (c.vocab < 2) throw new UserError("--vocab must be at least 2");
+    if (c.vocab ** c.seqLen > 2 ** 24 && c.examples === 0) throw new UserError(`vocab^S = ${c.vocab}^${c.seqLen} sequences is too many; pass --examples`);
   }
   if (c.model === "transformer") pos(c.hidden, "--hidden");
-  if (c.model === "mha" && c.classes === 1) throw new RangeError("--classes must be 0 (regression) or at least 2");
+  if (c.model === "mha" && c.classes === 1) throw new UserError("--classes must be 0 (regression) or at least 2");
 }
 
 /**
@@ -107,7 +108,7 @@ export function validateConfig(c: ModelConfig): void {
  * @example const data = makeDataset(MODEL_DEFAULTS.aot, 1); data.size === 100
  */
 export function makeDataset(c: ModelConfig, seed: number): Dataset {
-  const rng = new Rng(seed ^ 0x5eed);
+  const rng = trainerRng(seed ^ 0x5eed);
   const N = datasetSize(c);
   const floats = new Map<string, { per: number; data: Float64Array }>();
   const ints = new Map<string, { per: number; data: Int32Array }>();

@@ -7,7 +7,7 @@
 import type { AdamStep, Backend, BatchStats } from "./backend.ts";
 import { compileGraph, initParams, type Program } from "./graph.ts";
 import { assembleBatch, buildModel, datasetSize, makeDataset, type Dataset, type ModelConfig } from "./models.ts";
-import { Rng } from "./prng.ts";
+import { trainerRng } from "../random.ts";
 import { learningRate, type Schedule } from "./schedule.ts";
 
 export interface TrainOptions {
@@ -86,7 +86,7 @@ export function setupTraining(config: ModelConfig, batch: number, seed: number, 
 
 /** Seeded batch order: windows of per-epoch permutations. @example const next = batchOrder(10, 4, 1); next() */
 export function batchOrder(N: number, B: number, seed: number): () => number[] {
-  const rng = new Rng(seed ^ 0xba7c4);
+  const rng = trainerRng(seed ^ 0xba7c4);
   if (B >= N) {
     const all = Array.from({ length: N }, (_, i) => i);
     return () => all;

@@ -9,7 +9,7 @@ import { CpuBackend } from "../../src/train/cpu.ts";
 import { compileGraph, initParams } from "../../src/train/graph.ts";
 import { wasmMatmulKernels, type MatmulFn } from "../../src/train/kernels-wasm.ts";
 import { assembleBatch, buildModel, makeDataset, MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
-import { Rng } from "../../src/train/prng.ts";
+import { trainerRng } from "../../src/random.ts";
 
 type Args = Parameters<MatmulFn>;
 
@@ -38,7 +38,7 @@ describe("WebAssembly SIMD matmul kernels", () => {
             alpha: fc.constantFrom(1, 0.5, -2), beta: fc.constantFrom(0, 1), aT: fc.boolean(), seed: fc.integer({ min: 1, max: 1e6 }),
           }),
           ({ n0, n1, M, N, K, alpha, beta, aT, seed }) => {
-            const rng = new Rng(seed);
+            const rng = trainerRng(seed);
             for (let i = 0; i < mem.length; i++) mem[i] = rng.uniform() < 0.2 ? 0 : rng.normal();
             const A = 0, B = 4096, C = 8192;
             // A row-major or transposed; B row-major for the row kernels, column-major for the dot kernel
@@ -98,7 +98,7 @@ describe("fused CPU step", () => {
         for (let r = 0; r < graph.lossRowCount; r++) s += be.mem[graph.lossRows + r]!;
         return s / graph.lossRowCount;
       };
-      const rng = new Rng(9);
+      const rng = trainerRng(9);
       let worst = 0;
       for (let t = 0; t < 40; t++) {
         const i = Math.floor(rng.uniform() * P), w = be.mem[i]!, h = 1e-6;

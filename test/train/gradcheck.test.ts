@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { compileGraph, GraphBuilder, initParams, type Graph } from "../../src/train/graph.ts";
 import { assembleBatch, buildModel, makeDataset, MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
-import { Rng } from "../../src/train/prng.ts";
+import { trainerRng } from "../../src/random.ts";
 
 const TINY: Record<string, ModelConfig> = {
   "ks uniform": { ...MODEL_DEFAULTS.ks, d: 3, seqLen: 4, examples: 5, blocks: 2 },
@@ -79,7 +79,7 @@ describe("CPU gradients match finite differences (float64)", () => {
     const o = g.linear(a, B * S, H * dh, 1, W("Wo", H * dh, 1));
     g.mse(o, g.input("y", [B * S, 1]), B * S, 1, "abs", 0.1);
     const graph = g.finish();
-    const rng = new Rng(7);
+    const rng = trainerRng(7);
     const { worst } = gradCheck(graph, 3, (be) =>
       be.setBatch({ floats: new Map([["x", new Float64Array(B * S * d).map(() => rng.normal())], ["y", new Float64Array(B * S).map(() => rng.normal())]]), ints: new Map() }),
     );

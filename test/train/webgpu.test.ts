@@ -9,7 +9,7 @@ import type { AdamStep } from "../../src/train/backend.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { compileGraph, GraphBuilder, initParams, type Graph } from "../../src/train/graph.ts";
 import { assembleBatch, buildModel, makeDataset, MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
-import { Rng } from "../../src/train/prng.ts";
+import { trainerRng } from "../../src/random.ts";
 import { batchOrder } from "../../src/train/trainer.ts";
 import { openDevice, WebGpuBackend } from "../../src/train/webgpu.ts";
 import { useSplitSum } from "../../src/train/wgsl.ts";
@@ -132,7 +132,7 @@ describe("WebGPU backend matches the CPU reference (float32 tolerance)", () => {
     const view = (t: string) => ({ t, s0: S * H * dh, s1: dh, rs: H * dh, cs: 1 });
     const a = g.attention({ prefix: "a", B, H, nq: S, nk: S, dh, dv: dh, q: view(lin("q")), k: view(lin("k")), v: view(lin("v")), scale: 0.7, mode: "softmax", causal: true, qFirst: 0 });
     g.mse(g.linear(a, B * S, H * dh, 1, W("o", H * dh, 1)), g.input("y", [B * S, 1]), B * S, 1, "abs", 0.1);
-    const rng = new Rng(3);
+    const rng = trainerRng(3);
     const d = await compare(g.finish(), 5, { floats: new Map([["x", new Float64Array(B * S * dm).map(() => rng.normal())], ["y", new Float64Array(B * S).map(() => rng.normal())]]), ints: new Map() });
     report.push(`causal multi-query: forward ${d.forward.toExponential(2)}, grads ${d.grads.toExponential(2)}, AdamW step ${d.step.toExponential(2)}·lr`);
     expect(d.forward).toBeLessThan(2e-5);

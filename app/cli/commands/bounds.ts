@@ -14,6 +14,7 @@ import { ksBounds } from "../../../src/bounds/ks.ts";
 import { DANA_BOUNDS } from "../constructions/dana.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
+import { PAPER_ALIASES } from "../../../src/papers.ts";
 import { MHA_BOUNDS } from "../constructions/mahdavi.ts";
 
 export interface BoundFamily {
@@ -36,7 +37,7 @@ function rationalFlag(name: string) {
 }
 
 const KS: BoundFamily = {
-  name: "ks",
+  name: "kajitsuka-sato",
   summary: "Kajitsuka & Sato: Theorem 4.1 / Corollary 4.1 upper-bound expressions, Theorem 4.2 and 4.3 lower bounds",
   configure: (cmd) =>
     cmd
@@ -71,6 +72,7 @@ export function register(program: Command): void {
   const bounds = program.command("bounds").description("print a paper's bound values for a dataset shape");
   for (const f of BOUND_FAMILIES) {
     const sub = bounds.command(f.name).description(f.summary);
+    for (const [alias, paper] of Object.entries(PAPER_ALIASES)) if (paper === f.name) sub.alias(alias);
     f.configure(sub).action((opts: Record<string, unknown>) => f.run(opts));
   }
 }

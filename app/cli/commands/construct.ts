@@ -18,6 +18,8 @@ import { MHA_KIND } from "../constructions/mahdavi.ts";
 export interface ConstructionKind {
   /** The subcommand name: `memcap construct <name>`. */
   name: string;
+  /** Other names accepted for the subcommand (the paper's canonical name, src/papers.ts). */
+  aliases?: string[];
   summary: string;
   /** Adds the kind's options to its subcommand and returns it. */
   configure(cmd: Command): Command;
@@ -32,6 +34,7 @@ export function register(program: Command): void {
   const construct = program.command("construct").description("build a paper's network, verify it exactly, optionally write a certificate (--out)");
   for (const k of CONSTRUCTION_KINDS) {
     const sub = construct.command(k.name).description(k.summary);
+    for (const a of k.aliases ?? []) sub.alias(a);
     k.configure(sub).action(async (opts: Record<string, unknown>) => {
       await k.run(opts);
     });

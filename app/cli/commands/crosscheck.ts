@@ -7,13 +7,14 @@ import { GridError } from "../../capacity/grid.ts";
 import { defaultWorkers } from "../../capacity/run.ts";
 import { crosscheck, formatCrosscheck, PAPER_DEFAULTS, PAPERS, type CrosscheckReport, type Paper } from "../../crosscheck/run.ts";
 import { UserError } from "../../../src/errors.ts";
+import { paperId, paperNames } from "../../../src/papers.ts";
 import { emit, intFlag } from "../output.ts";
 
 export function register(program: Command): void {
   program
     .command("crosscheck")
     .description("trained capacity (float) vs construction-certified capacity vs bound formulas; flags candidate counterexamples (saved with weights)")
-    .option("--paper <p>", `aot | mha | ks (default: all three)`)
+    .option("--paper <p>", `${paperNames()} (default: all three)`)
     .option("--budget <grid>", `architectures/parameter budgets as a capacity grid for the paper's model (defaults: ${PAPERS.map((p) => `${p}: "${PAPER_DEFAULTS[p].grid}"`).join("; ")})`)
     .option("--out <dir>", "folder for capacity JSONL (resumable), crosscheck-<paper>.json and candidate weights")
     .option("--steps <n>", "training steps per restart", intFlag("steps", 1, 1_000_000), 300)
@@ -23,9 +24,10 @@ export function register(program: Command): void {
     .option("--seed <s>", "base seed", intFlag("seed", 0, 2 ** 31 - 1), 1)
     .option("--json", "print the report(s) as JSON")
     .action(async (f: { paper?: string; budget?: string; out?: string; steps: number; restarts: number; maxExamples?: number; workers?: number; seed: number; json?: boolean }) => {
-      if (f.paper !== undefined && !(PAPERS as readonly string[]).includes(f.paper)) throw new UserError(`--paper must be one of ${PAPERS.join(", ")}, got "${f.paper}"`);
+      const named = f.paper === undefined ? undefined : paperId(f.paper);
+      if (f.paper !== undefined && named === undefined) throw new UserError(`--paper must be one of ${paperNames()}, got "${f.paper}"`);
       if (f.budget !== undefined && f.paper === undefined) throw new UserError("--budget needs --paper (the grid keys depend on the model)");
-      const papers: Paper[] = f.paper ? [f.paper as Paper] : [...PAPERS];
+      const papers: Paper[] = named ? [named] : [...PAPERS];
       const reports: CrosscheckReport[] = [];
       for (const paper of papers) {
         try {

@@ -78,6 +78,7 @@ function aotText(r: AotResult, o: ShapeOpts, counts: NetworkCounts, bounds: Retu
 
 export const AOT_KIND = {
   name: "aot",
+  aliases: ["dana"],
   summary: "Dana et al. Corollary 1: attention-only Transformer memorizing H·d_h + d associations, certified argmax",
   configure: (cmd: Command) =>
     shapeOptions(cmd)
@@ -123,6 +124,7 @@ export const AOT_KIND = {
 
 export const AOT_DISTRIBUTION_KIND = {
   name: "aot-distribution",
+  aliases: ["dana-distribution"],
   summary: "Dana et al. Theorem 1 (ε ≥ 0): fit full-support conditionals π in KL with a rank-d encoder, rigorous d_KL(π, T) bounds",
   configure: (cmd: Command) => shapeOptions(cmd).option("--fit-steps <n>", "Adam steps of the rank-d encoder fit", intFlag("fit-steps", 0, 1e6), 2000),
   run(raw: Record<string, unknown>) {

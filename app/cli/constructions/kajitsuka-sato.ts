@@ -185,6 +185,7 @@ function runSweep(o: KsOpts, seq2seq: boolean): void {
 function kind(seq2seq: boolean): ConstructionKind {
   return {
     name: seq2seq ? "ks-seq2seq" : "ks-next-token",
+    aliases: [seq2seq ? "kajitsuka-sato-seq2seq" : "kajitsuka-sato-next-token"],
     summary: seq2seq
       ? "Kajitsuka & Sato Corollary 4.1: width-14 uniform-attention network giving every token its label (--variant compact|paper|baseline), verified exactly"
       : "Kajitsuka & Sato Theorem 4.1: width-14 network E_out∘F2∘F_UA∘F1∘E_in memorizing next-token labels (--variant compact|paper|baseline), verified exactly",

@@ -136,6 +136,7 @@ function summary(b: MhaBuild, ds: MhaDataset, o: MhaOpts, rep: AssumptionReport,
 
 export const MHA_KIND: ConstructionKind = {
   name: "mha",
+  aliases: ["mahdavi"],
   summary: "Mahdavi et al.: one H-head softmax attention layer memorizing H(min(n,d_h)−1)+1 examples (certified with intervals)",
   configure,
   run(raw) {
@@ -177,7 +178,7 @@ export const MHA_KIND: ConstructionKind = {
 };
 
 export const MHA_BOUNDS: BoundFamily = {
-  name: "mha",
+  name: "mahdavi",
   summary: "Mahdavi et al.: Theorem 1 capacity H(min(n,d_h)−1)+1, parameter counts, Proposition 2 rank bound",
   configure: (cmd) =>
     cmd

@@ -42,7 +42,7 @@ interface AotPoint {
 }
 
 export const danaSection: Section<DanaOptions> = {
-  id: "aot",
+  id: "dana",
   title: "Dana, Pydi & Chevaleyre: attention-only Transformers memorizing H·d_h + d associations",
   description:
     "Corollary 1 (Theorem 1 with ε = 0): generic token and positional embeddings, rank-1 heads, skip connection and one linear solve, built at T₀ = H·d_h + d for each H; each association's argmax certified by interval enclosure, the certificate re-checked by proofs-check.",

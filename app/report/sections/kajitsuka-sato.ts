@@ -47,7 +47,7 @@ interface KsPoint {
 const num = (s: string) => Number(s);
 
 export const kajitsukaSatoSection: Section<KsOptions> = {
-  id: "ks",
+  id: "kajitsuka-sato",
   title: "Kajitsuka & Sato: Õ(√N) next-token and Õ(√(nN)) seq2seq memorizers",
   description:
     "Theorem 4.1 (E_out∘F2∘F_UA∘F1∘E_in, width 14, one uniform-attention layer) and Corollary 4.1 built on seeded (r,δ)-separated datasets over a sweep of N; every network is evaluated exactly by its builder and its certificate re-checked by proofs-check.",

@@ -35,7 +35,7 @@ interface MhaPoint {
 }
 
 export const mahdaviSection: Section<MhaOptions> = {
-  id: "mha",
+  id: "mahdavi",
   title: "Mahdavi, Liao & Thrampoulidis: one multi-head attention layer memorizing H(min(n,d_h)−1)+1 examples",
   description:
     "The saturated-softmax construction (head 1 takes min(n,d_h) examples, each later head min(n,d_h)−1 new ones) with a minimum-norm readout, built at Theorem 1's T for each H; outputs and rank(Z) certified by the builder with rigorous intervals, then the certificate re-checked by proofs-check.",

@@ -4,6 +4,7 @@
  * (JSONL truncated mid-line), a real tiny search (reproducible from its seed), the worker-thread pool,
  * and the CLI's bad-input exits.
  */
+import { UserError } from "../../../src/errors.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -100,7 +101,7 @@ describe("search logic on a fake deterministic trainer", () => {
   });
 
   it("rejects an empty range", async () => {
-    await expect(searchCapacity(async (n) => ({ n, ok: true }), { min: 5, max: 4 })).rejects.toThrow(RangeError);
+    await expect(searchCapacity(async (n) => ({ n, ok: true }), { min: 5, max: 4 })).rejects.toThrow(UserError);
   });
 });
 

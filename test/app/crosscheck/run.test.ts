@@ -47,7 +47,7 @@ describe("crosscheck on planted results", () => {
     // (the bound is so generous that no honest tiny model comes near it: nN = 14 vs 97 even at W = 1)
     const planted = { ...real, parameters: 0 };
     const honest = { ...real, index: 1 };
-    const rep = await crosscheck({ paper: "aot", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", out: dir, workers: 0, steps: 200, restarts: 1, seed: settings.seed, records: [planted, honest] });
+    const rep = await crosscheck({ paper: "dana", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", out: dir, workers: 0, steps: 200, restarts: 1, seed: settings.seed, records: [planted, honest] });
     expect(rep.rows[0]!.statements.find((s) => s.id === "ks-thm4.3")!.flagged).toBe(true);
     expect(rep.rows[1]!.statements.some((s) => s.flagged)).toBe(false);
     expect(rep.candidates).toBe(1);
@@ -58,13 +58,13 @@ describe("crosscheck on planted results", () => {
     expect(saved.params.W_U.values.length).toBe(2 * 5);
     // construction side: Dana et al. at T₀ = H·d_h + d = 4 is certified in full
     expect(rep.rows[1]!.constructions[0]!.certified).toBe(4);
-    expect(existsSync(join(dir, "crosscheck-aot.json"))).toBe(true);
+    expect(existsSync(join(dir, "crosscheck-dana.json"))).toBe(true);
   }, 60_000);
 
   it("a planted record with no successful probe at its capacity is flagged but not re-trained", async () => {
     const real = await searchJob(makeJob("aot", point, settings));
     const planted = { ...real, capacity: 10_000, parameters: 2 };
-    const rep = await crosscheck({ paper: "aot", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", workers: 0, steps: 200, seed: settings.seed, records: [planted] });
+    const rep = await crosscheck({ paper: "dana", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", workers: 0, steps: 200, seed: settings.seed, records: [planted] });
     expect(rep.candidates).toBe(1);
     expect(rep.rows[0]!.candidate!.exact).toMatch(/nothing to re-train/);
   }, 60_000);

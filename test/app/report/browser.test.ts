@@ -99,7 +99,7 @@ describe("report page in headless chromium", () => {
     const out = join(mkdtempSync(join(tmpdir(), "memcap-browser-cli-")), "report");
     const r = spawnSync(process.execPath, ["bin/memcap.mjs", "report", "--quick", "--sections", "aot", "--out", out], { encoding: "utf8", timeout: 110_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^aot\s+3\/3 certificates|aot\s+\d+\/\d+ associations certified over 3 networks; 3\/3 certificates VERIFIED/m);
+    expect(r.stdout).toMatch(/^dana\s+3\/3 certificates|dana\s+\d+\/\d+ associations certified over 3 networks; 3\/3 certificates VERIFIED/m);
     const page = await inspect(join(out, "index.html"));
     expect(page.errors).toEqual([]);
     expect(page.plots).toHaveLength(1);

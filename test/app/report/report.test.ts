@@ -143,7 +143,7 @@ describe("the registered sections' options", () => {
     const plan = resolveConfig({}, SECTIONS, { quick: true, where: "default suite" });
     expect(plan.sections.map((x) => x.section.id)).toEqual(SECTIONS.map((x) => x.id));
     const bad: [unknown, RegExp][] = [
-      [{ sections: ["nope"] }, /^s\.json: sections\[0\]: unknown section "nope" \(known: ks, mha, aot, claims, training\)$/],
+      [{ sections: ["nope"] }, /^s\.json: sections\[0\]: unknown section "nope" \(known: kajitsuka-sato, mahdavi, dana, claims, training\)$/],
       [{ sections: ["ks"], options: { ks: { nextTokenN: [50], sizes: 3 } } }, /^s\.json: options\.ks\.sizes: unknown field$/],
       [{ sections: ["ks"], options: { ks: { nextTokenN: [1] } } }, /^s\.json: options\.ks\.nextTokenN\[0\]: /],
       [{ sections: ["mha"], options: { mha: { context: "both" } } }, /^s\.json: options\.mha\.context: /],
