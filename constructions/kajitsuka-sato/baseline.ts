@@ -13,13 +13,12 @@
  * @example
  *   const { network } = buildKsBaselineNetwork(generateSequenceDataset({N: 20, n: 4, d: 3, classes: 2, vocab: 16, seed: 1}), { seq2seq: false, seed: 1 });
  */
-import { Rational } from "../../src/numbers/rational.ts";
 import type { Layer, Network } from "../../src/ir/network.ts";
-import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
-import { multisetKey, type SequenceDataset } from "../../src/data/sequences.ts";
+import type { SequenceDataset } from "../../src/data/sequences.ts";
 import { Chamber, unit, type Unit } from "./chamber.ts";
-import { greedyDistinguishingTokens, lemmaB2Weights, restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
-import { KS_WIDTH, type KsBuildInfo, type KsBuildOptions } from "./theorem-4-1.ts";
+import { KS_WIDTH, averagingLayer, inputLayer, ksNetwork, outputLayer, repairedSequenceWeights, stageILineUnits } from "./pipeline.ts";
+import { restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
+import type { KsBuildInfo, KsBuildOptions } from "./theorem-4-1.ts";
 
 export interface BaselineBuildInfo {
   /** Hat units of the two lookups (3 per point with a nonzero label). */
@@ -38,10 +37,6 @@ export function lookupReference(points: [bigint, bigint][], x: bigint): bigint {
   return points.reduce((s, [p, l]) => s + l * (r(x - p + 1n) - 2n * r(x - p) + r(x - p - 1n)), 0n);
 }
 
-function zeros(r: number, c: number): string[][] {
-  return Array.from({ length: r }, () => new Array<string>(c).fill("0"));
-}
-
 /** Builds the baseline network (see the header). Throws like `buildKsNetwork`. */
 export function buildKsBaselineNetwork(ds: SequenceDataset, opts: KsBuildOptions): { network: Network; info: KsBuildInfo } {
   const n = ds.sequences[0]!.length;
@@ -51,37 +46,20 @@ export function buildKsBaselineNetwork(ds: SequenceDataset, opts: KsBuildOptions
   const tid = tokenIdProjection(ds.tokens, opts.seed);
   const t = tid.values;
   const tMax = t.reduce((a, b) => (a > b ? a : b));
-  const A = greedyDistinguishingTokens(ds.sequences);
-  const distinct = new Map<string, number[]>();
-  for (const s of ds.sequences) distinct.set(multisetKey(s), s);
-  const counts = [...distinct.values()].map((s) => restrictedCounts(s, A));
-  const b2 = A.length > 0 ? lemmaB2Weights(counts, ds.sequences.length, n, opts.seed) : null;
-  const f = b2?.fRepaired ?? [];
+  const { A, f, b2 } = repairedSequenceWeights(ds, n, opts.seed);
 
-  const layers: Layer[] = [];
-  const Win = zeros(W, d);
-  const bin = new Array<string>(W).fill("0");
-  tid.row.forEach((c, j) => (Win[0]![j] = c.toString()));
-  bin[0] = tid.bias.toString();
-  layers.push({ type: "affine", W: Win, b: bin, name: "E_in: r0 := t(x)  [Lemma C.2 token id]" });
+  const layers: Layer[] = [inputLayer(d, tid.row, tid.bias, "E_in: r0 := t(x)  [Lemma C.2 token id]")];
 
   const f1 = new Chamber(W, Number.POSITIVE_INFINITY);
   const phiUnits = A.flatMap((a, i) => hatUnits(0, 1, t[a]!, f[i]!));
   f1.block("F1 baseline ϕ̃: r1 += Σ_{a∈A} f(a)·hat(r0 − t(a))  [one-hidden-layer lookup, no bit packing]", phiUnits);
   layers.push(...f1.layers);
 
-  const WV = [Array.from({ length: W }, (_, j) => (j === 1 ? "1" : "0"))];
-  const WO = Array.from({ length: W }, (_, i) => [i === 2 ? "1" : "0"]);
-  layers.push({ type: "attention", attention: "uniform", heads: [{ WQ: [], WK: [], WV, WO }], residual: true, queries: "all", keys: "all", name: "F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention]" });
+  layers.push(averagingLayer("F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention]"));
 
   const Sof = (s: number[]) => (A.length > 0 ? weightedSum(restrictedCounts(s, A), f) : 0n);
   const f2 = new Chamber(W, Number.POSITIVE_INFINITY);
-  f2.block("F2 Stage I: r3 := (t_max+1)·n·r2 + r0; clear r0, r1, r2", [
-    { terms: [[2, Rational.fromBigInt((tMax + 1n) * BigInt(n))], [0, Rational.ONE]], bias: Rational.ZERO, out: [[3, Rational.ONE]] },
-    { terms: [[0, Rational.ONE]], bias: Rational.ZERO, out: [[0, Rational.of(-1)]] },
-    { terms: [[1, Rational.ONE]], bias: Rational.ZERO, out: [[1, Rational.of(-1)]] },
-    { terms: [[2, Rational.ONE]], bias: Rational.ZERO, out: [[2, Rational.of(-1)]] },
-  ]);
+  f2.block("F2 Stage I: r3 := (t_max+1)·n·r2 + r0; clear r0, r1, r2", stageILineUnits(tMax, n));
   const labelled = new Map<bigint, bigint>();
   let minLabel: bigint | null = null;
   ds.sequences.forEach((s, i) => {
@@ -100,16 +78,8 @@ export function buildKsBaselineNetwork(ds: SequenceDataset, opts: KsBuildOptions
   const f2Units = [...labelled].flatMap(([y, lab]) => (lab === minLabel ? [] : hatUnits(3, 0, y, lab - minLabel!)));
   f2.block("F2 baseline: r0 += Σ_i (y_i − min)·hat(r3 − context id_i)  [one-hidden-layer lookup, no bit packing]", f2Units);
   layers.push(...f2.layers);
-  layers.push({ type: "affine", W: [Array.from({ length: W }, (_, j) => (j === 0 ? "1" : "0"))], b: [minLabel!.toString()], name: "E_out: r0 + min label" });
-
-  const network: Network = {
-    format: NETWORK_FORMAT,
-    version: NETWORK_VERSION,
-    input: { kind: "vectors", dim: d },
-    layers,
-    output: { positions: opts.seq2seq ? "all" : "last", kind: "scalar" },
-    meta: { construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token", variant: "baseline", paper: "naive baseline for Kajitsuka & Sato's task (one-hidden-layer lookups in place of Lemma C.1)" },
-  };
+  layers.push(outputLayer(minLabel!, "E_out: r0 + min label"));
+  const network = ksNetwork(d, layers, opts.seq2seq, { variant: "baseline", paper: "naive baseline for Kajitsuka & Sato's task (one-hidden-layer lookups in place of Lemma C.1)" });
   const ys = [...labelled.keys()];
   const none = { g: 0, m: 0, rho: 0, c: 0, paperG: 0 };
   return {

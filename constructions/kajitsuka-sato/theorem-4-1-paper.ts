@@ -27,13 +27,13 @@
  */
 import { Rational } from "../../src/numbers/rational.ts";
 import type { Layer, Network } from "../../src/ir/network.ts";
-import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
+import { KS_WIDTH, averagingLayer, inputLayer, ksNetwork, outputLayer } from "./pipeline.ts";
 import { multisetKey, separation, type SequenceDataset } from "../../src/data/sequences.ts";
 import { Chamber, clear, unit } from "./chamber.ts";
 import { c1PaperRegisters, emitLemmaC1Paper, emitLemmaF1, lemmaC2PaperProjection, planLemmaC1Paper, type C1PaperPlan, type C1PaperRegisters } from "./lemma-c1-paper.ts";
 import { floorR1, floorR2, lemmaB2PaperRange, lemmaB2PaperShift, paperC1, r2Upper, type PaperShape } from "./paper-constants.ts";
 import { greedyDistinguishingTokens, lemmaB2PaperWeights, restrictedCounts, weightedSum } from "./sequence-id.ts";
-import { KS_WIDTH, type KsBuildInfo, type KsBuildOptions } from "./theorem-4-1.ts";
+import type { KsBuildInfo, KsBuildOptions } from "./theorem-4-1.ts";
 
 /** What `--variant paper` changes from the text, in the order the construction meets them. */
 export const PAPER_DEVIATIONS = [
@@ -112,10 +112,6 @@ export function defaultBitsB(N: number): number {
   return Math.max(1, Math.min(Math.floor(Math.sqrt(N)), Math.ceil(Math.pow(N, 0.25))));
 }
 
-function zeros(r: number, c: number): string[][] {
-  return Array.from({ length: r }, () => new Array<string>(c).fill("0"));
-}
-
 /**
  * Builds Theorem 4.1's (or Corollary 4.1's) network as the proof does (see the header). Throws a
  * RangeError for inconsistent shapes or non-integer labels, an Error naming the step when a
@@ -151,12 +147,7 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   const f = b2?.f ?? [];
   if (f.some((x) => x > C1)) throw new Error(`Lemma B.3: f exceeds C₁ = ${C1}`);
 
-  const layers: Layer[] = [];
-  const Win = zeros(W, d);
-  const bin = new Array<string>(W).fill("0");
-  proj.row.forEach((c, j) => (Win[0]![j] = c.toString()));
-  bin[0] = proj.bias.toString();
-  layers.push({ type: "affine", W: Win, b: bin, name: `E_in: r0 := c·vᵀx + c·r + 2, c = ${proj.scale}  [Lemma C.2 for V = nN tokens, p. 28; token id of eq. (48) and ϕ̃'s Stage I in one]` });
+  const layers: Layer[] = [inputLayer(d, proj.row, proj.bias, `E_in: r0 := c·vᵀx + c·r + 2, c = ${proj.scale}  [Lemma C.2 for V = nN tokens, p. 28; token id of eq. (48) and ϕ̃'s Stage I in one]`)];
 
   // F1: ϕ̃ = Lemma C.1 Stages II–III on r0 (Lemma B.3)
   const B = opts.bitsB;
@@ -171,9 +162,7 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   layers.push(...f1.layers);
 
   // F_UA
-  const WV = [Array.from({ length: W }, (_, j) => (j === 1 ? "1" : "0"))];
-  const WO = Array.from({ length: W }, (_, i) => [i === 2 ? "1" : "0"]);
-  layers.push({ type: "attention", attention: "uniform", heads: [{ WQ: [], WK: [], WV, WO }], residual: true, queries: "all", keys: "all", name: "F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention, eqs. (52)–(53), p. 21]" });
+  layers.push(averagingLayer("F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention, eqs. (52)–(53), p. 21]"));
 
   // the attention outputs s_k of the instances, exactly
   const phiOf = (tok: number): bigint => {
@@ -218,24 +207,15 @@ export function buildKsPaperNetwork(ds: SequenceDataset, opts: KsBuildOptions): 
   const f2Call = emitCall(f2, c1PaperRegisters(3, 0, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), proj2.values, uniq.map((u) => u.y - minLabel! + 1n), [], { floorR: fR2, C }, "F2 (Lemma C.1):", B);
   layers.push(...f2.layers);
 
-  layers.push({ type: "affine", W: [Array.from({ length: W }, (_, j) => (j === 0 ? "1" : "0"))], b: [(minLabel! - 1n).toString()], name: "E_out: r0 + (min label − 1)  [labels shifted into [C]]" });
-
-  const network: Network = {
-    format: NETWORK_FORMAT,
-    version: NETWORK_VERSION,
-    input: { kind: "vectors", dim: d },
-    layers,
-    output: { positions: opts.seq2seq ? "all" : "last", kind: "scalar" },
-    meta: {
-      construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token",
-      variant,
-      paper:
-        B === undefined
-          ? "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1, the proof's construction at its constants (Theorem B.1, p. 20–22; Lemma C.1, p. 28–31)"
-          : `Kajitsuka & Sato 2025, Theorem F.1 (p. 35), B = ${B}: Theorem B.1's construction with Lemma F.1 (p. 34) for both feed-forward networks`,
-      deviations,
-    },
-  };
+  layers.push(outputLayer(minLabel! - 1n, "E_out: r0 + (min label − 1)  [labels shifted into [C]]"));
+  const network = ksNetwork(d, layers, opts.seq2seq, {
+    variant,
+    paper:
+      B === undefined
+        ? "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1, the proof's construction at its constants (Theorem B.1, p. 20–22; Lemma C.1, p. 28–31)"
+        : `Kajitsuka & Sato 2025, Theorem F.1 (p. 35), B = ${B}: Theorem B.1's construction with Lemma F.1 (p. 34) for both feed-forward networks`,
+    deviations,
+  });
   const tMax = [...tOf.values()].reduce((a, b) => (a.gt(b) ? a : b));
   const yMax = proj2.values.reduce((a, b) => (a.gt(b) ? a : b));
   const fMax = f.reduce((a, b) => (a > b ? a : b), 0n);
