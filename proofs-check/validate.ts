@@ -7,7 +7,7 @@
  * @example
  *   const cert = validateCertificate(JSON.parse(text)); // throws Invalid with one line on any defect
  */
-import { CertificateSchema, type Certificate, type Claim } from "../src/certificate/format.ts";
+import { BOUND_SOURCES, CertificateSchema, type Certificate, type Claim } from "../src/certificate/format.ts";
 import { Rational } from "../src/numbers/rational.ts";
 
 /** The certificate cannot be read or violates the format: exit code 2. */
@@ -42,6 +42,8 @@ export interface Checked {
   /** labels[i] is one value per read position (length 1 for positions "last") */
   labels: Rational[][];
   outDim: number;
+  /** bound claim id → (variable name → source), read from the JSON itself so that any name (`__proto__` too) is plain data */
+  boundVariables: Map<string, Map<string, string>>;
 }
 
 const fail = (msg: string): never => {
@@ -172,10 +174,22 @@ export function validateCertificate(data: unknown): Checked {
   });
 
   const ids = new Set<string>();
+  const boundVariables = new Map<string, Map<string, string>>();
   cert.claims.forEach((c: Claim, ci) => {
     const w = `claims[${ci}] (${c.id})`;
     if (ids.has(c.id)) fail(`${w}: duplicate claim id`);
     ids.add(c.id);
+    if (c.kind === "bound") {
+      // zod's record output drops a "__proto__" key: take the names from the parsed JSON, values checked here
+      const raw = (data as { claims: { variables: Record<string, unknown> }[] }).claims[ci]!.variables;
+      const vars = new Map<string, string>();
+      for (const name of Object.keys(raw)) {
+        const src = Object.getOwnPropertyDescriptor(raw, name)!.value as unknown;
+        if (typeof src !== "string" || !(BOUND_SOURCES as readonly string[]).includes(src)) fail(`invalid at claims.${ci}.variables.${name}: not one of ${BOUND_SOURCES.join(", ")}`);
+        vars.set(name, src as string);
+      }
+      boundVariables.set(c.id, vars);
+    }
     if (c.kind !== "memorizes") return;
     if (c.examples === "all") {
       if (c.count !== N) fail(`${w}: count ${c.count} but "all" means ${N} examples`);
@@ -193,5 +207,5 @@ export function validateCertificate(data: unknown): Checked {
     if (c.criterion.type === "abs-error" && num(c.criterion.epsilon, `${w}.epsilon`).sign() < 0) fail(`${w}: negative epsilon`);
   });
 
-  return { raw: cert, layers, dims, vocabulary, sequences: ds.sequences, labels, outDim: dim };
+  return { raw: cert, layers, dims, vocabulary, sequences: ds.sequences, labels, outDim: dim, boundVariables };
 }

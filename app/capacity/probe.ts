@@ -173,7 +173,7 @@ export async function trainRestart(job: CapacityJob, pool: Dataset, n: number, r
   const setup: TrainingSetup = { config: { ...job.config, examples: n }, data, batch: B, program, params: initParams(program.graph, seed) };
   let be: CpuBackend | null = null;
   const s = await train(setup, { ...job.train, seed }, async (p) => (be = new CpuBackend(p)));
-  const params = (be as CpuBackend | null)!.mem.slice(0, program.graph.paramCount);
+  const params = Float64Array.from((be as CpuBackend | null)!.mem.subarray(0, program.graph.paramCount));
   return { setup, params, record: { seed, accuracy: s.accuracy, correct: s.correct, loss: s.loss, steps: s.steps, seconds: Math.round(s.seconds * 1000) / 1000 } };
 }
 

@@ -8,8 +8,8 @@
  *   const done = loadFinished("sweep.jsonl"); // Map key → record (a half-written tail removed)
  *   appendRecord("sweep.jsonl", record);
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import { prepareOutput } from "../../src/io/output.ts";
 import type { CapacityRecord } from "./search-job.ts";
 
 export interface LoadResult {
@@ -51,7 +51,7 @@ export function loadFinished(path: string): LoadResult {
  * @example appendRecord("out.jsonl", rec)
  */
 export function appendRecord(path: string, r: CapacityRecord): void {
-  mkdirSync(dirname(path) || ".", { recursive: true });
+  prepareOutput(path, { what: "capacity log" });
   const fd = openSync(path, "a");
   try {
     writeSync(fd, JSON.stringify(r) + "\n");

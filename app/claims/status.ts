@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../src/io/output.ts";
 import type { SearchResult } from "../../src/claims/claim.ts";
 
 export interface ClaimStatus {

@@ -6,7 +6,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { UserError } from "../../src/errors.ts";
+import { keptOnInterrupt, removeTemporaries } from "../../src/io/output.ts";
 import { loadCommands, type RegisterCommand } from "./commands/index.ts";
+import { setInvocation } from "./output.ts";
 import { version } from "./help.mjs";
 
 export function buildProgram(commands: RegisterCommand[]): Command {
@@ -17,13 +19,68 @@ export function buildProgram(commands: RegisterCommand[]): Command {
     .version(version())
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });
   for (const register of commands) register(program);
-  for (const c of program.commands) c.exitOverride();
+  program.hook("preAction", (_root, action) => {
+    const path: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
+    setInvocation({ command: path.join(" "), inputs: { ...action.opts(), ...(action.args.length ? { args: action.args } : {}) } });
+  });
+  const configure = (c: Command) => {
+    c.exitOverride();
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memcap: ${s.replace(/^error: /, "")}`) });
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Exit code of an interrupted run (SIGINT or SIGTERM), as documented in the README's exit-code table. */
+export const EXIT_INTERRUPTED = 130;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  removeTemporaries();
+  const kept = keptOnInterrupt();
+  process.stderr.write(`\nmemcap: interrupted (${signal}); ${kept.length ? `kept ${kept.join(", ")}` : "no partial output was kept"}\n`);
+  process.exit(EXIT_INTERRUPTED);
+}
+
+/**
+ * The shared vocabulary (README, "One vocabulary"): the papers' symbols --N (sequences; the vocabulary in
+ * Dana et al.'s own notation), --vocab, --n (sequence length), --d, --dh, --H (heads), --T (examples) are
+ * accepted by every command that has the quantity, next to the command's older spelling.
+ */
+export const SPELLINGS: Record<string, Record<string, string>> = {
+  train: { "--H": "--heads", "--n": "--seq-len", "--T": "--examples" },
+  "construct aot": { "--vocab": "--N", "--n": "--S" },
+  "construct dana": { "--vocab": "--N", "--n": "--S" },
+  "construct aot-distribution": { "--vocab": "--N", "--n": "--S" },
+  "construct dana-distribution": { "--vocab": "--N", "--n": "--S" },
+  "bounds dana": { "--vocab": "--N", "--n": "--S" },
+  "bounds aot": { "--vocab": "--N", "--n": "--S" },
+};
+
+/** Rewrites the shared spellings to the command's own flag names (`--H 4` → `--heads 4` for train). */
+export function normalizeSpellings(argv: string[]): string[] {
+  const args = argv.slice(2);
+  const words = args.filter((a) => !a.startsWith("-"));
+  const key = [words.slice(0, 2).join(" "), words[0] ?? ""].find((k) => SPELLINGS[k]);
+  if (!key) return argv;
+  const table = SPELLINGS[key]!;
+  return [
+    ...argv.slice(0, 2),
+    ...args.map((a) => {
+      const [flag, ...value] = a.split("=");
+      const to = table[flag!];
+      return to ? [to, ...value].join("=") : a;
+    }),
+  ];
+}
+
+export async function main(rawArgv: string[]): Promise<void> {
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
+  const argv = normalizeSpellings(rawArgv);
   try {
     const program = buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);

@@ -16,7 +16,7 @@
  * @example const rep = await crosscheck({ paper: "dana", grid: "H=1,2;d=2;dh=2;vocab=6", out: "xc", workers: 2, steps: 300, seed: 1 });
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../src/io/output.ts";
 import { parseGrid, describePoint } from "../capacity/grid.ts";
 import { DEFAULT_SEARCH, examplePool, makeJob, trainRestart, type SearchSettings } from "../capacity/probe.ts";
 import { runSweep } from "../capacity/run.ts";

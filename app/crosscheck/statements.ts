@@ -13,7 +13,7 @@
  * @example
  *   thm43Check({ W: 10, n: 2, N: 10_000, hardmax: true }).flagged // true: 2·10⁴ > 9·100·log₂(48e·2·10⁴)
  */
-import { boundHolds, formatBound } from "../../src/bounds/ks.ts";
+import { boundHolds, formatBound } from "../../src/bounds/expression.ts";
 
 export const THM43_EXPRESSION = "9*W^2*log2(48*e*n*N)";
 

@@ -86,5 +86,32 @@ export function buildDocument(data: ReportData): Block[] {
       b.push({ kind: "verdicts", verdicts: s.result.verdicts });
     }
   }
+  const files = certificateFiles(data);
+  b.push({ kind: "heading", level: 2, text: "Certificates: check them yourself", anchor: "certificates" });
+  b.push({
+    kind: "paragraph",
+    text:
+      `Every certificate this report calls VERIFIED is in the folder certificates/ (gzip-compressed above 1 MB). ` +
+      `Re-check one from the project root with the command beside it; each exits 0 when VERIFIED. ` +
+      `Produced from commit ${data.provenance.commit ?? "unknown (not a git checkout)"}${data.provenance.dirty ? " with uncommitted changes" : ""}; ` +
+      `dependencies: ${Object.entries(data.provenance.dependencies).map(([k, v]) => `${k} ${v}`).join(", ") || "unknown"}.`,
+  });
+  b.push({ kind: "table", table: { columns: ["certificate", "subject", "command"], rows: files.map((f) => [f.file, f.subject, f.command]) } });
   return b;
+}
+
+/** The VERIFIED certificates of a report, with the file each is written to and the command that re-checks it. */
+export function certificateFiles(data: ReportData): { file: string; subject: string; command: string; text: string; gzip: boolean }[] {
+  const seen = new Map<string, number>();
+  return data.certificates
+    .filter((c) => c.status === "VERIFIED")
+    .map((c) => {
+      const stem = c.subject.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "certificate";
+      const k = (seen.get(stem) ?? 0) + 1;
+      seen.set(stem, k);
+      const gzip = c.text.length > 1 << 20;
+      const file = `certificates/${stem}${k > 1 ? `-${k}` : ""}.json${gzip ? ".gz" : ""}`;
+      const command = gzip ? `gunzip -c ${file} > /tmp/c.json && memcap check /tmp/c.json` : `memcap check ${file}`;
+      return { file, subject: c.subject, command, text: c.text, gzip };
+    });
 }

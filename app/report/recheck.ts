@@ -7,6 +7,21 @@ import { checkCertificate, type ClaimResult } from "../../proofs-check/check.ts"
 import type { Certificate } from "../../src/certificate/format.ts";
 import type { Verdict } from "./types.ts";
 
+/** A certificate the report re-checked, kept so that the report folder can hold it (write.ts). */
+export interface KeptCertificate {
+  subject: string;
+  status: Verdict["status"];
+  /** The certificate exactly as re-checked (compact JSON). */
+  text: string;
+}
+
+const kept: KeptCertificate[] = [];
+
+/** Hands over (and forgets) every certificate re-checked since the last call: runReport calls it once per run. */
+export function takeRecheckedCertificates(): KeptCertificate[] {
+  return kept.splice(0, kept.length);
+}
+
 export interface Recheck {
   verdict: Verdict;
   claims: ClaimResult[];
@@ -26,6 +41,7 @@ export function recheckCertificate(cert: Certificate, subject: string): Recheck 
   const t0 = performance.now();
   try {
     const r = checkCertificate(JSON.parse(text));
+    kept.push({ subject, status: r.verdict, text });
     const first = r.claims.find((c) => c.status === (r.verdict === "REJECTED" ? "rejected" : "inconclusive"));
     const detail =
       r.verdict === "VERIFIED"

@@ -4,6 +4,12 @@
  * says so. The result is plain data (ReportData), rendered elsewhere.
  */
 import os from "node:os";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { takeRecheckedCertificates, type KeptCertificate } from "./recheck.ts";
+import { version } from "../cli/help.mjs";
 import type { ReportPlan } from "./config.ts";
 import type { ReportProgress } from "./progress.ts";
 import type { SectionResult, Verdict } from "./types.ts";
@@ -24,9 +30,13 @@ export interface ReportData {
   createdAt: string;
   seed: number;
   quick: boolean;
-  environment: { node: string; platform: string; cpus: number; loadAverage: number[] };
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; memoryGiB: number; loadAverage: number[] };
+  /** What produced the report: the git commit (null outside a checkout) and the installed versions of the dependencies. */
+  provenance: Provenance;
   seconds: number;
   sections: SectionRun[];
+  /** Every certificate the report re-checked, in order; the VERIFIED ones are written to certificates/ (write.ts). */
+  certificates: KeptCertificate[];
 }
 
 /**
@@ -39,6 +49,7 @@ export async function runReport(plan: ReportPlan, progress: ReportProgress, now:
   const t0 = performance.now();
   const createdAt = now().toISOString();
   const sections: SectionRun[] = [];
+  takeRecheckedCertificates(); // start from an empty list
   try {
     for (const [i, { section, options }] of plan.sections.entries()) {
       const sink = progress.section(i, plan.sections.length, section.id);
@@ -61,15 +72,60 @@ export async function runReport(plan: ReportPlan, progress: ReportProgress, now:
   } finally {
     progress.stop();
   }
+  const cpus = os.cpus();
   return {
-    tool: "memcap 0.1.0",
+    tool: `memcap ${version()}`,
     createdAt,
     seed: plan.seed,
     quick: plan.quick,
-    environment: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? "unknown",
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    },
+    provenance: provenance(),
     seconds: (performance.now() - t0) / 1000,
     sections,
+    certificates: takeRecheckedCertificates(),
   };
+}
+
+export interface Provenance {
+  commit: string | null;
+  /** The working tree had uncommitted changes when the report ran. */
+  dirty: boolean | null;
+  dependencies: Record<string, string>;
+}
+
+/** The git commit of the working directory and the versions of memcap's installed dependencies. */
+export function provenance(): Provenance {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const git = (args: string[]) => {
+    try {
+      return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const commit = git(["rev-parse", "HEAD"]);
+  const status = commit === null ? null : git(["status", "--porcelain", "--untracked-files=no"]);
+  const dependencies: Record<string, string> = {};
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(pkg.dependencies ?? {})) {
+      try {
+        dependencies[name] = (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+      } catch {
+        dependencies[name] = "not installed";
+      }
+    }
+  } catch {
+    /* not run from the project root: no dependency list */
+  }
+  return { commit, dirty: status === null ? null : status.length > 0, dependencies };
 }
 
 /** Counts verdicts by status over the whole report. */

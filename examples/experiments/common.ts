@@ -6,18 +6,23 @@
  * @example
  *   const f = flags({ seed: 1, steps: 500 }); const r = await trainOnce(MODEL_DEFAULTS.aot, { steps: f.steps }, f.seed);
  */
-import { writeFileAtomic } from "../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../src/io/output.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import type { ModelConfig } from "../../src/train/models.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSummary } from "../../src/train/trainer.ts";
 
-/** Parses `--key value` pairs over defaults (numbers, or comma lists of numbers). */
-export function flags<T extends Record<string, number | number[]>>(defaults: T): T {
-  const out: Record<string, number | number[]> = { ...defaults };
+/** Parses `--key value` pairs over defaults (numbers, or comma lists of numbers) and bare `--key` switches (booleans). */
+export function flags<T extends Record<string, number | number[] | boolean>>(defaults: T): T {
+  const out: Record<string, number | number[] | boolean> = { ...defaults };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
     const k = a[i]!.replace(/^--/, "");
     if (!(k in defaults)) throw new Error(`unknown flag --${k} (known: ${Object.keys(defaults).join(", ")})`);
+    if (typeof defaults[k] === "boolean") {
+      out[k] = true;
+      i--;
+      continue;
+    }
     const v = a[i + 1] ?? "";
     const nums = v.split(",").map(Number);
     if (nums.some((x) => !Number.isFinite(x))) throw new Error(`--${k} needs a number, got "${v}"`);

@@ -12,7 +12,7 @@
  * @example
  *   danaBounds({ vocab: 10, S: 2, d: 2, dh: 2, H: 49, T: 100 })[0]!.value // "100.000000000"
  */
-import { boundHolds, formatBound } from "./ks.ts";
+import { boundHolds, formatBound } from "./expression.ts";
 
 export interface DanaShape {
   vocab: number;

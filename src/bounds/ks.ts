@@ -1,8 +1,9 @@
 /**
  * Kajitsuka & Sato's bound formulas with the paper's constants (digest: shared/papers/kajitsuka-sato.md).
- * Each bound is a mathjs expression over N, n, d, C (r and δ are written into the text as exact
- * rationals, since certificates only name measured variables), evaluated with 64-digit BigNumbers and
- * printed in the 12-significant-digit format of certificates (`formatBoundValue` in src/bounds/format.ts,
+ * Each bound is an expression of src/bounds/expression.ts's grammar over N, n, d, C (r and δ are written
+ * into the text as exact rationals, since certificates only name measured variables), evaluated
+ * rigorously (exact where rational, outward-rounded intervals otherwise) and printed in the
+ * 12-significant-digit format of certificates (`formatBoundValue` in src/bounds/format.ts,
  * shared by every builder; the checker recomputes and rounds the value with its own code).
  *
  * "≲" in the theorems hides constants: the upper-bound expressions are the stated terms with constant 1,
@@ -26,33 +27,8 @@
  * @example
  *   ksBounds({ N: 200, n: 6, d: 4, C: 3, r: q(2), delta: q("1/8") }).find(b => b.id === "thm4.3-W")!.value
  */
-import { all, create } from "mathjs";
 import { Rational } from "../numbers/rational.ts";
-import { formatBoundValue } from "./format.ts";
-
-const math = create(all!, { number: "BigNumber", precision: 64 });
-
-/** Evaluates a bound expression as certificates do: 64-digit BigNumbers, 12 significant digits. @example formatBound("sqrt(N)", {N: 100}) // "10" */
-export function formatBound(expression: string, vars: Record<string, number | bigint | string>): string {
-  const scope: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) scope[k] = math.bignumber(v.toString());
-  const value = math.evaluate(expression, scope) as { toPrecision(p: number): string };
-  return formatBoundValue(value.toPrecision(40));
-}
-
-/**
- * Whether `measured relation expression` holds, decided with 64-digit BigNumbers (a tie within
- * 1e-40 relative counts as undecided and is reported as not holding). @example boundHolds("sqrt(N)", {N: 100}, 12, ">=") // true
- */
-export function boundHolds(expression: string, vars: Record<string, number | bigint | string>, measured: number, relation: "<=" | ">="): boolean {
-  const scope: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) scope[k] = math.bignumber(v.toString());
-  const value = math.bignumber(math.evaluate(expression, scope) as never);
-  const m = math.bignumber(measured);
-  const tol = math.multiply(math.abs(value), math.bignumber("1e-40"));
-  const diff = math.subtract(m, value);
-  return relation === "<=" ? (math.smaller(diff, math.unaryMinus(tol)) as boolean) : (math.larger(diff, tol) as boolean);
-}
+import { formatBound } from "./expression.ts";
 
 export interface KsBoundInput {
   N: number;

@@ -18,7 +18,7 @@ export function mahdaviCapacity(o: { H: number; n: number; dh: number }): number
   return o.H * (Math.min(o.n, o.dh) - 1) + 1;
 }
 
-/** The capacity formula as a mathjs expression with H, n, d_h written in (they are not certificate variables). */
+/** The capacity formula as a bound expression (docs/certificate.md) with H, n, d_h written in (they are not certificate variables). */
 export function mahdaviCapacityExpression(o: { H: number; n: number; dh: number }): string {
   return `${o.H} * (min(${o.n}, ${o.dh}) - 1) + 1`;
 }

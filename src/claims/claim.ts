@@ -15,8 +15,8 @@
 import fc from "fast-check";
 import type { PaperId } from "../papers.ts";
 
-/** The paper a claim comes from (src/papers.ts), or memcap for claims about its own kernel. */
-export type Paper = PaperId | "memcap";
+/** The paper a claim comes from (src/papers.ts), memcap for claims about its own kernel, user for a claim from a user's module (`memcap claims --from`). */
+export type Paper = PaperId | "memcap" | "user";
 
 /** What a checker says about one input. `detail` explains a failure in words (which step, which values). */
 export interface ClaimOutcome {

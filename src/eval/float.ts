@@ -37,3 +37,34 @@ export const floatArith: Arith<number> = {
 export function evaluateFloat(net: Network, sequences: number[][], vocabulary?: number[][]): number[][][] {
   return evaluateGeneric(floatArith, net, sequences, vocabulary);
 }
+
+const f32 = Math.fround;
+
+/**
+ * IEEE single precision: every weight is rounded to the nearest float32 and every operation's
+ * result too (what a float32 runtime computes with the same operation order; exp is the float32
+ * rounding of the double exp, which a runtime's expf may differ from in the last place).
+ */
+export const float32Arith: Arith<number> = {
+  weight: (r) => f32(r.toNumber()),
+  zero: 0,
+  add: (a, b) => f32(a + b),
+  mul: (a, b) => f32(a * b),
+  relu: (a) => (a > 0 ? a : 0),
+  divInt: (a, k) => f32(a / k),
+  hardmaxMix(scores, values) {
+    const m = Math.max(...scores);
+    return meanOf(float32Arith, values.filter((_, j) => scores[j] === m));
+  },
+  softmaxMix(scores, values) {
+    const m = Math.max(...scores);
+    const e = scores.map((s) => f32(Math.exp(f32(s - m))));
+    const z = e.reduce((a, b) => f32(a + b), 0);
+    return values[0]!.map((_, c) => values.reduce((s, v, j) => f32(s + f32(f32(e[j]! / z) * v[c]!)), 0));
+  },
+};
+
+/** float32 outputs (labelled float), the operation order of evaluateFloat; `vocabulary` rows are rounded to float32. */
+export function evaluateFloat32(net: Network, sequences: number[][], vocabulary?: number[][]): number[][][] {
+  return evaluateGeneric(float32Arith, net, sequences, vocabulary?.map((r) => r.map(f32)));
+}

@@ -4,8 +4,7 @@
  * @example
  *   const rows = readRationalMatrix("m.json"); // [[1,2],["1/2","0.25"]] → Rational[][]
  */
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { Rational } from "../numbers/rational.ts";
 import { UserError } from "../errors.ts";
@@ -61,15 +60,4 @@ export function toRationalMatrix(data: unknown, file: string): Rational[][] {
 
 export function readRationalMatrix(path: string): Rational[][] {
   return toRationalMatrix(readJsonFile(path), path);
-}
-
-/**
- * Writes a file atomically (temporary file, then rename), so that an interrupted run never leaves
- * a half-written output behind.
- */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path) || ".", { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }

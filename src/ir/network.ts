@@ -42,7 +42,7 @@ export const MatrixSchema = z.array(VectorSchema).superRefine((m, ctx) => {
 export type Vector = Q[];
 export type Matrix = Q[][];
 
-export const HeadSchema = z.object({
+export const HeadSchema = z.strictObject({
   WQ: MatrixSchema, // d_h × d_in   (may be 0×d_in for uniform attention)
   WK: MatrixSchema, // d_h × d_in
   WV: MatrixSchema, // d_v × d_in
@@ -51,11 +51,11 @@ export const HeadSchema = z.object({
 export type Head = z.infer<typeof HeadSchema>;
 
 export const LayerSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("embedding"), table: MatrixSchema }),
-  z.object({ type: z.literal("positional"), table: MatrixSchema }),
-  z.object({ type: z.literal("affine"), W: MatrixSchema, b: VectorSchema.optional(), name: z.string().optional() }),
-  z.object({ type: z.literal("relu") }),
-  z.object({
+  z.strictObject({ type: z.literal("embedding"), table: MatrixSchema }),
+  z.strictObject({ type: z.literal("positional"), table: MatrixSchema }),
+  z.strictObject({ type: z.literal("affine"), W: MatrixSchema, b: VectorSchema.optional(), name: z.string().optional() }),
+  z.strictObject({ type: z.literal("relu") }),
+  z.strictObject({
     type: z.literal("ffn"),
     W1: MatrixSchema,
     b1: VectorSchema,
@@ -63,7 +63,7 @@ export const LayerSchema = z.discriminatedUnion("type", [
     b2: VectorSchema,
     name: z.string().optional(),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal("attention"),
     attention: z.enum(["softmax", "hardmax", "uniform"]),
     heads: z.array(HeadSchema).min(1),
@@ -80,15 +80,15 @@ export const LayerSchema = z.discriminatedUnion("type", [
 export type Layer = z.infer<typeof LayerSchema>;
 export type LayerType = Layer["type"];
 
-export const NetworkSchema = z.object({
+export const NetworkSchema = z.strictObject({
   format: z.literal(NETWORK_FORMAT),
   version: z.literal(NETWORK_VERSION),
   input: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("vectors"), dim: z.number().int().positive() }),
-    z.object({ kind: z.literal("tokens"), vocab: z.number().int().positive() }),
+    z.strictObject({ kind: z.literal("vectors"), dim: z.number().int().positive() }),
+    z.strictObject({ kind: z.literal("tokens"), vocab: z.number().int().positive() }),
   ]),
   layers: z.array(LayerSchema),
-  output: z.object({
+  output: z.strictObject({
     /** Which positions are read: the last one (next-token) or every one (seq2seq). */
     positions: z.enum(["last", "all"]),
     /** scalar: a 1-dim output read as a number; logits: argmax is the prediction; vector: read as is. */

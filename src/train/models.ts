@@ -11,9 +11,13 @@
  *              cross-entropy, or (classes = 0) y ~ U[0,1] and MSE.
  *  aot         Dana, Pydi & Chevaleyre eq. (2): x_s = e(t_s) + pos_s, H heads of width d_h, the last position is the
  *              only query, no scaling, T = W_U (x_S + Σ_h W_O^h W_V^h Σ_s a_s x_s); cross-entropy at the last position.
- *  aot-code    Their code: x̃ = C(e(t) + pos) with a shared compress Linear(d→d_h) when d ≠ d_h, per-head d_h×d_h
- *              Q/K/V/O with 1/√d_h scaling and a causal mask, heads summed, shared decompress Linear(d_h→d),
- *              residual from e(t_S) only (positional embedding on the attention input only), W_U.
+ *  aot-code    Their code (leodana2000/Transformer_Attentional_Memory, models.py `Transformer`/`AoT`, one layer):
+ *              x̃ = C(e(t)) + pos with a shared compress Linear(d→d_h) when d ≠ d_h (x̃ = e(t) + pos when d = d_h),
+ *              pos a table of S + 1 rows of width d_h (their context window counts the predicted token), H
+ *              parallel single-head attentions on d_h (per head Q/K/V/O d_h×d_h, 1/√d_h, causal mask, no
+ *              biases), heads summed, shared decompress Linear(d_h→d), residual from e(t_S) only, W_U.
+ *              With `init: "torch"` every weight starts as PyTorch's defaults would: nn.Linear U(±1/√fan_in),
+ *              MultiheadAttention's in-projection Xavier-uniform U(±√(6/(4d_h))).
  *  transformer one standard block without LayerNorm: embedding + positional, causal multi-head attention (1/√d_h),
  *              residual, ReLU MLP (width `hidden`) with residual, unembedding; same task as aot.
  * Data for aot / aot-code / transformer (Dana et al.'s association task): sequences t ∈ [vocab]^S, by default all
@@ -22,7 +26,7 @@
  * for that row; it is implemented and tested all the same).
  */
 import { UserError } from "../errors.ts";
-import { GraphBuilder, type AttnMode, type Graph, type View } from "./graph.ts";
+import { GraphBuilder, type AttnMode, type Graph, type Init, type View } from "./graph.ts";
 import { trainerRng, type Rng } from "../random.ts";
 
 export const MODEL_NAMES = ["ks", "mha", "aot", "aot-code", "transformer"] as const;
@@ -52,6 +56,13 @@ export interface ModelConfig {
   attention: AttnMode;
   /** regression tolerance for the accuracy of MSE tasks with real-valued labels */
   tol: number;
+  /** Initial weights: memcap's N(0, 1/fan_in) (default), or PyTorch's defaults (aot-code, for the authors' recipe). */
+  init?: "normal" | "torch";
+  /**
+   * aot family: "distinct" (default) trains on `examples` distinct sequences (all vocab^S when 0);
+   * "replacement" draws `examples` sequences uniformly with replacement, labels from the same map g.
+   */
+  draw?: "distinct" | "replacement";
 }
 
 /** Small defaults per model: each trains visibly within 200 steps. */
@@ -74,6 +85,7 @@ export interface Dataset {
 export function datasetSize(c: ModelConfig): number {
   if (c.model === "ks" || c.model === "mha") return c.examples;
   const all = c.vocab ** c.seqLen;
+  if (c.draw === "replacement") return c.examples;
   return c.examples > 0 ? Math.min(c.examples, all) : all;
 }
 
@@ -101,6 +113,9 @@ export function validateConfig(c: ModelConfig): void {
   }
   if (c.model === "transformer") pos(c.hidden, "--hidden");
   if (c.model === "mha" && c.classes === 1) throw new UserError("--classes must be 0 (regression) or at least 2");
+  if (c.draw === "replacement" && !(c.model === "aot" || c.model === "aot-code" || c.model === "transformer")) throw new UserError(`drawing with replacement is for the aot family, not --model ${c.model}`);
+  if (c.draw === "replacement") pos(c.examples, "--examples (with replacement)");
+  if (c.init === "torch" && c.model !== "aot-code") throw new UserError(`PyTorch's initialization is implemented for --model aot-code only, not ${c.model}`);
 }
 
 /**
@@ -122,6 +137,23 @@ export function makeDataset(c: ModelConfig, seed: number): Dataset {
     floats.set("context", { per: c.seqLen * c.d, data: new Float64Array(N * c.seqLen * c.d).map(() => rng.uniform()) });
     if (c.classes > 0) ints.set("labels", { per: 1, data: new Int32Array(N).map(() => rng.int(c.classes)) });
     else floats.set("y", { per: 1, data: new Float64Array(N).map(() => rng.uniform()) });
+  } else if (c.draw === "replacement") {
+    // the authors' data (utils.py generate_data with a one-hot third-token law): a map g over all vocab^S
+    // sequences, then `examples` sequences drawn uniformly with replacement
+    const all = c.vocab ** c.seqLen;
+    const g = new Int32Array(all).map(() => rng.int(c.vocab));
+    const toks = new Int32Array(N * c.seqLen);
+    const labels = new Int32Array(N);
+    for (let e = 0; e < N; e++) {
+      let id = rng.int(all);
+      labels[e] = g[id]!;
+      for (let s = c.seqLen - 1; s >= 0; s--) {
+        toks[e * c.seqLen + s] = id % c.vocab;
+        id = Math.floor(id / c.vocab);
+      }
+    }
+    ints.set("tokens", { per: c.seqLen, data: toks });
+    ints.set("labels", { per: 1, data: labels });
   } else {
     const all = c.vocab ** c.seqLen;
     // every sequence (T₀ = vocab^S) or a random distinct subset
@@ -145,11 +177,14 @@ function sampleDistinct(rng: Rng, all: number, k: number): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-/** A bias-free linear map x·W with W ~ N(0, std²/in) (its parameter is named `name`). */
-function lin(g: GraphBuilder, x: string, rows: number, i: number, o: number, name: string, std = 1): string {
-  const W = g.param(name, [i, o], { kind: "normal", std: std / Math.sqrt(i) });
+/** A bias-free linear map x·W with W ~ N(0, std²/in) (its parameter is named `name`), or with the given init. */
+function lin(g: GraphBuilder, x: string, rows: number, i: number, o: number, name: string, std = 1, init?: Init): string {
+  const W = g.param(name, [i, o], init ?? { kind: "normal", std: std / Math.sqrt(i) });
   return g.linear(x, rows, i, o, W, undefined, `${name}(x)`);
 }
+
+/** U(±b): PyTorch's nn.Linear default is b = 1/√fan_in (kaiming_uniform with a = √5). */
+const uniform = (b: number): Init => ({ kind: "uniform", lo: -b, hi: b });
 
 /** View of a (B·rowsPerSeq) × (H·dh) tensor as (B, H, rowsPerSeq, dh). */
 function headView(t: string, rowsPerSeq: number, H: number, dh: number): View {
@@ -196,12 +231,13 @@ export function buildModel(c: ModelConfig, B: number): Graph {
   } else {
     const S = c.seqLen, V = c.vocab;
     const tokens = g.intInput("tokens", B * S);
-    const E = g.param("embed", [V, d], { kind: "normal", std: 1 });
-    const P = g.param("pos", [S, d], { kind: "normal", std: 1 });
+    const torch = c.init === "torch";
+    const E = g.param("embed", [V, d], torch ? uniform(1 / Math.sqrt(d)) : { kind: "normal", std: 1 });
     const e = g.gather(E, tokens, B * S, d, V, "e(t)");
-    const x = g.addT(e, P, "x", S * d);
     let res: string;
     if (c.model === "aot" || c.model === "transformer") {
+      const P = g.param("pos", [S, d], { kind: "normal", std: 1 });
+      const x = g.addT(e, P, "x", S * d);
       const xl = g.rows(x, B, d, S, S - 1, "x_S");
       const Q = lin(g, xl, B, d, H * dh, "W_Q");
       const K = lin(g, x, B * S, d, H * dh, "W_K");
@@ -211,19 +247,23 @@ export function buildModel(c: ModelConfig, B: number): Graph {
       res = g.addT(xl, lin(g, a, B, H * dh, d, "W_O"), "attn.res");
       if (c.model === "transformer") res = g.ffnBlock(res, B, d, c.hidden, "mlp");
     } else {
-      // aot-code
+      // aot-code: the positional table has S + 1 rows (the authors' context window includes the predicted
+      // token; the last row is a parameter that no forward pass reads, kept so the counts agree)
       const comp = d !== dh;
-      const xt = comp ? lin(g, x, B * S, d, dh, "compress") : x;
+      const P = g.param("pos", [S + 1, dh], torch ? uniform(1 / Math.sqrt(dh)) : { kind: "normal", std: 1 });
+      const ct = comp ? lin(g, e, B * S, d, dh, "compress", 1, torch ? uniform(1 / Math.sqrt(d)) : undefined) : e;
+      const xt = g.addT(ct, P, "x̃", S * dh);
       const xtl = g.rows(xt, B, dh, S, S - 1, "x̃_S");
-      const Q = lin(g, xtl, B, dh, H * dh, "W_Q");
-      const K = lin(g, xt, B * S, dh, H * dh, "W_K");
-      const Vv = lin(g, xt, B * S, dh, H * dh, "W_V");
+      const inProj = torch ? uniform(Math.sqrt(6 / (4 * dh))) : undefined;
+      const Q = lin(g, xtl, B, dh, H * dh, "W_Q", 1, inProj);
+      const K = lin(g, xt, B * S, dh, H * dh, "W_K", 1, inProj);
+      const Vv = lin(g, xt, B * S, dh, H * dh, "W_V", 1, inProj);
       const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: S, dh, dv: dh, q: headView(Q, 1, H, dh), k: headView(K, S, H, dh), v: headView(Vv, S, H, dh), scale: 1 / Math.sqrt(dh), mode: c.attention, causal: true, qFirst: S - 1 });
-      let o = lin(g, a, B, H * dh, dh, "W_O"); // Σ_h W_O^h o_h
-      if (comp) o = lin(g, o, B, dh, d, "decompress");
+      let o = lin(g, a, B, H * dh, dh, "W_O", 1, torch ? uniform(1 / Math.sqrt(dh)) : undefined); // Σ_h W_O^h o_h (each head's out_proj has fan-in d_h)
+      if (comp) o = lin(g, o, B, dh, d, "decompress", 1, torch ? uniform(1 / Math.sqrt(dh)) : undefined);
       res = g.addT(g.rows(e, B, d, S, S - 1, "e(t_S)"), o, "attn.res");
     }
-    g.ce(lin(g, res, B, d, V, "W_U"), g.intInput("labels", B), B, V);
+    g.ce(lin(g, res, B, d, V, "W_U", 1, torch ? uniform(1 / Math.sqrt(d)) : undefined), g.intInput("labels", B), B, V);
   }
   return g.finish();
 }

@@ -1,9 +1,18 @@
 /**
  * Learning-rate schedules: linear warmup from 0 over `warmup` steps, then cosine decay to 0,
- * linear decay to 0, or constant.
+ * linear decay to 0, or constant; and PyTorch's LinearLR stepped once per epoch (`epochLinear`).
  */
 export const SCHEDULES = ["cosine", "linear", "constant"] as const;
 export type Schedule = (typeof SCHEDULES)[number];
+
+/**
+ * torch.optim.lr_scheduler.LinearLR(start_factor, end_factor, total_iters = epochs) stepped once per
+ * epoch: in epoch e (0-based) the rate is lr·(start + (end − start)·min(e, epochs)/epochs).
+ * @example epochLinear(0.1, { start: 0.1, end: 0.005, epochs: 64 }, 0) // 0.01
+ */
+export function epochLinear(lr: number, f: { start: number; end: number; epochs: number }, epoch: number): number {
+  return lr * (f.start + ((f.end - f.start) * Math.min(epoch, f.epochs)) / f.epochs);
+}
 
 /**
  * Learning rate at 0-based step t of `steps`.

@@ -6,9 +6,10 @@
  */
 import type { AdamStep, Backend, BatchStats } from "./backend.ts";
 import { compileGraph, initParams, type Program } from "./graph.ts";
+import type { Precision } from "./kernels-wasm.ts";
 import { assembleBatch, buildModel, datasetSize, makeDataset, type Dataset, type ModelConfig } from "./models.ts";
 import { trainerRng } from "../random.ts";
-import { learningRate, type Schedule } from "./schedule.ts";
+import { epochLinear, learningRate, type Schedule } from "./schedule.ts";
 
 export interface TrainOptions {
   steps: number;
@@ -26,6 +27,19 @@ export interface TrainOptions {
   logEvery: number;
   /** stop early once a logged full-batch step reaches accuracy 1 */
   stopAtFullAccuracy?: boolean;
+  /** the backend's arithmetic (absent: the backend's default, float64 on the CPU backend) */
+  precision?: Precision;
+  /**
+   * PyTorch's LinearLR stepped once per epoch (an epoch = ⌈examples / batch⌉ steps), replacing `schedule`
+   * and `warmup`: the authors' recipe of Dana et al. uses lr 0.1, start 0.1, end 0.005 over 64 epochs.
+   */
+  epochLinear?: { start: number; end: number; epochs: number };
+  /**
+   * Keep the on-batch accuracy (measured on each step's batch before its update) of the last k steps; the
+   * summary's `recentBatchAccuracy` averages the k − 1 steps before the final one, as the authors'
+   * `sum(Acc[-101:-1])/100` does for k = 101.
+   */
+  recentBatches?: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -59,9 +73,12 @@ export interface TrainSummary {
   stepsPerSecond: number;
   examplesPerSecond: number;
   arithmetic: string;
+  /** Mean on-batch accuracy of the steps before the last, when `recentBatches` was set (float measurement). */
+  recentBatchAccuracy?: number;
 }
 
-export type BackendFactory = (program: Program) => Promise<Backend>;
+/** Makes a backend for a program; `precision` absent: the backend's default. */
+export type BackendFactory = (program: Program, precision?: Precision) => Promise<Backend>;
 
 /** Everything needed to run a training job, built once (also used by tests and the benchmark). */
 export interface TrainingSetup {
@@ -133,16 +150,20 @@ export async function evaluateAll(be: Backend, data: Dataset): Promise<{ loss: n
  * @example const summary = await train(setupTraining(MODEL_DEFAULTS.aot, 256, 1), DEFAULT_TRAIN, async (p) => new CpuBackend(p));
  */
 export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: BackendFactory, onLog?: (r: StepRecord) => void): Promise<TrainSummary> {
-  const be = await makeBackend(setup.program);
+  const be = await makeBackend(setup.program, o.precision);
   try {
+    if (o.precision && be.precision !== o.precision) throw new Error(`the backend factory gave a ${be.precision} backend for precision ${o.precision}`);
     await be.setParams(setup.params);
     const next = batchOrder(setup.data.size, setup.batch, o.seed);
     let firstLoss = NaN, steps = 0;
+    const recent: number[] = [];
+    const perEpoch = Math.ceil(setup.data.size / setup.batch);
     const t0 = performance.now();
     for (let t = 0; t < o.steps; t++) {
       be.setBatch(assembleBatch(setup.data, next()));
       be.forwardBackward();
-      const lr = learningRate(o.schedule, o.lr, o.warmup, o.steps, t);
+      if (o.recentBatches && t >= o.steps - o.recentBatches) recent.push((await be.stats()).accuracy); // this batch, before its update
+      const lr = o.epochLinear ? epochLinear(o.lr, o.epochLinear, Math.floor(t / perEpoch)) : learningRate(o.schedule, o.lr, o.warmup, o.steps, t);
       const h: AdamStep = { lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.optimizer === "adamw", t: t + 1 };
       be.adamStep(h);
       steps = t + 1;
@@ -159,7 +180,8 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
       summary: true, model: setup.config.model, backend: be.name, seed: o.seed, steps, examples: setup.data.size, batch: setup.batch,
       parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds,
       stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
-      arithmetic: be.name === "cpu" ? "float64" : "float32",
+      arithmetic: be.precision === "f64" ? "float64" : "float32",
+      ...(o.recentBatches ? { recentBatchAccuracy: recent.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, recent.length - 1) } : {}),
     };
   } finally {
     be.dispose();

@@ -61,7 +61,7 @@ describe("memcap check", () => {
     const f = write("close.json", closeLogits());
     const low = check(f, "--json");
     expect(low.status).toBe(3);
-    const data = JSON.parse(low.stdout);
+    const data = JSON.parse(low.stdout).result;
     expect(data.verdict).toBe("INCONCLUSIVE");
     expect(data.claims[0]).toMatchObject({ id: "argmax", kind: "memorizes", status: "inconclusive", neededDigits: 40 });
     expect(data.bytes).toBeGreaterThan(100);

@@ -1,14 +1,17 @@
 /**
  * `memcap claims` — every registered claim with its status from the last run;
  * `memcap counterexample CLAIM` — search for a violation, shrink it, print it, exit 1 if found.
+ * With `--from FILE` both work on a user's module of claims instead (app/claims/user.ts); their
+ * results are printed, not recorded in the registry's status file.
  */
 import type { Command } from "commander";
-import { CLAIMS, getClaim } from "../../../constructions/claims.ts";
 import { claimInputToJson, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
 import { readStatuses, recordResults } from "../../claims/status.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
+import { loadUserClaims } from "../../claims/user.ts";
+import { stepProgress } from "../progress.ts";
 
 export function register(program: Command): void {
   program
@@ -16,14 +19,29 @@ export function register(program: Command): void {
     .description("list every registered claim (lemmas, theorem preconditions, bounds) with its status from the last run")
     .option("--run", "run every claim now with its quick budget and record the results")
     .option("--seed <n>", "seed for --run", intFlag("seed", 0, 2 ** 31 - 1), 1)
+    .option("--from <file>", "list (and with --run, run) the claims of your module instead: its default export or `claims`, an array of defineClaim results")
     .option("--json", "machine-readable output")
-    .action((opts: { run?: boolean; seed: number; json?: boolean }) => {
+    .action(async (opts: { run?: boolean; seed: number; from?: string; json?: boolean }) => {
+      // the registry (every construction's claims) is loaded only when it is what is listed
+      const claims = opts.from ? await loadUserClaims(opts.from) : (await import("../../../constructions/claims.ts")).CLAIMS;
+      let st: ReturnType<typeof readStatuses> = opts.from ? {} : readStatuses();
       if (opts.run) {
-        const results: SearchResult[] = CLAIMS.map((c) => searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed }));
-        recordResults(results);
+        const progress = stepProgress("claims --run", claims.length, { unit: "claims" });
+        const results: SearchResult[] = claims.map((c) => {
+          const r = searchCounterexample(c, { runs: c.quickRuns ?? 50, seed: opts.seed });
+          progress.tick(`${c.id}: ${r.found ? "counterexample" : "held"}`);
+          return r;
+        });
+        progress.stop();
+        if (opts.from) {
+          const at = new Date().toISOString();
+          st = Object.fromEntries(results.map((r) => [r.claimId, { status: r.found ? "counterexample-found" : "held", runs: r.runs, seed: r.seed, at }])) as typeof st;
+        } else {
+          recordResults(results);
+          st = readStatuses();
+        }
       }
-      const st = readStatuses();
-      const rows = CLAIMS.map((c) => ({
+      const rows = claims.map((c) => ({
         id: c.id,
         paper: c.paper,
         source: c.source,
@@ -50,12 +68,13 @@ export function register(program: Command): void {
     .option("--runs <k>", "number of random inputs", intFlag("runs", 1, 10_000_000), 200)
     .option("--seed <s>", "seed of the search", intFlag("seed", 0, 2 ** 31 - 1), 1)
     .option("--out <file>", "write the minimized counterexample as JSON")
+    .option("--from <file>", "look CLAIM up in your module of claims (see `memcap claims --from`)")
     .option("--json", "machine-readable output")
-    .action((id: string, opts: { runs: number; seed: number; out?: string; json?: boolean }) => {
-      const claim = getClaim(id);
-      if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims\` for the ids)`);
+    .action(async (id: string, opts: { runs: number; seed: number; out?: string; from?: string; json?: boolean }) => {
+      const claim = opts.from ? (await loadUserClaims(opts.from)).find((c) => c.id === id) : (await import("../../../constructions/claims.ts")).getClaim(id);
+      if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims${opts.from ? ` --from ${opts.from}` : ""}\` for the ids)`);
       const r = searchCounterexample(claim, { runs: opts.runs, seed: opts.seed });
-      recordResults([r]);
+      if (!opts.from) recordResults([r]);
       const record = {
         claim: claim.id,
         source: claim.source,

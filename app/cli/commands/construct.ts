@@ -11,6 +11,7 @@
  *   memcap construct ks-next-token --N 200 --n 6 --d 4 --classes 3 --seed 7 --out ks.json
  */
 import type { Command } from "commander";
+import { checkOutput } from "../../../src/io/output.ts";
 import { KS_KINDS } from "../constructions/kajitsuka-sato.ts";
 import { AOT_KINDS } from "../constructions/dana.ts";
 import { MHA_KIND } from "../constructions/mahdavi.ts";
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     const sub = construct.command(k.name).description(k.summary);
     for (const a of k.aliases ?? []) sub.alias(a);
     k.configure(sub).action(async (opts: Record<string, unknown>) => {
+      if (typeof opts.out === "string") checkOutput(opts.out, { what: "certificate" }); // before any work
       await k.run(opts);
     });
   }

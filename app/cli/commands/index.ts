@@ -21,6 +21,7 @@ export const COMMAND_MODULES: Record<string, Loader> = {
   capacity: () => import("./capacity.ts"),
   crosscheck: () => import("./crosscheck.ts"),
   report: () => import("./report.ts"),
+  export: () => import("./export.ts"),
 };
 
 /** The modules to load for this command line: the named command's only, or all (help, unknown names). */

@@ -9,7 +9,7 @@
  */
 import type { Command } from "commander";
 import { intFlag, numberFlag, emit, jsonReplacer } from "../output.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 
 export function register(program: Command): void {
   program

@@ -5,19 +5,21 @@
  */
 import type { Command } from "commander";
 import { Option } from "commander";
-import cliProgress from "cli-progress";
+import { stepProgress } from "../progress.ts";
 import { UserError } from "../../../src/errors.ts";
-import { emit, intFlag, numberFlag } from "../output.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { emit, envelope, intFlag, jsonReplacer, numberFlag } from "../output.ts";
+import { openJsonlLog } from "../../../src/io/output.ts";
 import { MODEL_DEFAULTS, MODEL_NAMES, datasetSize, validateConfig, type ModelConfig, type ModelName } from "../../../src/train/models.ts";
 import { SCHEDULES } from "../../../src/train/schedule.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type StepRecord, type TrainOptions } from "../../../src/train/trainer.ts";
-import { backendFactory, BACKENDS, type BackendName } from "../../../src/train/backends.ts";
+import { BACKEND_PRECISIONS, backendFactory, BACKENDS, type BackendName } from "../../../src/train/backends.ts";
+import { PRECISIONS, type Precision } from "../../../src/train/kernels-wasm.ts";
 
 /** The trainer's options as flags, plus the model, backend and output choices. */
 interface TrainFlags extends Pick<TrainOptions, "steps" | "lr" | "batch" | "schedule" | "warmup" | "seed" | "optimizer" | "weightDecay"> {
   model: ModelName;
   backend: BackendName;
+  precision?: Precision;
   logEvery?: number;
   stopAt100?: boolean;
   json?: boolean;
@@ -42,6 +44,7 @@ export function register(program: Command): void {
     .description("train a model (ks | mha | aot | aot-code | transformer) on its seeded random memorization task; reports training loss and accuracy (float)")
     .addOption(new Option("--model <name>", "model").choices([...MODEL_NAMES]).default("aot"))
     .addOption(new Option("--backend <name>", "cpu (float64 reference) or webgpu (Dawn, float32)").choices([...BACKENDS]).default("cpu"))
+    .addOption(new Option("--precision <p>", "arithmetic: f64 (the cpu default, the reference) or f32 (cpu's fast path; webgpu's only)").choices([...PRECISIONS]))
     .option("--steps <n>", "optimizer steps", intFlag("steps", 1, 10_000_000), DEFAULT_TRAIN.steps)
     .option("--lr <x>", "peak learning rate", numberFlag("lr", 0, 10), DEFAULT_TRAIN.lr)
     .option("--batch <n>", "batch size (capped at the number of examples: full batch)", intFlag("batch", 1, 1 << 20), DEFAULT_TRAIN.batch)
@@ -64,32 +67,35 @@ export function register(program: Command): void {
     .option("--hidden <n>", "ks: FFN hidden width q; transformer: MLP width", intFlag("hidden", 1, 65536))
     .addOption(new Option("--attention <mode>", "attention (hardmax: forward argmax, backward straight-through softmax)").choices(["softmax", "hardmax", "uniform"]))
     .option("--json", "print one JSON object per logged step and a final summary object")
-    .option("--log <file>", "write the logged steps and the summary as JSONL (written once, at the end)")
+    .option("--log <file>", "write the logged steps and the summary as JSONL, line by line as they are logged")
     .action(async (f: TrainFlags) => {
       const config = configFromFlags(f);
+      if (f.precision && !BACKEND_PRECISIONS[f.backend].includes(f.precision)) throw new UserError(`--precision ${f.precision} is not available on --backend ${f.backend} (${BACKEND_PRECISIONS[f.backend].join(" or ")} only)`);
       const o: TrainOptions = {
         ...DEFAULT_TRAIN, steps: f.steps, lr: f.lr, batch: f.batch, schedule: f.schedule, warmup: f.warmup, seed: f.seed,
         optimizer: f.optimizer, weightDecay: f.weightDecay, logEvery: f.logEvery ?? Math.max(1, Math.floor(f.steps / 20)), stopAtFullAccuracy: !!f.stopAt100,
+        precision: f.precision ?? BACKEND_PRECISIONS[f.backend][0],
       };
+      const log = f.log ? openJsonlLog(f.log) : null; // validated before anything runs
       const setup = setupTraining(config, o.batch, o.seed);
-      const records: unknown[] = [];
-      const bar = f.json ? null : new cliProgress.SingleBar({ stream: process.stderr, format: `train ${config.model} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}`, hideCursor: false }, cliProgress.Presets.shades_classic);
-      bar?.start(o.steps, 0, { loss: "-", acc: "-" });
+      const bar = stepProgress(`train ${config.model}`, o.steps, { unit: "steps" });
       const onLog = (r: StepRecord) => {
-        records.push(r);
+        log?.append(r);
         if (f.json) process.stdout.write(JSON.stringify(r) + "\n");
-        bar?.update(r.step, { loss: r.loss.toPrecision(4), acc: r.accuracy.toFixed(3) });
+        bar.tick(`loss ${r.loss.toPrecision(4)} acc ${r.accuracy.toFixed(3)}`, r.step);
       };
       let summary;
       try {
         summary = await train(setup, o, backendFactory(f.backend), onLog);
       } finally {
-        bar?.stop();
+        bar.stop();
       }
       const out = { ...summary, config, options: o };
-      records.push(out);
-      if (f.log) writeFileAtomic(f.log, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
-      emit(!!f.json, out, () =>
+      const env = envelope(out); // the same closing record on stdout (--json) and in the log
+      log?.append(env);
+      log?.close();
+      if (f.json) process.stdout.write(JSON.stringify(env, jsonReplacer) + "\n");
+      else emit(false, out, () =>
         [
           `model ${config.model} on ${summary.backend} (${summary.arithmetic}), seed ${summary.seed}: ${summary.parameters} parameters, ${summary.examples} examples, batch ${summary.batch}`,
           `training loss ${summary.firstLoss.toPrecision(4)} (first batch) -> ${summary.loss.toPrecision(4)} (whole training set after ${summary.steps} steps)`,

@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { randomLookupTable, readLookupTable, type LookupTable } from "../../../src/data/associations.ts";
 import { danaBounds, type DanaShape } from "../../../src/bounds/dana.ts";
 import { countNetwork, type NetworkCounts } from "../../../src/ir/count.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { fastVerdicts, type AotResult } from "../../../constructions/dana/association.ts";

@@ -17,7 +17,7 @@ import { crossover, fitExponentXY as fitExponent, type Crossover } from "../../.
 import { recheckCertificate } from "../../report/recheck.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
-import { writeFileAtomic } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { generateSequenceDataset, type SequenceDataset } from "../../../src/data/sequences.ts";
 import type { ConstructionKind } from "../commands/construct.ts";
 import { checkDataset, readSequenceDataFile } from "../../../constructions/kajitsuka-sato/data-file.ts";
@@ -135,6 +135,7 @@ function runSweep(o: KsOpts, seq2seq: boolean): void {
     return v;
   });
   if (o.data !== undefined) throw new UserError("--sweep uses the generator; do not combine it with --data");
+  if (o.out !== undefined) throw new UserError("--sweep writes no certificate (it builds one network per N); drop --out, or build one N with --out");
   const withBaseline = o.variant !== "baseline";
   const rows = Ns.map((N) => {
     const ds = loadDataset({ ...o, N }, seq2seq);

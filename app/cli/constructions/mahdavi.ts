@@ -9,7 +9,8 @@
 import type { Command } from "commander";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
-import { readJsonFile, writeFileAtomic } from "../../../src/io/json-input.ts";
+import { readJsonFile } from "../../../src/io/json-input.ts";
+import { writeFileAtomic } from "../../../src/io/output.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
 import { generateMhaDataset, parseMhaDataset, type MhaDataset } from "../../../src/data/mha.ts";
 import { mahdaviCapacity, paperParameterCount, irParameterCount, irParameterFormula, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
@@ -152,7 +153,7 @@ export const MHA_KIND: ConstructionKind = {
     if (o.counterexample) {
       const r = findCounterexample({ seed: o.seed, progress });
       emit(!!o.json, r, () => formatCounterexample(r));
-      if (!r.found) process.exitCode = 1;
+      if (r.found) process.exitCode = 1; // as memcap counterexample: 1 = a counterexample was found
       return;
     }
     if (o.H === undefined) throw new UserError("--H is required");

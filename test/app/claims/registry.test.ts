@@ -79,7 +79,7 @@ describe("memcap claims / counterexample CLI", () => {
   it("lists every claim with the status of the last run", () => {
     const r = run("claims", "--json");
     expect(r.status).toBe(0);
-    const rows = JSON.parse(r.stdout).claims as { id: string; status: string; runs?: number; seed?: number }[];
+    const rows = JSON.parse(r.stdout).result.claims as { id: string; status: string; runs?: number; seed?: number }[];
     expect(rows.length).toBe(CLAIMS.length);
     expect(rows.find((x) => x.id === "ks.lemma-G.6.literal")!.status).toBe("counterexample-found");
     expect(rows.find((x) => x.id === "ks.lemma-G.5")).toMatchObject({ status: "held", runs: 30, seed: 4 });

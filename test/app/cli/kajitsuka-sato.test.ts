@@ -51,7 +51,7 @@ describe("memcap construct ks-next-token / ks-seq2seq", () => {
     const out = join(dir, "s.json");
     const r = await run("construct", "ks-seq2seq", "--N", "12", "--n", "3", "--d", "2", "--classes", "2", "--vocab", "8", "--seed", "5", "--out", out, "--json");
     expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).result;
     expect(j.memorized).toBe(36);
     expect(j.instances).toBe(36);
     expect(j.counts.width).toBe(14);
@@ -62,12 +62,12 @@ describe("memcap construct ks-next-token / ks-seq2seq", () => {
   it("--sweep prints a fitted exponent; bounds ks prints the Theorem 4.3 bound", async () => {
     const r = await run("construct", "ks-next-token", "--sweep", "8,16,32", "--n", "3", "--d", "2", "--vocab", "16", "--json");
     expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).result;
     expect(j.rows.length).toBe(3);
     expect(Number.isFinite(j.fittedExponentInN.parameters)).toBe(true);
     const b = await run("bounds", "ks", "--N", "200", "--n", "6", "--d", "4", "--classes", "3", "--json");
     expect(b.status).toBe(0);
-    const bj = JSON.parse(b.stdout);
+    const bj = JSON.parse(b.stdout).result;
     expect(bj.bounds.find((x: { id: string }) => x.id === "thm4.3-W").value).toBe("2.77967044535");
   });
   it("--variant paper: printed, in --json and in the certificate; ends with proofs-check VERIFIED; lower bounds are reference lines", async () => {

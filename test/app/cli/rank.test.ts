@@ -27,7 +27,7 @@ describe("memcap rank", () => {
     const out = join(dir, "cert.json");
     const j = run("rank", m, "--json", "--full-certificate", "--certificate", out);
     expect(j.status).toBe(0);
-    const data = JSON.parse(j.stdout);
+    const data = JSON.parse(j.stdout).result;
     expect(data.rank).toBe(1);
     expect(data.verified).toBe(true);
     const A = ratMatrix([[1, 2, 3], [2, 4, 6], ["1/2", 1, "3/2"]]);
@@ -37,11 +37,11 @@ describe("memcap rank", () => {
   it("big integer strings take the fast path and agree with the general one; --float is labelled", () => {
     const big = "123456789012345678901234567890";
     const m = file("big.json", JSON.stringify([[big, "1", "-5"], ["2", big, "7"], [big, big, "2"]]));
-    const j = JSON.parse(run("rank", m, "--json", "--float").stdout);
+    const j = JSON.parse(run("rank", m, "--json", "--float").stdout).result;
     expect(j.rank).toBe(3);
     expect(j.float.arithmetic).toBe("float64");
     const r = file("r.json", JSON.stringify([["0.5", "1", "-5"], ["1/2", "1", "-5"], [" 3", "3.0", "1e1"]]));
-    expect(JSON.parse(run("rank", r, "--json").stdout).rank).toBe(2);
+    expect(JSON.parse(run("rank", r, "--json").stdout).result.rank).toBe(2);
   });
   it("bad input: one line on stderr, exit 2, nothing on stdout", () => {
     const cases = [
@@ -68,12 +68,12 @@ describe("memcap rank", () => {
 describe("memcap kruskal", () => {
   it("exact with witness, and the seeded estimate", () => {
     const k = file("k.json", "[[1,0,0],[0,1,0],[1,1,0],[2,0,0]]");
-    const j = JSON.parse(run("kruskal", k, "--json").stdout);
+    const j = JSON.parse(run("kruskal", k, "--json").stdout).result;
     expect(j.kruskalRank).toBe(1);
     expect(j.witness).toEqual([0, 3]);
     const t = run("kruskal", file("k2.json", "[[1,0,0],[0,1,0],[0,0,1],[1,1,1]]"));
     expect(t.stdout.split("\n")[0]).toBe("kruskal rank: 3");
-    const e = JSON.parse(run("kruskal", k, "--estimate", "--size", "2", "--samples", "300", "--seed", "5", "--json").stdout);
+    const e = JSON.parse(run("kruskal", k, "--estimate", "--size", "2", "--samples", "300", "--seed", "5", "--json").stdout).result;
     expect(e.samples).toBe(300);
     expect(e.seed).toBe(5);
     expect(e.fullRank).toBeLessThan(300); // rows 0 and 3 are parallel

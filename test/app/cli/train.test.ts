@@ -17,11 +17,12 @@ describe("memcap train", () => {
     const log = join(dir, "run.jsonl");
     const out = execFileSync("node", ["bin/memcap.mjs", "train", "--model", "aot", "--steps", "60", "--seed", "3", "--json", "--log", log], { encoding: "utf8" });
     const recs = out.trim().split("\n").map((l) => JSON.parse(l));
-    const steps = recs.filter((r) => !r.summary);
+    const steps = recs.filter((r) => !r.result);
     expect(steps[0].step).toBe(1);
     expect(steps.at(-1).step).toBe(60);
     for (const r of steps) expect(typeof r.loss === "number" && r.accuracy >= 0 && r.accuracy <= 1).toBe(true);
-    const summary = recs.at(-1);
+    const summary = recs.at(-1).result; // the closing record is the JSON envelope
+    expect(recs.at(-1).command).toBe("train");
     expect(summary.summary).toBe(true);
     expect(summary.loss).toBeLessThan(0.7 * steps[0].loss);
     expect(summary.seed).toBe(3);
