@@ -74,7 +74,7 @@ describe("memcap construct ks-next-token / ks-seq2seq", () => {
     const out = join(dir, "p.json");
     const r = await run("construct", "ks-next-token", "--variant", "paper", "--N", "20", "--n", "3", "--d", "2", "--vocab", "12", "--seed", "3", "--out", out, "--json");
     expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).result;
     expect(j.variant).toBe("paper");
     expect(j.memorized).toBe(20);
     expect(j.check.status).toBe("VERIFIED");
@@ -99,7 +99,7 @@ describe("memcap construct ks-next-token / ks-seq2seq", () => {
   it("--sweep with a variant reports the baseline and the crossover, labelled measured / extrapolated", async () => {
     const r = await run("construct", "ks-next-token", "--variant", "compact", "--sweep", "8,16", "--n", "3", "--d", "2", "--vocab", "16", "--json", "--no-check");
     expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).result;
     expect(j.variant).toBe("compact");
     expect(j.rows.every((x: { baselineParameters: number }) => x.baselineParameters > 0)).toBe(true);
     expect(["measured", "extrapolated", "none"]).toContain(j.crossoverWithBaseline.parameters.kind);
@@ -107,7 +107,7 @@ describe("memcap construct ks-next-token / ks-seq2seq", () => {
   it("bounds ks --json gives the paper's R = 400·√(3d)·n³·r·N⁵·δ⁻¹·π", async () => {
     const b = await run("bounds", "ks", "--N", "100", "--n", "4", "--d", "3", "--r", "2", "--delta", "1/2", "--json");
     expect(b.status).toBe(0);
-    const R = JSON.parse(b.stdout).bounds.find((x: { id: string }) => x.id === "R");
+    const R = JSON.parse(b.stdout).result.bounds.find((x: { id: string }) => x.id === "R");
     expect(Number(R.value) / (400 * 3 * 64 * 2 * 1e10 * 2 * Math.PI)).toBeCloseTo(1, 9);
   });
 });
