@@ -1,6 +1,6 @@
 /**
  * `memcap construct ks-next-token` and `memcap construct ks-seq2seq` (entries of the registry in
- * src/cli/commands/construct.ts): build Theorem 4.1's / Corollary 4.1's network for a dataset (a file or
+ * app/cli/commands/construct.ts): build Theorem 4.1's / Corollary 4.1's network for a dataset (a file or
  * the seeded generator), verify it exactly on every sequence with the shared evaluator, print the
  * measured counts next to the paper's expressions, re-check the certificate with proofs-check (in process,
  * after a JSON round trip; `--no-check` skips it), and optionally write the certificate or run a sweep.
