@@ -17,7 +17,7 @@
 import { Evaluator } from "./evaluate.ts";
 import { toRationals } from "./exact.ts";
 import { fastArith, toRational } from "./float.ts";
-import { MAX_PRECISION_DIGITS, referenceAt, referenceSource, tapOf, type Enc, type EnclosureSource, type Tap } from "./source.ts";
+import { MAX_PRECISION_DIGITS, needsIntervals, referenceAt, referenceSource, tapOf, type Enc, type EnclosureSource, type Tap } from "./source.ts";
 import { Undecided, type Checked } from "./validate.ts";
 
 /** The float64 fast path as enclosures, or null where it fails (non-finite, undecided, out of float range). */
@@ -46,8 +46,7 @@ function fastPath(c: Checked): ((i: number, what: Tap) => Enc[][] | null) | null
 
 /** The accelerated source at P digits (`progress` is called once per example the fast path evaluates). */
 export function acceleratedSource(c: Checked, P: number, progress?: (done: number, total: number) => void): EnclosureSource {
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
-  if (!softmax) return referenceSource(c, P);
+  if (!needsIntervals(c)) return referenceSource(c, P);
   const reference = referenceAt(c, P);
   const fast = fastPath(c);
   const fcache = new Map<string, Enc[][] | null>();

@@ -22,7 +22,7 @@ import { decideBound, parseBound, parseClaimedValue, type Expr } from "./bound.t
 import { recount, type Counts } from "./counts.ts";
 import { checkKl } from "./kl.ts";
 import { checkRank } from "./rank.ts";
-import { MAX_PRECISION_DIGITS, referenceSource, type Decision, type Enc, type EnclosureSource } from "./source.ts";
+import { MAX_PRECISION_DIGITS, needsIntervals, referenceSource, type Decision, type Enc, type EnclosureSource } from "./source.ts";
 import { Invalid, Undecided, validateCertificate, type Checked } from "./validate.ts";
 
 export type Status = Decision["status"];
@@ -170,7 +170,7 @@ function checkCount(claim: Extract<Claim, { kind: "count" }>, vars: ReadonlyMap<
 /** The working precision: max(certificate, --precision, 10 for softmax); Invalid above MAX_PRECISION_DIGITS. */
 export function workingPrecision(c: Checked, opts: CheckOptions): number {
   const ev = c.raw.evaluation;
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const softmax = needsIntervals(c);
   const asked = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0);
   if (asked > MAX_PRECISION_DIGITS) throw new Invalid(`precision ${asked} digits is above the checker's maximum of ${MAX_PRECISION_DIGITS} (docs/certificate.md "Limits")`);
   return Math.max(asked, softmax ? 10 : 0);
@@ -209,7 +209,7 @@ export const verdictOf = (results: ClaimResult[]): Report["verdict"] =>
  */
 export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
   const c = validateCertificate(data);
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const softmax = needsIntervals(c);
   const P = workingPrecision(c, opts);
   // the one place the accelerator is chosen; the decisions do not depend on which source it is
   const src = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);

@@ -61,9 +61,12 @@ export function tapOf<V>(e: Evaluator<V, unknown, unknown>, i: number, what: Tap
   return what === "outputs" ? e.outputs(i).map(toEnc) : [e.mixtures(i, what.mixtures).flatMap(toEnc)];
 }
 
-/** The reference enclosures at P digits (exact when the network has no softmax), cached per example. */
+/** Softmax and layernorm (a square root) have no exact value: such networks need interval arithmetic. */
+export const needsIntervals = (c: Checked): boolean => c.layers.some((L) => (L.type === "attention" && L.attention === "softmax") || L.type === "layernorm");
+
+/** The reference enclosures at P digits (exact when the network needs no intervals), cached per example. */
 export function referenceAt(c: Checked, P: number): (i: number, what: Tap) => Enc[][] | Undecided {
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  const softmax = needsIntervals(c);
   let f: (i: number, what: Tap) => Enc[][];
   if (softmax) {
     const A = intervalArith(P);

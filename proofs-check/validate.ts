@@ -27,8 +27,9 @@ export type LayerQ =
   | { type: "positional"; table: Mat }
   | { type: "affine"; W: Mat; b: Rational[] | null }
   | { type: "relu" }
+  | { type: "layernorm"; gamma: Rational[]; beta: Rational[]; eps: Rational }
   | { type: "ffn"; W1: Mat; b1: Rational[]; W2: Mat; b2: Rational[] }
-  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
+  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; invSqrt: Rational | null; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
 
 /** A certificate after validation: exact weights, dimensions known, labels parsed. */
 export interface Checked {
@@ -135,6 +136,13 @@ export function validateCertificate(data: unknown): Checked {
       case "relu":
         layers.push({ type: "relu" });
         break;
+      case "layernorm": {
+        const eps = num(L.eps, `${w}.eps`);
+        if (eps.sign() <= 0) fail(`${w}.eps: must be positive (the variance may be 0), got ${eps}`);
+        if (cert.evaluation.mode === "exact") fail(`${w}: layernorm (a square root) cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
+        layers.push({ type: "layernorm", gamma: vec(L.gamma, dim, `${w}.gamma`), beta: vec(L.beta, dim, `${w}.beta`), eps });
+        break;
+      }
       case "ffn": {
         const W1 = mat(L.W1, null, dim, `${w}.W1`);
         const h = W1.length;
@@ -154,7 +162,9 @@ export function validateCertificate(data: unknown): Checked {
         if ((L.residual || L.queries === "last") && out !== dim) fail(`${w}: output dimension ${out} must equal the input dimension ${dim} (residual or last-query attention)`);
         if (L.keys === "all-but-last" && minLen < 2) fail(`${w}: keys "all-but-last" needs sequences of length ≥ 2`);
         if (L.attention === "softmax" && cert.evaluation.mode === "exact") fail(`${w}: softmax attention cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
-        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), queries: L.queries, keys: L.keys });
+        const invSqrt = L.scaleInvSqrt === undefined ? null : num(L.scaleInvSqrt, `${w}.scaleInvSqrt`);
+        if (invSqrt && invSqrt.sign() <= 0) fail(`${w}.scaleInvSqrt: must be a positive rational, got ${invSqrt}`);
+        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), invSqrt, queries: L.queries, keys: L.keys });
         dim = out;
         break;
       }

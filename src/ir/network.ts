@@ -12,8 +12,10 @@
  *   affine      x_i = W x_i + b                                       (token-wise; W is out×in)
  *   relu        x_i = max(x_i, 0)
  *   ffn         x_i = x_i + W2 ReLU(W1 x_i + b1) + b2                 (residual block, eq. (3) of K&S)
+ *   layernorm   x_i = γ ⊙ (x_i − μ_i)/√(σ_i² + ε) + β                (μ_i, σ_i²: mean and biased variance of x_i's
+ *               components, as PyTorch's LayerNorm; irrational in general: interval evaluation only)
  *   attention   y_i = [x_i if residual] + Σ_h WO_h WV_h Σ_j a^h_ij x_j
- *               with a^h_i· = σ(s^h_i·), s^h_ij = scale·(WQ_h x_i)·(WK_h x_j),
+ *               with a^h_i· = σ(s^h_i·), s^h_ij = scale·(WQ_h x_i)·(WK_h x_j) [/√scaleInvSqrt],
  *               σ ∈ {softmax, hardmax, uniform}; only the query positions listed are computed
  *               and the key positions may exclude the last token (a query that attends to its context only).
  * The `output` says which positions are read and how the result is interpreted.
@@ -64,12 +66,27 @@ export const LayerSchema = z.discriminatedUnion("type", [
     name: z.string().optional(),
   }),
   z.strictObject({
+    type: z.literal("layernorm"),
+    /** per-component scale γ and shift β (PyTorch's LayerNorm weight and bias) */
+    gamma: VectorSchema,
+    beta: VectorSchema,
+    /** ε > 0 added to the variance */
+    eps: QSchema,
+    name: z.string().optional(),
+  }),
+  z.strictObject({
     type: z.literal("attention"),
     attention: z.enum(["softmax", "hardmax", "uniform"]),
     heads: z.array(HeadSchema).min(1),
     residual: z.boolean(),
     /** Multiplies every score; "1" when absent. */
     scale: QSchema.optional(),
+    /**
+     * Also multiplies every score by 1/√r for this positive rational r (the 1/√d_h of trained models
+     * when d_h is not a perfect square: an irrational factor, enclosed rigorously by the interval
+     * evaluators; hardmax and uniform attention do not depend on a positive factor). Absent: 1.
+     */
+    scaleInvSqrt: QSchema.optional(),
     /** "all": every position is a query; "last": only the last one (others pass through unchanged). */
     queries: z.enum(["all", "last"]).default("all"),
     /** "all": every position is a key; "all-but-last": the last token is the query only. */

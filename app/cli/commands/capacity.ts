@@ -1,11 +1,14 @@
 /**
  * `memcap capacity`: for every configuration of a grid, the largest number of training examples a
  * trained model memorizes (float measurement), searched with restarts; results append to a JSONL
- * file and a killed run resumes. docs/capacity.md.
+ * file and a killed run resumes; `--certify` turns each capacity into a certified lower bound (the
+ * trained weights' certificate, re-checked by proofs-check). docs/capacity.md.
  */
 import type { Command } from "commander";
 import { GridError, describePoint, parseGrid, parseShard } from "../../capacity/grid.ts";
-import { DEFAULT_SEARCH, type SearchSettings } from "../../capacity/probe.ts";
+import { DEFAULT_SEARCH, makeJob, type SearchSettings } from "../../capacity/probe.ts";
+import { certifyCapacity } from "../../capacity/certify.ts";
+import { join } from "node:path";
 import { defaultWorkers, runSweep } from "../../capacity/run.ts";
 import { FLOAT_NOTE } from "../../capacity/search-job.ts";
 import { MODEL_NAMES, type ModelName } from "../../../src/train/models.ts";
@@ -29,6 +32,8 @@ interface Flags {
   batch: number;
   warmup: number;
   json?: boolean;
+  certify?: boolean;
+  certificates?: string;
 }
 
 export function register(program: Command): void {
@@ -51,12 +56,16 @@ export function register(program: Command): void {
     .option("--batch <n>", "batch size, capped at n (full batch: early stop at 100%)", intFlag("batch", 1, 1 << 20), DEFAULT_SEARCH.batch)
     .option("--warmup <n>", "warmup steps", intFlag("warmup", 0, 10_000_000), DEFAULT_SEARCH.warmup)
     .option("--json", "print the finished records as one JSON document")
+    .option("--certify", "turn each capacity into a certified lower bound: retrain the successful restart from its seed, certify the examples its rationalized weights memorize (intervals for softmax), re-check with proofs-check")
+    .option("--certificates <dir>", "with --certify: write each certificate there (capacity-<index>.json)")
     .action(async (f: Flags) => {
       if (!(MODEL_NAMES as readonly string[]).includes(f.model)) throw new UserError(`--model must be one of ${MODEL_NAMES.join(", ")}, got "${f.model}"`);
       if (f.criterion !== "acc" && f.criterion !== "loss") throw new UserError(`--criterion must be acc or loss, got "${f.criterion}"`);
       if (f.criterion === "loss" && f.threshold === undefined) throw new UserError("--criterion loss needs --threshold X");
       if (f.criterion === "acc" && f.threshold !== undefined) throw new UserError("--threshold applies only to --criterion loss");
       if (f.out !== undefined && !f.out.endsWith(".jsonl")) throw new UserError(`--out must name a .jsonl file, got "${f.out}"`);
+      if (f.certify && f.criterion !== "acc") throw new UserError("--certify needs --criterion acc (a loss threshold is not a per-example memorization criterion)");
+      if (f.certificates && !f.certify) throw new UserError("--certificates needs --certify");
       const model = f.model as ModelName;
       let grid, shard;
       try {
@@ -85,10 +94,27 @@ export function register(program: Command): void {
         if (e instanceof RangeError) throw new UserError(e.message);
         throw e;
       }
-      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, note: FLOAT_NOTE, records: res.records }, () =>
+      // certified lower bounds (after the sweep, so that the JSONL file stays the float search's record)
+      const certified = new Map<string, { capacity: number; certified: number; undecided: number; lowerBound: number | null; verdict: string; arithmetic: string; certificate: string | null; seconds: number }>();
+      if (f.certify) {
+        for (const r of res.records) {
+          const file = f.certificates ? join(f.certificates, `capacity-${r.index}.json`) : undefined;
+          const c = await certifyCapacity(makeJob(model, r.point, settings), r, file);
+          if (!c) continue;
+          certified.set(r.key, { capacity: r.capacity, certified: c.certified, undecided: c.undecided, lowerBound: c.lowerBound, verdict: c.verdict, arithmetic: c.arithmetic, certificate: c.file, seconds: c.seconds });
+          say(`  [${describePoint(r.point)}] n=${r.capacity}: ${c.certified}/${r.capacity} certified (${c.arithmetic}), proofs-check ${c.verdict}`);
+        }
+      }
+      const certLine = (key: string): string => {
+        const c = certified.get(key);
+        if (!c) return f.certify ? "  (nothing to certify)" : "";
+        return c.lowerBound !== null ? `  certified lower bound ${c.lowerBound} (VERIFIED)` : `  certified ${c.certified}/${c.capacity} (${c.verdict}): the capacity stays FLOAT`;
+      };
+      const records = f.certify ? res.records.map((r) => ({ ...r, certified: certified.get(r.key) ?? null })) : res.records;
+      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, note: FLOAT_NOTE, records }, () =>
         [
           `capacity search, --model ${model}, criterion ${settings.criterion === "acc" ? "100% training accuracy" : `loss < ${settings.threshold}`}, ${settings.restarts} restart(s), seed ${settings.seed}`,
-          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${String(r.capacity).padStart(6)}${r.capped ? "+" : " "}  parameters ${r.parameters}  (${r.probes.length} probes)`),
+          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${String(r.capacity).padStart(6)}${r.capped ? "+" : " "}  parameters ${r.parameters}  (${r.probes.length} probes)${certLine(r.key)}`),
           `${res.computed} computed, ${res.skipped} resumed from ${f.out ?? "-"}, ${res.seconds.toFixed(1)}s`,
           `(${FLOAT_NOTE})`,
         ].join("\n"),
