@@ -53,6 +53,8 @@ export interface CapacityJob {
   settings: SearchSettings;
   /** identity of the (configuration, settings) pair: what resume matches on */
   key: string;
+  /** the key without backend choices: what the data and restart seeds derive from */
+  seedKey: string;
   config: ModelConfig;
   train: TrainOptions;
   /** resolved search range */
@@ -108,7 +110,7 @@ export function pointConfig(model: ModelName, p: GridPoint): ModelConfig {
 /** The canonical identity of a configuration under given settings: sorted keys, so the written order does not matter. */
 export function jobKey(model: ModelName, p: GridPoint, s: SearchSettings): string {
   const pt = Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join(",");
-  const st = [`crit=${s.criterion}`, s.criterion === "loss" ? `thr=${s.threshold}` : "", `R=${s.restarts}`, `seed=${s.seed}`, `range=${s.min}..${s.max || "auto"}`, `steps=${s.steps}`, `lr=${s.lr}`, `batch=${s.batch}`, `warmup=${s.warmup}`, s.backend && s.backend !== "cpu" ? `backend=${s.backend}` : ""].filter(Boolean).join(",");
+  const st = [`crit=${s.criterion}`, s.criterion === "loss" ? `thr=${s.threshold}` : "", `R=${s.restarts}`, `seed=${s.seed}`, `range=${s.min}..${s.max || "auto"}`, `steps=${s.steps}`, `lr=${s.lr}`, `batch=${s.batch}`, `warmup=${s.warmup}`, s.backend && s.backend !== "cpu" ? `backend=${s.backend}` : "", s.batched ? "batched" : ""].filter(Boolean).join(",");
   return `${model}|${pt}|${st}`;
 }
 
@@ -129,8 +131,10 @@ export function makeJob(model: ModelName, point: GridPoint, settings: SearchSett
     logEvery: 25, stopAtFullAccuracy: settings.criterion === "acc",
   };
   const key = jobKey(model, point, settings);
-  const dataSeed = deriveSeed(`${settings.seed}|data|${key}`);
-  return { model, point, settings, key, config: { ...config, examples: max }, train: trainOpts, min: settings.min, max, dataSeed };
+  // seeds derive from the key WITHOUT the backend, so a cpu and a webgpu search see the same data and initial weights
+  const seedKey = jobKey(model, point, { ...settings, backend: undefined, batched: undefined });
+  const dataSeed = deriveSeed(`${settings.seed}|data|${seedKey}`);
+  return { model, point, settings, key, seedKey, config: { ...config, examples: max }, train: trainOpts, min: settings.min, max, dataSeed };
 }
 
 /** The first n examples of a dataset (a view copy). */
@@ -195,7 +199,7 @@ export async function trainRestart(job: CapacityJob, pool: Dataset, n: number, r
 
 /** The seed of restart r at size n (initial weights and batch order). */
 export function restartSeed(job: CapacityJob, n: number, restart: number): number {
-  return deriveSeed(`${job.settings.seed}|${job.key}|n=${n}|r=${restart}`);
+  return deriveSeed(`${job.settings.seed}|${job.seedKey}|n=${n}|r=${restart}`);
 }
 
 /** Data, graph and initial weights of restart r at size n: the first n pool examples, full batch up to job.train.batch. */
