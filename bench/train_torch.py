@@ -5,9 +5,14 @@ Reads one JSON job on stdin: {model, config, params: {name: [shape, flat values]
 batch, steps, warmup, lr}. Builds the same model from the same initial weights (memcap's layout: y = x @ W),
 checks the loss on the whole training set at initialization, trains with AdamW and the same warmup+cosine
 schedule (one untimed warm-up step, then `steps` timed ones, as memcap's benchmark does), and prints one JSON line
-{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), examples_per_s, final_loss, threads, torch, device}.
+{init_loss, steps_per_s, steps_per_cpu_s (CPU time of all threads), cpu_per_wall, examples_per_s, final_loss, threads,
+torch, device, dtype, parameters, batch, steps, blas}: parameters / batch / steps are what this side actually did, for the
+caller's same-work check.
 
-Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op threads (0 or absent: PyTorch's default).
+Flags: --device cpu|cuda (default cpu); --threads N sets torch's intra-op (and, for N = 1, inter-op) threads (0 or
+absent: PyTorch's default); --dtype float32|float64 (default float32). torch.set_num_threads does not bind the BLAS
+library's own threads: the caller also sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS for a one-thread
+run, and cpu_per_wall (process CPU time / wall time over the timed steps) shows whether it stayed on one core.
 On CUDA the clock stops only after torch.cuda.synchronize(), so queued kernels are counted.
 """
 import json
@@ -25,13 +30,17 @@ def flag(name, default):
 
 DEV = torch.device(flag("--device", "cpu"))
 THREADS = int(flag("--threads", "0"))
+DTYPE = {"float32": torch.float32, "float64": torch.float64}[flag("--dtype", "float32")]
 if THREADS > 0:
     torch.set_num_threads(THREADS)
+    if THREADS == 1:
+        torch.set_num_interop_threads(1)
 torch.manual_seed(0)
-job = json.load(sys.stdin)
+SERVE = "--serve" in sys.argv
+job = json.loads(sys.stdin.readline()) if SERVE else json.load(sys.stdin)
 cfg = job["config"]
 model = job["model"]
-P = {k: torch.tensor(v[1], dtype=torch.float32, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
+P = {k: torch.tensor(v[1], dtype=DTYPE, device=DEV).reshape(v[0]).requires_grad_() for k, v in job["params"].items()}
 
 
 def attention_last(x, H, dh, scale):
@@ -75,8 +84,8 @@ def forward(batch):
 
 d = job["data"]
 if model == "ks":
-    X = torch.tensor(d["x"], dtype=torch.float32, device=DEV).view(-1, cfg["seqLen"], cfg["d"])
-    Y = torch.tensor(d["y"], dtype=torch.float32, device=DEV)
+    X = torch.tensor(d["x"], dtype=DTYPE, device=DEV).view(-1, cfg["seqLen"], cfg["d"])
+    Y = torch.tensor(d["y"], dtype=DTYPE, device=DEV)
 else:
     X = torch.tensor(d["tokens"], dtype=torch.long, device=DEV).view(-1, cfg["seqLen"])
     Y = torch.tensor(d["labels"], dtype=torch.long, device=DEV)
@@ -123,13 +132,60 @@ def sync():
 
 step(0)  # warm-up (kernels loaded, allocator primed), as memcap's benchmark does
 sync()
-t0, c0 = time.perf_counter(), time.process_time()
-for t in range(1, steps + 1):
-    step(t)
-sync()
-sec, cpu_sec = time.perf_counter() - t0, time.process_time() - c0
+blas = next((p.split("=", 1)[1] for p in torch.__config__.show().replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
+t_next = 1
+
+
+def thread_ticks():
+    """CPU clock ticks (user + system) of each thread of this process, from /proc (Linux); {} elsewhere."""
+    out = {}
+    try:
+        import os
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[tid] = int(fields[11]) + int(fields[12])
+    except OSError:
+        pass
+    return out
+
+
+def timed_block():
+    """`steps` timed steps; returns (wall seconds, CPU seconds of the process, the busiest thread's share of that CPU time)."""
+    global t_next
+    sync()
+    k0 = thread_ticks()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for t in range(t_next, t_next + steps):
+        step(t)
+    sync()
+    t_next += steps
+    sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+    k1 = thread_ticks()
+    deltas = [k1[t] - k0.get(t, 0) for t in k1]
+    share = max(deltas) / sum(deltas) if deltas and sum(deltas) > 0 else None
+    return sec, cpu, share
+
+
+if SERVE:
+    # --serve (bench/train-throughput.ts): one timed block of `steps` per "go" line on stdin, one JSON line each,
+    # so that the caller can interleave engines round by round without paying the start-up every round
+    print(json.dumps({"ready": True, "init_loss": init_loss, "parameters": sum(p.numel() for p in P.values()), "batch": min(B, N),
+                      "threads": torch.get_num_threads(), "torch": torch.__version__, "dtype": str(DTYPE).replace("torch.", ""), "blas": blas}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "go":
+            break
+        sec, cpu_sec, share = timed_block()
+        print(json.dumps({"steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "steps": steps, "busiest_thread_share": share}), flush=True)
+    with torch.no_grad():
+        print(json.dumps({"final_loss": forward((X, Y)).item()}), flush=True)
+    sys.exit(0)
+
+sec, cpu_sec, _ = timed_block()
 with torch.no_grad():
     final_loss = forward((X, Y)).item()
-print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "examples_per_s": steps * min(B, N) / sec,
-                  "final_loss": final_loss, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                  "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu"}))
+print(json.dumps({"init_loss": init_loss, "steps_per_s": steps / sec, "steps_per_cpu_s": steps / cpu_sec, "cpu_per_wall": cpu_sec / sec,
+                  "examples_per_s": steps * min(B, N) / sec, "final_loss": final_loss, "threads": torch.get_num_threads(),
+                  "torch": torch.__version__, "device": torch.cuda.get_device_name(DEV) if DEV.type == "cuda" else "cpu",
+                  "dtype": str(DTYPE).replace("torch.", ""), "parameters": sum(p.numel() for p in P.values()),
+                  "batch": min(B, N), "steps": steps, "blas": blas}))

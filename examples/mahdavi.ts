@@ -1,7 +1,8 @@
 /**
- * Mahdavi, Liao & Thrampoulidis (ICLR 2024), headline claim: one multi-head softmax attention layer
- * with H heads (Θ(Hd²) parameters) memorizes T = H(min(n, d_h) − 1) + 1 examples (Theorem 1, as
- * reconstructed in src/bounds/mahdavi.ts). Run: `npx tsx examples/mahdavi.ts [seed]`.
+ * Mahdavi, Liao & Thrampoulidis (ICLR 2024), headline claim as memcap reconstructs it (the full text
+ * was not available: abstract, Dana et al.'s Table 1 "T₀ = H(d_h − 1) + 1" and §7, secondary summaries;
+ * src/bounds/mahdavi.ts): one multi-head softmax attention layer with H heads (2Hd·d_h + 2Hd·d_v =
+ * Θ(Hd(d_h + d_v)) parameters) memorizes T = H(min(n, d_h) − 1) + 1 examples. Run: `npx tsx examples/mahdavi.ts [seed]`.
  *
  * For H = 1, 2, 4, 8 (d = 16, n = 4, d_h = 4, shared context, regression labels) it builds the
  * saturated-softmax construction at the theorem's T, certifies |output − label| ≤ 1e-9 and

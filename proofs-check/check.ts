@@ -11,9 +11,9 @@
  *   const r = checkCertificate(JSON.parse(text));
  *   r.verdict // "VERIFIED"
  */
-import { Decimal } from "decimal.js";
+import { QUANTITIES } from "../src/certificate/format.ts";
 import { Rational } from "../src/numbers/rational.ts";
-import { evaluateBound, formatBoundValue, vetExpression } from "./bound.ts";
+import { decideBound, parseBound, parseClaimedValue, type Expr } from "./bound.ts";
 import { recount, type Counts } from "./counts.ts";
 import { Evaluator } from "./evaluate.ts";
 import { exactArith, toRationals } from "./exact.ts";
@@ -83,56 +83,47 @@ function judge(crit: { type: string; epsilon?: unknown }, out: Enc[], label: Rat
   return undecided ? { ok: false, sure: false, computed, claimed } : { ok: true };
 }
 
-/** The variables a bound claim may name, measured from the certificate. */
-function measure(c: Checked, k: Counts): Record<string, bigint | number> {
-  const flat = c.labels.flat().map((l) => l.toString());
-  return {
-    N: c.sequences.length,
-    n: Math.max(...c.sequences.map((s) => s.length)),
-    d: c.raw.network.input.kind === "vectors" ? c.raw.network.input.dim : c.dims[1]!,
-    C: c.raw.network.output.kind === "logits" ? c.outDim : new Set(flat).size,
-    ...k,
-  };
+/** The variables a bound claim may name, measured from the certificate (a Map: names are plain data). */
+function measure(c: Checked, k: Counts): Map<string, bigint> {
+  let n = 0;
+  for (const s of c.sequences) n = Math.max(n, s.length);
+  // C: the logit count; else distinct labels — whole label vectors for "vector" outputs, values otherwise
+  const o = c.raw.network.output.kind;
+  const classes = o === "logits" ? c.outDim : new Set(o === "vector" ? c.labels.map((l) => l.join(",")) : c.labels.flat().map((l) => l.toString())).size;
+  const m = new Map<string, bigint>([
+    ["N", BigInt(c.sequences.length)],
+    ["n", BigInt(n)],
+    ["d", BigInt(c.raw.network.input.kind === "vectors" ? c.raw.network.input.dim : c.dims[1]!)],
+    ["C", BigInt(classes)],
+  ]);
+  for (const q of QUANTITIES) m.set(q, BigInt(k[q]));
+  return m;
 }
 
-const HP = Decimal.clone({ precision: 200 });
-
-function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bound" }>, vars: Record<string, bigint | number>): Omit<ClaimResult, "id" | "kind"> {
-  const names = Object.keys(claim.variables);
+function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bound" }>, variables: ReadonlyMap<string, string>, vars: ReadonlyMap<string, bigint>, minDigits: number): Omit<ClaimResult, "id" | "kind"> {
+  let expr: Expr;
   try {
-    vetExpression(claim.expression, names);
+    expr = parseBound(claim.expression, [...variables.keys()]);
   } catch (e) {
     throw new Invalid(`claim ${claim.id}: expression "${claim.expression}": ${(e as Error).message}`);
   }
-  const scope = Object.fromEntries(names.map((v) => [v, vars[claim.variables[v]!]!]));
-  const at = scope as Record<string, bigint | number>;
-  let hi: Decimal, lo: Decimal;
-  try {
-    hi = evaluateBound(claim.expression, at, 80);
-    lo = evaluateBound(claim.expression, at, 60);
-  } catch (e) {
-    return { status: "rejected", detail: (e as Error).message, claimed: claim.value };
-  }
-  const value = formatBoundValue(hi);
-  const where = `${claim.expression} with ${names.map((v) => `${v}=${scope[v]}`).join(", ")}`;
-  if (formatBoundValue(lo) !== value) return { status: "inconclusive", detail: `${where} is too close to a 12-digit rounding boundary to round reliably`, computed: hi.toString(), claimed: claim.value };
-  let claimed: Decimal;
-  try {
-    claimed = new HP(claim.value.trim());
-  } catch {
-    return { status: "rejected", detail: `claimed value "${claim.value}" is not a decimal number`, claimed: claim.value, computed: value };
-  }
-  if (!claimed.isFinite() || !claimed.eq(new HP(value))) return { status: "rejected", detail: `${where} = ${value}, claimed ${claim.value}`, computed: value, claimed: claim.value };
-  if (!claim.compare) return { status: "verified", detail: `${where} = ${value}` };
-  const q = claim.compare.quantity;
-  if (!(q in vars)) throw new Invalid(`claim ${claim.id}: unknown compared quantity "${q}" (one of ${Object.keys(vars).join(", ")})`);
-  const m = new HP(vars[q]!.toString());
-  const gap = HP.sub(m, hi);
-  const text = `${q} = ${m} ${claim.compare.relation} ${value}`;
-  if (gap.abs().lte(HP.mul(hi.abs(), "1e-40"))) return { status: "inconclusive", detail: `${text}: the two sides agree to 40 digits; cannot decide` };
-  const holds = claim.compare.relation === "<=" ? gap.isNeg() : gap.isPos();
-  if (holds !== claim.compare.holds) return { status: "rejected", detail: `${text} is ${holds}, claimed ${claim.compare.holds}`, computed: String(holds), claimed: String(claim.compare.holds) };
-  return { status: "verified", detail: `${where} = ${value}; ${text} is ${holds}` };
+  const scope = new Map([...variables].map(([name, source]) => [name, vars.get(source)!] as const));
+  const where = `${claim.expression}${scope.size ? ` with ${[...scope].map(([k, v]) => `${k}=${v}`).join(", ")}` : ""}`;
+  const claimed = parseClaimedValue(claim.value);
+  if (!claimed) return { status: "rejected", detail: `claimed value "${claim.value}" is not a plain decimal number`, claimed: claim.value };
+  const q = claim.compare?.quantity;
+  const m = q === undefined ? undefined : vars.get(q);
+  if (q !== undefined && m === undefined) throw new Invalid(`claim ${claim.id}: unknown compared quantity "${q}" (one of ${[...vars.keys()].join(", ")})`);
+  const r = decideBound(expr, scope, claim.compare && { measured: m!, relation: claim.compare.relation }, minDigits);
+  if (r.kind === "no-value") return { status: "rejected", detail: `${where} has no real value: ${r.reason}`, claimed: claim.value };
+  if (r.kind === "undecided") return { status: "inconclusive", detail: `${where}: ${r.reason}`, claimed: claim.value };
+  const how = r.exact ? "exactly" : `enclosure ${r.enclosure} at ${r.digits} digits`;
+  if (!claimed.eq(r.value)) return { status: "rejected", detail: `${where} = ${r.value} (${how}), claimed ${claim.value}`, computed: r.value, claimed: claim.value };
+  if (!claim.compare) return { status: "verified", detail: `${where} = ${r.value} (${how})` };
+  const text = `${q} = ${m} ${claim.compare.relation} ${r.value}`;
+  const said = claim.compare.holds ? "holds" : "does not hold";
+  if (r.holds !== claim.compare.holds) return { status: "rejected", detail: `${where} = ${r.value} (${how}); ${text} ${r.holds ? "holds" : "does not hold"}, but the certificate says it ${said}`, computed: String(r.holds), claimed: String(claim.compare.holds) };
+  return { status: "verified", detail: `${where} = ${r.value} (${how}); ${text} ${said}, as claimed` };
 }
 
 /**
@@ -141,7 +132,8 @@ function checkBound(claim: Extract<Checked["raw"]["claims"][number], { kind: "bo
  */
 export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
   const c = validateCertificate(data);
-  const softmax = c.layers.some((L) => L.type === "attention" && L.attention === "softmax");
+  // softmax and layernorm (a square root) have no exact value: both need interval arithmetic
+  const softmax = c.layers.some((L) => (L.type === "attention" && L.attention === "softmax") || L.type === "layernorm");
   const ev = c.raw.evaluation;
   const P = Math.max(ev.mode === "interval" ? ev.precisionDigits : 0, opts.precision ?? 0, softmax ? 10 : 0);
   const N = c.sequences.length;
@@ -225,11 +217,11 @@ export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report
   const results: ClaimResult[] = c.raw.claims.map((claim) => {
     const base = { id: claim.id, kind: claim.kind };
     if (claim.kind === "count") {
-      const got = counts[claim.quantity];
-      const ok = String(got) === String(claim.value).replace(/^0+(?=\d)/, "");
+      const got = vars.get(claim.quantity)!; // the schema admits only QUANTITIES
+      const ok = got === BigInt(claim.value);
       return { ...base, status: ok ? "verified" : "rejected", detail: `${claim.quantity} = ${got}${ok ? "" : `, claimed ${claim.value}`}`, computed: String(got), claimed: String(claim.value) };
     }
-    if (claim.kind === "bound") return { ...base, ...checkBound(claim, vars) };
+    if (claim.kind === "bound") return { ...base, ...checkBound(claim, c.boundVariables.get(claim.id)!, vars, opts.precision ?? 0) };
     // memorizes: the listed examples meet the criterion and (for a list) no other example does
     const listed = claim.examples === "all" ? null : new Set(claim.examples);
     let undecided: ClaimResult | null = null;

@@ -2,7 +2,7 @@
  * Network counts, recomputed by the checker from the IR (definitions of src/ir/count.ts's header,
  * replicated here on purpose: the checker does not run the builder's counting code).
  *
- *   parameters         every entry of every weight matrix, bias vector and table (attention scale included when written)
+ *   parameters         every entry of every weight matrix, bias vector and table (attention scale included when written; LayerNorm γ, β)
  *   nonzeroParameters  those entries that are not 0
  *   width              max of every layer's output dimension (not the raw input dimension),
  *                      FFN hidden widths (rows of W1) and Σ_h max(rows(WQ_h), rows(WV_h)) of an attention layer
@@ -38,6 +38,8 @@ function entries(L: LayerQ, scaleWritten: boolean): Rational[] {
       return [...L.W.flat(), ...(L.b ?? [])];
     case "relu":
       return [];
+    case "layernorm":
+      return [...L.gamma, ...L.beta]; // ε is a constant of the layer, not a parameter
     case "ffn":
       return [...L.W1.flat(), ...L.b1, ...L.W2.flat(), ...L.b2];
     case "attention":

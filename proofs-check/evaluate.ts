@@ -1,9 +1,9 @@
 /**
  * The checker's network evaluator, generic over an arithmetic (exact.ts or interval.ts), so that
  * the layer semantics (docs/network-ir.md, header of src/ir/network.ts) are written once:
- *   embedding/positional/affine/relu/ffn act token-wise; attention mixes positions:
+ *   embedding/positional/affine/relu/ffn/layernorm act token-wise; attention mixes positions:
  *   y_i = [x_i if residual] + Σ_h WO_h Σ_{j ∈ keys(i)} a^h_ij WV_h x_j,
- *   a^h_i· = σ(scale·(WQ_h x_i)·(WK_h x_j))_j, σ ∈ {softmax, hardmax (uniform on the argmax set), uniform}.
+ *   a^h_i· = σ(scale·[1/√r]·(WQ_h x_i)·(WK_h x_j))_j, σ ∈ {softmax, hardmax (uniform on the argmax set), uniform}.
  *
  * Speed without new semantics: token-wise layers before the first attention layer depend only on
  * (token, position) — on the token alone when no positional layer precedes — so they are computed
@@ -25,6 +25,10 @@ export interface Arith<V, S, M> {
   add(a: V, b: V): V;
   dot(a: V, b: V): S;
   times(s: S, r: Rational): S;
+  /** s · (1/√r) for a positive rational r, enclosed (an irrational attention scale) */
+  timesInvSqrt(s: S, r: Rational): S;
+  /** γ ⊙ (v − μ)/√(σ² + ε) + β, μ and σ² the mean and biased variance of v's entries (ε > 0) */
+  layerNorm(v: V, gamma: Rational[], beta: Rational[], eps: Rational): V;
   /** attention weights over the keys from their scores (scores unused for uniform) */
   weights(kind: "softmax" | "hardmax" | "uniform", scores: S[]): S[];
   mix(ws: S[], vs: V[]): V;
@@ -47,6 +51,8 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
     }
     case "relu":
       return { tok: true, positional: false, f: (v) => A.relu(v) };
+    case "layernorm":
+      return { tok: true, positional: false, f: (v) => A.layerNorm(v, L.gamma, L.beta, L.eps) };
     case "ffn": {
       const m1 = A.lin(L.W1, L.b1);
       const m2 = A.lin(L.W2, L.b2);
@@ -54,6 +60,9 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
     }
     case "attention": {
       const uniform = L.attention === "uniform";
+      // the score factor: scale, and 1/√r when given (only softmax depends on a positive factor)
+      const invSqrt = L.attention === "softmax" ? L.invSqrt : null;
+      const scaled = (s: S): S => (invSqrt ? A.timesInvSqrt(A.times(s, L.scale), invSqrt) : A.times(s, L.scale));
       const heads = L.heads.map((h) => ({ h, Q: A.lin(h.WQ, null), K: A.lin(h.WK, null), V: A.lin(h.WV, null), O: A.lin(h.WO, null), G: null as M | null }));
       // Two exact rewritings, each enclosed rigorously by any arithmetic (the same real values):
       //  scores (WQ x_i)·(WK x_j) = x_j·(B x_i) with B = WKᵀWQ (d × d), used when d ≤ d_h·n (fewer
@@ -82,10 +91,10 @@ function compile<V, S, M>(L: LayerQ, A: Arith<V, S, M>): Tok<V> | Seq<V> {
               if (!uniform && H.h.WQ.length > 0 && H.h.WQ[0]!.length <= H.h.WQ.length * n) {
                 const G = (H.G ??= A.lin(bilinear(H.h.WQ, H.h.WK), null));
                 const u = P ? (P[i]![hi]!.u ??= A.apply(G, xs[i]!)) : (per[hi]!.u[i] ??= A.apply(G, xs[i]!));
-                scores = keys.map((j) => A.times(A.dot(u, xs[j]!), L.scale));
+                scores = keys.map((j) => scaled(A.dot(u, xs[j]!)));
               } else if (!uniform) {
                 const q = P ? (P[i]![hi]!.q ??= A.apply(H.Q, xs[i]!)) : (per[hi]!.q[i] ??= A.apply(H.Q, xs[i]!));
-                scores = keys.map((j) => A.times(A.dot(q, P ? (P[j]![hi]!.k ??= A.apply(H.K, xs[j]!)) : (per[hi]!.k[j] ??= A.apply(H.K, xs[j]!))), L.scale));
+                scores = keys.map((j) => scaled(A.dot(q, P ? (P[j]![hi]!.k ??= A.apply(H.K, xs[j]!)) : (per[hi]!.k[j] ??= A.apply(H.K, xs[j]!)))));
               }
               const w = A.weights(L.attention, scores);
               const z = P ? A.mix(w, keys.map((j) => (P[j]![hi]!.ov ??= A.apply(H.O, A.apply(H.V, xs[j]!))))) : A.apply(H.O, A.mix(w, keys.map((j) => (per[hi]!.v[j] ??= A.apply(H.V, xs[j]!)))));

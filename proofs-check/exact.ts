@@ -140,6 +140,14 @@ export function exactArith(): Arith<XV, Rational, XM> {
       return Rational.of(s, den(a) * den(b));
     },
     times: (s, r) => s.mul(r),
+    layerNorm() {
+      // validate.ts requires interval evaluation for layernorm, and check.ts then never uses exact arithmetic
+      throw new Error("internal: layernorm needs interval arithmetic");
+    },
+    timesInvSqrt() {
+      // check.ts uses exact arithmetic only without softmax, and only softmax reads the factor
+      throw new Error("internal: an irrational score factor 1/√r needs interval arithmetic");
+    },
     weights(kind, scores) {
       const m = scores.length;
       if (kind === "uniform") return scores.map(() => Rational.of(1n, BigInt(m)));

@@ -187,6 +187,71 @@ function softmaxOf(e: Fv[]): Fv[] {
   });
 }
 
+const invSqrtMemo = new Map<string, Fv>();
+/**
+ * Doubles [lo, hi] ∋ 1/√r (r > 0), decided by exact comparison, not by trusting Math.sqrt: lo is
+ * stepped down until lo²·r ≤ 1 and hi up until hi²·r ≥ 1, both checked in exact rationals.
+ * @example invSqrtFloat(Rational.of(2n)) // { lo: 0.7071067811865475, hi: 0.7071067811865476 }
+ */
+export function invSqrtFloat(r: Rational): Fv {
+  const key = r.toString();
+  const hit = invSqrtMemo.get(key);
+  if (hit) return hit;
+  if (r.sign() <= 0) throw new RangeError(`1/√r needs r > 0, got ${r}`);
+  const c = 1 / Math.sqrt(r.toNumber());
+  if (!Number.isFinite(c) || c === 0) throw new RangeError(`1/√${r} is outside the float64 range`);
+  const sq = (x: number) => toRational(x).mul(toRational(x)).mul(r);
+  let lo = c, hi = c;
+  for (let k = 0; sq(lo).gt(Rational.ONE); k++) if (k > 64 || (lo = down(lo)) <= 0) throw new RangeError(`1/√${r}: no float64 lower bound`);
+  for (let k = 0; sq(hi).lt(Rational.ONE); k++) if (k > 64 || !Number.isFinite((hi = up(hi)))) throw new RangeError(`1/√${r}: no float64 upper bound`);
+  const v = { lo, hi };
+  invSqrtMemo.set(key, v);
+  return v;
+}
+
+/** Doubles [lo, hi] ∋ 1/√x for every x in [a, b] (0 < a ≤ b), each end verified by an exact square. */
+function rsqrtFloat(a: number, b: number): Fv {
+  if (!(a > 0) || !Number.isFinite(b)) throw new RangeError(`1/√x of [${a}, ${b}] is not enclosed in float64`);
+  const end = (x: number, dir: -1 | 1): number => {
+    const R = toRational(x);
+    let c = 1 / Math.sqrt(x);
+    const sq = (y: number) => toRational(y).mul(toRational(y)).mul(R).cmp(Rational.ONE);
+    for (let k = 0; dir < 0 ? sq(c) > 0 : sq(c) < 0; k++) {
+      if (k > 64) throw new RangeError(`1/√${x}: no float64 bound`);
+      c = dir < 0 ? down(c) : up(c);
+    }
+    return c;
+  };
+  return { lo: end(b, -1), hi: end(a, 1) };
+}
+
+/** LayerNorm on float64 intervals (see evaluate.ts): centred values, a non-negative variance, 1/√(σ² + ε) enclosed. */
+function fLayerNorm(v: FVec, gamma: Rational[], beta: Rational[], eps: Rational): FVec {
+  const n = v.length / 2;
+  let sLo = 0, sHi = 0;
+  for (let i = 0; i < v.length; i += 2) (sLo = down(sLo + v[i]!)), (sHi = up(sHi + v[i + 1]!));
+  const muLo = down(sLo / n), muHi = up(sHi / n);
+  const c = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i += 2) (c[i] = down(v[i]! - muHi)), (c[i + 1] = up(v[i + 1]! - muLo));
+  let qLo = 0, qHi = 0;
+  for (let i = 0; i < c.length; i += 2) {
+    mulTo(c[i]!, c[i + 1]!, c[i]!, c[i + 1]!);
+    qLo = down(qLo + (c[i]! <= 0 && c[i + 1]! >= 0 ? 0 : Math.max(PL, 0)));
+    qHi = up(qHi + PH);
+  }
+  const e = enclose(eps);
+  const r = rsqrtFloat(down(down(qLo / n) + e.lo), up(up(qHi / n) + e.hi));
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i += 2) {
+    mulTo(c[i]!, c[i + 1]!, r.lo, r.hi);
+    const g = enclose(gamma[i / 2]!), b = enclose(beta[i / 2]!);
+    const pl = PL, ph = PH;
+    mulTo(g.lo, g.hi, pl, ph);
+    (out[i] = down(PL + b.lo)), (out[i + 1] = up(PH + b.hi));
+  }
+  return out;
+}
+
 /** Float weights from float scores. */
 function fWeights(kind: "softmax" | "hardmax" | "uniform", scores: Fv[]): Fv[] {
   const m = scores.length;
@@ -272,6 +337,8 @@ export function fastArith(): Arith<HV, HS, HM> {
       return { lo, hi };
     },
     times: (s, r) => (isX(s) ? { n: s.n * r.num, d: s.d * r.den } : mul(enclose(r), s)),
+    timesInvSqrt: (s, r) => mul(invSqrtFloat(r), Fs(s)),
+    layerNorm: (v, gamma, beta, eps) => fLayerNorm(F(v), gamma, beta, eps),
     weights(kind, scores) {
       const m = scores.length;
       if (kind === "uniform") return scores.map(() => ({ n: 1n, d: BigInt(m) }));

@@ -66,6 +66,14 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
   };
   const expIv = (a: Iv): Iv => ({ lo: DN.mul(DN.exp(a.lo), shrink), hi: UP.mul(UP.exp(a.hi), grow) });
   const width = (a: Iv) => UP.sub(a.hi, a.lo);
+  const invSqrtMemo = new Map<string, Iv>();
+  /** 1/√r (r > 0) enclosed, memoized per r: see invSqrtEnclosure. */
+  const invSqrtOf = (r: Rational): Iv => {
+    const key = r.toString();
+    let v = invSqrtMemo.get(key);
+    if (!v) invSqrtMemo.set(key, (v = invSqrtEnclosure(point(r), DN, UP)));
+    return v;
+  };
   const zeros = (n: number): Iv[] => Array.from({ length: n }, () => ({ lo: ZERO, hi: ZERO }));
 
   return {
@@ -100,7 +108,23 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
       a.forEach((x, i) => (s = add(s, mul(x, b[i]!))));
       return s;
     },
+    layerNorm(v, gamma, beta, eps) {
+      const n = v.length;
+      let s: Iv = { lo: ZERO, hi: ZERO };
+      for (const x of v) s = add(s, x);
+      const mu = { lo: DN.div(s.lo, n), hi: UP.div(s.hi, n) };
+      const c = v.map((x) => ({ lo: DN.sub(x.lo, mu.hi), hi: UP.sub(x.hi, mu.lo) }));
+      let q: Iv = { lo: ZERO, hi: ZERO };
+      for (const x of c) {
+        const m = mul(x, x);
+        q = add(q, x.lo.lte(0) && x.hi.gte(0) ? { lo: ZERO, hi: m.hi } : m); // a square is ≥ 0
+      }
+      const e = point(eps);
+      const r = invSqrtEnclosure({ lo: DN.add(DN.div(q.lo, n), e.lo), hi: UP.add(UP.div(q.hi, n), e.hi) }, DN, UP);
+      return c.map((x, i) => add(mul(point(gamma[i]!), mul(x, r)), point(beta[i]!)));
+    },
     times: (s, r) => mul(s, point(r)),
+    timesInvSqrt: (s, r) => mul(s, invSqrtOf(r)),
     weights(kind, scores) {
       const m = scores.length;
       if (kind === "uniform") return scores.map(() => point(Rational.of(1n, BigInt(m))));
@@ -138,4 +162,28 @@ export function intervalArith(P: number): Arith<Iv[], Iv, IM> & { point(r: Ratio
       return acc;
     },
   };
+}
+
+/**
+ * An enclosure of 1/√r for every r in [a.lo, a.hi] (a.lo > 0). decimal.js's sqrt is not trusted:
+ * each candidate end of √r is checked by a directed square and stepped outward until
+ *   UP(s_lo · s_lo) ≤ a.lo  (so s_lo ≤ √r)   and   DN(s_hi · s_hi) ≥ a.hi  (so s_hi ≥ √r),
+ * then 1/√r ∈ [DN(1/s_hi), UP(1/s_lo)].
+ * @example invSqrtEnclosure({ lo: new Decimal(2), hi: new Decimal(2) }, DN, UP) // ∋ 0.70710678…
+ */
+export function invSqrtEnclosure(a: Iv, DN: typeof Decimal, UP: typeof Decimal): Iv {
+  if (!a.lo.isPos()) throw new Undecided(`1/√r of an interval reaching ${a.lo} ≤ 0`);
+  const ulp = (x: Decimal) => new UP(10).pow(x.e - UP.precision + 1);
+  let sLo = DN.sqrt(a.lo);
+  for (let k = 0; UP.mul(sLo, sLo).gt(a.lo); k++) {
+    if (k > 16) throw new Undecided(`√${a.lo} could not be enclosed`);
+    sLo = DN.sub(sLo, ulp(sLo));
+  }
+  let sHi = UP.sqrt(a.hi);
+  for (let k = 0; DN.mul(sHi, sHi).lt(a.hi); k++) {
+    if (k > 16) throw new Undecided(`√${a.hi} could not be enclosed`);
+    sHi = UP.add(sHi, ulp(sHi));
+  }
+  if (!sLo.isPos()) throw new Undecided(`√${a.lo} rounds to 0`);
+  return { lo: DN.div(1, sHi), hi: UP.div(1, sLo) };
 }

@@ -7,7 +7,7 @@
  * @example
  *   const cert = validateCertificate(JSON.parse(text)); // throws Invalid with one line on any defect
  */
-import { CertificateSchema, type Certificate, type Claim } from "../src/certificate/format.ts";
+import { BOUND_SOURCES, CertificateSchema, type Certificate, type Claim } from "../src/certificate/format.ts";
 import { Rational } from "../src/numbers/rational.ts";
 
 /** The certificate cannot be read or violates the format: exit code 2. */
@@ -27,8 +27,9 @@ export type LayerQ =
   | { type: "positional"; table: Mat }
   | { type: "affine"; W: Mat; b: Rational[] | null }
   | { type: "relu" }
+  | { type: "layernorm"; gamma: Rational[]; beta: Rational[]; eps: Rational }
   | { type: "ffn"; W1: Mat; b1: Rational[]; W2: Mat; b2: Rational[] }
-  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
+  | { type: "attention"; attention: "softmax" | "hardmax" | "uniform"; heads: HeadQ[]; residual: boolean; scale: Rational; invSqrt: Rational | null; queries: "all" | "last"; keys: "all" | "all-but-last" | "causal" };
 
 /** A certificate after validation: exact weights, dimensions known, labels parsed. */
 export interface Checked {
@@ -42,6 +43,8 @@ export interface Checked {
   /** labels[i] is one value per read position (length 1 for positions "last") */
   labels: Rational[][];
   outDim: number;
+  /** bound claim id → (variable name → source), read from the JSON itself so that any name (`__proto__` too) is plain data */
+  boundVariables: Map<string, Map<string, string>>;
 }
 
 const fail = (msg: string): never => {
@@ -130,6 +133,13 @@ export function validateCertificate(data: unknown): Checked {
       case "relu":
         layers.push({ type: "relu" });
         break;
+      case "layernorm": {
+        const eps = num(L.eps, `${w}.eps`);
+        if (eps.sign() <= 0) fail(`${w}.eps: must be positive (the variance may be 0), got ${eps}`);
+        if (cert.evaluation.mode === "exact") fail(`${w}: layernorm (a square root) cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
+        layers.push({ type: "layernorm", gamma: vec(L.gamma, dim, `${w}.gamma`), beta: vec(L.beta, dim, `${w}.beta`), eps });
+        break;
+      }
       case "ffn": {
         const W1 = mat(L.W1, null, dim, `${w}.W1`);
         const h = W1.length;
@@ -149,7 +159,9 @@ export function validateCertificate(data: unknown): Checked {
         if ((L.residual || L.queries === "last") && out !== dim) fail(`${w}: output dimension ${out} must equal the input dimension ${dim} (residual or last-query attention)`);
         if (L.keys === "all-but-last" && Math.min(...ds.sequences.map((s) => s.length)) < 2) fail(`${w}: keys "all-but-last" needs sequences of length ≥ 2`);
         if (L.attention === "softmax" && cert.evaluation.mode === "exact") fail(`${w}: softmax attention cannot be evaluated exactly; the certificate must use evaluation mode "interval"`);
-        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), queries: L.queries, keys: L.keys });
+        const invSqrt = L.scaleInvSqrt === undefined ? null : num(L.scaleInvSqrt, `${w}.scaleInvSqrt`);
+        if (invSqrt && invSqrt.sign() <= 0) fail(`${w}.scaleInvSqrt: must be a positive rational, got ${invSqrt}`);
+        layers.push({ type: "attention", attention: L.attention, heads, residual: L.residual, scale: L.scale === undefined ? Rational.ONE : num(L.scale, `${w}.scale`), invSqrt, queries: L.queries, keys: L.keys });
         dim = out;
         break;
       }
@@ -172,10 +184,22 @@ export function validateCertificate(data: unknown): Checked {
   });
 
   const ids = new Set<string>();
+  const boundVariables = new Map<string, Map<string, string>>();
   cert.claims.forEach((c: Claim, ci) => {
     const w = `claims[${ci}] (${c.id})`;
     if (ids.has(c.id)) fail(`${w}: duplicate claim id`);
     ids.add(c.id);
+    if (c.kind === "bound") {
+      // zod's record output drops a "__proto__" key: take the names from the parsed JSON, values checked here
+      const raw = (data as { claims: { variables: Record<string, unknown> }[] }).claims[ci]!.variables;
+      const vars = new Map<string, string>();
+      for (const name of Object.keys(raw)) {
+        const src = Object.getOwnPropertyDescriptor(raw, name)!.value as unknown;
+        if (typeof src !== "string" || !(BOUND_SOURCES as readonly string[]).includes(src)) fail(`invalid at claims.${ci}.variables.${name}: not one of ${BOUND_SOURCES.join(", ")}`);
+        vars.set(name, src as string);
+      }
+      boundVariables.set(c.id, vars);
+    }
     if (c.kind !== "memorizes") return;
     if (c.examples === "all") {
       if (c.count !== N) fail(`${w}: count ${c.count} but "all" means ${N} examples`);
@@ -193,5 +217,5 @@ export function validateCertificate(data: unknown): Checked {
     if (c.criterion.type === "abs-error" && num(c.criterion.epsilon, `${w}.epsilon`).sign() < 0) fail(`${w}: negative epsilon`);
   });
 
-  return { raw: cert, layers, dims, vocabulary, sequences: ds.sequences, labels, outDim: dim };
+  return { raw: cert, layers, dims, vocabulary, sequences: ds.sequences, labels, outDim: dim, boundVariables };
 }

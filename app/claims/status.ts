@@ -1,14 +1,15 @@
 /**
  * The status of each claim from the last run (`memcap counterexample`, `memcap claims --run`),
- * kept in .memcap/claims-status.json under the working directory (or $MEMCAP_HOME).
+ * kept in .memcap/claims-status.json under the working directory (or $MEMCAP_HOME). The status words
+ * and their meaning are the kernel's (src/claims/claim.ts: claimStatus, STATUS_MEANING).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/io/output.ts";
-import type { SearchResult } from "../../src/claims/claim.ts";
+import { claimStatus, type Claim, type ClaimStatusWord, type SearchResult } from "../../src/claims/claim.ts";
 
 export interface ClaimStatus {
-  status: "held" | "counterexample-found" | "error";
+  status: ClaimStatusWord;
   runs: number;
   seed: number;
   at: string;
@@ -29,12 +30,12 @@ export function readStatuses(): Record<string, ClaimStatus> {
   }
 }
 
-export function recordResults(results: SearchResult[]): void {
+export function recordResults(results: { claim: Pick<Claim, "expected" | "rigor" | "quantifier">; result: SearchResult }[]): void {
   const all = readStatuses();
   const at = new Date().toISOString();
-  for (const r of results) {
+  for (const { claim, result: r } of results) {
     all[r.claimId] = {
-      status: r.error ? "error" : r.found ? "counterexample-found" : "held",
+      status: claimStatus(claim, r),
       runs: r.runs,
       seed: r.seed,
       at,

@@ -45,9 +45,42 @@ function onInterrupt(signal: NodeJS.Signals): void {
   process.exit(EXIT_INTERRUPTED);
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * The shared vocabulary (README, "One vocabulary"): the papers' symbols --N (sequences; the vocabulary in
+ * Dana et al.'s own notation), --vocab, --n (sequence length), --d, --dh, --H (heads), --T (examples) are
+ * accepted by every command that has the quantity, next to the command's older spelling.
+ */
+export const SPELLINGS: Record<string, Record<string, string>> = {
+  train: { "--H": "--heads", "--n": "--seq-len", "--T": "--examples" },
+  "construct aot": { "--vocab": "--N", "--n": "--S" },
+  "construct dana": { "--vocab": "--N", "--n": "--S" },
+  "construct aot-distribution": { "--vocab": "--N", "--n": "--S" },
+  "construct dana-distribution": { "--vocab": "--N", "--n": "--S" },
+  "bounds dana": { "--vocab": "--N", "--n": "--S" },
+  "bounds aot": { "--vocab": "--N", "--n": "--S" },
+};
+
+/** Rewrites the shared spellings to the command's own flag names (`--H 4` → `--heads 4` for train). */
+export function normalizeSpellings(argv: string[]): string[] {
+  const args = argv.slice(2);
+  const words = args.filter((a) => !a.startsWith("-"));
+  const key = [words.slice(0, 2).join(" "), words[0] ?? ""].find((k) => SPELLINGS[k]);
+  if (!key) return argv;
+  const table = SPELLINGS[key]!;
+  return [
+    ...argv.slice(0, 2),
+    ...args.map((a) => {
+      const [flag, ...value] = a.split("=");
+      const to = table[flag!];
+      return to ? [to, ...value].join("=") : a;
+    }),
+  ];
+}
+
+export async function main(rawArgv: string[]): Promise<void> {
   process.once("SIGINT", onInterrupt);
   process.once("SIGTERM", onInterrupt);
+  const argv = normalizeSpellings(rawArgv);
   try {
     const program = buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);

@@ -9,16 +9,16 @@
  *            ~√N·log-terms, so it is compared through its formulas only,
  *   - the bound formulas (src/bounds/*.ts) and the upper-bound statements (statements.ts).
  * A trained model exceeding an applicable upper bound is a candidate counterexample: it is retrained
- * from its recorded seed (training is deterministic), its weights saved as JSON, and, where the model is
- * piecewise linear and the converter exists (hardmax `aot`), re-checked exactly. A float "memorized" is a
- * measurement; only the exact re-check can confirm a candidate.
+ * from its recorded seed (training is deterministic), its weights saved as JSON, and its rationalized
+ * weights certified (src/interop: exact arithmetic for hardmax, intervals for softmax) with a certificate
+ * proofs-check re-checks. A float "memorized" is a measurement; only the certificate can confirm a candidate.
  *
  * @example const rep = await crosscheck({ paper: "dana", grid: "H=1,2;d=2;dh=2;vocab=6", out: "xc", workers: 2, steps: 300, seed: 1 });
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/io/output.ts";
 import { parseGrid, describePoint } from "../capacity/grid.ts";
-import { DEFAULT_SEARCH, examplePool, makeJob, trainRestart, type SearchSettings } from "../capacity/probe.ts";
+import { DEFAULT_SEARCH, makeJob, type SearchSettings } from "../capacity/probe.ts";
 import { runSweep } from "../capacity/run.ts";
 import type { CapacityRecord } from "../capacity/search-job.ts";
 import { bestAccuracyAt, CAPACITY_DEFINITION, formatCapacity, type BestAccuracy } from "../capacity/definition.ts";
@@ -32,7 +32,7 @@ import { exploreCapacity } from "../../constructions/mahdavi/explore.ts";
 import { randomLookupTable } from "../../src/data/associations.ts";
 import type { PaperId } from "../../src/papers.ts";
 import type { ModelName } from "../../src/train/models.ts";
-import { aotTrainedNetwork, exactArgmaxCount } from "./exact-aot.ts";
+import { certifyCapacity, type CapacityCertification } from "../capacity/certify.ts";
 import { lowerRow, thm43Check, type StatementCheck } from "./statements.ts";
 
 /** The order crosscheck runs the papers in when none is named. */
@@ -82,6 +82,8 @@ export interface CrosscheckRow {
   bestAccuracy: BestAccuracy | null;
   constructions: ConstructionRow[];
   statements: StatementCheck[];
+  /** the trained capacity certified from the retrained weights (null: nothing recorded to retrain) */
+  trainedCertified: { certified: number; of: number; lowerBound: number | null; verdict: string; certificate: string | null } | null;
   candidate?: { weights: string | null; exact: string };
 }
 
@@ -95,7 +97,7 @@ export interface CrosscheckReport {
   note: string;
 }
 
-export const CROSSCHECK_NOTE = "Trained capacities are float64 measurements of a stochastic optimizer (100% training accuracy in float), not certificates; construction capacities are certified (interval/exact arithmetic); a flagged trained model is a CANDIDATE counterexample, confirmed only if its rationalized weights memorize exactly.";
+export const CROSSCHECK_NOTE = "Trained capacities are float64 measurements of a stochastic optimizer (100% training accuracy in float); 'certified from training' re-derives them from the retrained weights as exact rationals (a certificate proofs-check VERIFIES: a certified lower bound); construction capacities are certified (interval/exact arithmetic); a flagged trained model is a CANDIDATE counterexample, confirmed only if its rationalized weights are certified to memorize every example.";
 
 function constructionRows(paper: Paper, p: Record<string, number | string>, cfg: { d: number; dh: number; heads: number; vocab: number; seqLen: number }, seed: number, say: (s: string) => void): ConstructionRow[] {
   if (paper === "dana") {
@@ -137,16 +139,10 @@ function statementRows(paper: Paper, rec: CapacityRecord, cfg: { d: number; dh: 
   return rows;
 }
 
-/**
- * Re-trains the flagged record's successful restart from its seed, saves the weights, and re-checks exactly where possible.
- */
-async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: SearchSettings, out: string | undefined, say: (s: string) => void): Promise<{ weights: string | null; exact: string }> {
-  const job = makeJob(PAPER_DEFAULTS[paper].model, rec.point, settings);
-  const probe = rec.probes.find((p) => p.n === rec.capacity && p.ok);
-  if (!probe) return { weights: null, exact: "no successful probe recorded at the reported capacity (planted or edited record): nothing to re-train" };
-  const r = probe.restarts.length - 1;
-  say(`crosscheck: re-training candidate ${describePoint(rec.point)} at n = ${rec.capacity} (restart ${r}, seed ${probe.restarts[r]!.seed}) …`);
-  const m = await trainRestart(job, examplePool(job), rec.capacity, r);
+/** The flagged record's retrained weights saved, and its certification (certifyCapacity) read as a verdict on the candidate. */
+async function examineCandidate(paper: Paper, rec: CapacityRecord, c: CapacityCertification | null, out: string | undefined): Promise<{ weights: string | null; exact: string }> {
+  if (!c) return { weights: null, exact: "no successful probe recorded at the reported capacity (planted or edited record): nothing to re-train" };
+  const m = c.model;
   let weights: string | null = null;
   if (out) {
     const named: Record<string, { shape: number[]; values: number[] }> = {};
@@ -154,12 +150,13 @@ async function examineCandidate(paper: Paper, rec: CapacityRecord, settings: Sea
     weights = join(out, `candidate-${paper}-${rec.index}.json`);
     writeFileAtomic(weights, JSON.stringify({ record: rec, config: m.setup.config, seed: m.record.seed, float: m.record, params: named }, null, 1));
   }
-  if (job.config.model !== "aot" || job.config.attention !== "hardmax") return { weights, exact: `not re-checked exactly: the exact converter covers hardmax aot only (this is ${job.config.model}/${job.config.attention})` };
-  const toks = m.setup.data.ints.get("tokens")!, labels = m.setup.data.ints.get("labels")!;
-  const S = job.config.seqLen;
-  const seqs = Array.from({ length: m.setup.data.size }, (_, i) => Array.from(toks.data.subarray(i * S, (i + 1) * S)));
-  const ex = exactArgmaxCount(aotTrainedNetwork(job.config, m.setup.program, m.params), seqs, Array.from(labels.data));
-  return { weights, exact: ex.wrong.length === 0 ? `CONFIRMED: rationalized weights memorize all ${ex.correct} exactly` : `NOT confirmed: exact evaluation gets ${ex.correct}/${seqs.length} (wrong: ${ex.wrong.slice(0, 10).join(", ")})` };
+  const where = `${c.arithmetic}; proofs-check ${c.verdict}${c.file ? `, certificate ${c.file}` : ""}`;
+  if (rec.capacity !== c.n) throw new Error("internal: certification of another record");
+  const exact =
+    c.verdict !== "VERIFIED" ? `NOT confirmed: the certificate of the rationalized weights is ${c.verdict} (${c.detail})`
+    : c.lowerBound !== null ? `CONFIRMED: rationalized weights memorize all ${c.n} (${where})`
+    : `NOT confirmed: rationalized weights memorize ${c.certified}/${c.n}${c.undecided ? `, ${c.undecided} undecided` : ""} (${where}; not memorized: ${c.refuted.slice(0, 10).join(", ")})`;
+  return { weights, exact };
 }
 
 /** Runs the crosscheck for one paper (see header). */
@@ -173,9 +170,13 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
   const rows: CrosscheckRow[] = [];
   for (const rec of records) {
     const cfg = makeJob(model, rec.point, settings).config;
+    // certified from training: the successful restart retrained from its seed, its rationalized weights certified
+    if (rec.probes.some((p) => p.n === rec.capacity && p.ok)) say(`crosscheck: certifying the trained model of ${describePoint(rec.point)} at n = ${rec.capacity} …`);
+    const cert = await certifyCapacity(makeJob(model, rec.point, settings), rec, o.out ? join(o.out, `trained-${o.paper}-${rec.index}.certificate.json`) : undefined);
+    const trainedCertified = cert && { certified: cert.certified, of: cert.n, lowerBound: cert.lowerBound, verdict: cert.verdict, certificate: cert.file };
     // the record's figure was computed by the shared definition (searchCapacity → capacityOf)
-    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, bestAccuracy: bestAccuracyAt(rec.probes), constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg) };
-    if (row.statements.some((s) => s.flagged)) row.candidate = await examineCandidate(o.paper, rec, settings, o.out, say);
+    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, bestAccuracy: bestAccuracyAt(rec.probes), constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg), trainedCertified };
+    if (row.statements.some((s) => s.flagged)) row.candidate = await examineCandidate(o.paper, rec, cert, o.out);
     rows.push(row);
   }
   const report: CrosscheckReport = { paper: o.paper, model, grid: spec, seed: o.seed, rows, candidates: rows.filter((r) => r.candidate).length, note: CROSSCHECK_NOTE };
@@ -187,7 +188,9 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
 export function formatCrosscheck(r: CrosscheckReport): string {
   const lines = [`crosscheck ${r.paper} (model ${r.model}, grid "${r.grid}", seed ${r.seed})`, `(${CAPACITY_DEFINITION})`];
   for (const row of r.rows) {
-    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${formatCapacity({ capacity: row.trained, capped: row.trainedCapped })} (float)${row.bestAccuracy ? `; best accuracy at n=${row.bestAccuracy.n}: ${row.bestAccuracy.correct}/${row.bestAccuracy.n} (float)` : ""}`);
+    const tc = row.trainedCertified;
+    const certText = !tc ? "" : tc.lowerBound !== null ? `, certified from training ${tc.lowerBound} (${tc.verdict})` : `, certified from training ${tc.certified}/${tc.of} (${tc.verdict}; the capacity stays float)`;
+    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${formatCapacity({ capacity: row.trained, capped: row.trainedCapped })} (float)${row.bestAccuracy ? `; best accuracy at n=${row.bestAccuracy.n}: ${row.bestAccuracy.correct}/${row.bestAccuracy.n} (float)` : ""}${certText}`);
     for (const c of row.constructions) lines.push(`    construction  ${c.what}: ${c.certified ?? "—"}  [${c.detail}]`);
     for (const s of row.statements) lines.push(`    ${s.kind === "upper" ? "upper bound " : "lower bound "} ${s.source}: ${s.statement} → ${s.kind === "upper" ? `allows ${s.value}, trained ${s.trained}` : `guarantees ${s.value}, trained ${s.trained}`}${s.flagged ? "  ** CANDIDATE COUNTEREXAMPLE **" : s.exceeded ? "  (exceeded, statement does not apply)" : ""}`);
     if (row.candidate) lines.push(`    candidate: weights ${row.candidate.weights ?? "(no --out)"}; exact re-check: ${row.candidate.exact}`);

@@ -6,7 +6,7 @@
  *   layers.{i}.linear1.weight|bias      ffn first linear                     [hidden, d], [hidden]
  *   layers.{i}.linear2.weight|bias      ffn second linear                    [d, hidden], [d]
  *   layers.{i}.heads.{h}.q|k|v|o.weight attention head h (nn.Linear layout)  [d_h, d_in], [d_h, d_in], [d_v, d_in], [d_out, d_v]
- *   layers.{i}.scale                    attention score scale (when not 1)   []
+ *   layers.{i}.scale                    attention score factor (when not 1)  []   (scale/√scaleInvSqrt, as a float)
  *
  * i counts IR layers from 0 (relu layers have no tensors). Everything that is not a tensor (layer
  * kinds, attention σ, residual, query/key options, the output) is the IR without its weights,
@@ -30,12 +30,22 @@ export function networkStructure(net: Network): unknown {
     layers: net.layers.map((l) => {
       switch (l.type) {
         case "attention":
-          return { type: l.type, attention: l.attention, residual: l.residual, queries: l.queries ?? "all", keys: l.keys ?? "all", heads: l.heads.length, scaled: l.scale !== undefined && !Rational.from(l.scale).eq(Rational.ONE) };
+          return { type: l.type, attention: l.attention, residual: l.residual, queries: l.queries ?? "all", keys: l.keys ?? "all", heads: l.heads.length, scaled: scoreFactor(l) !== null };
         default:
           return { type: l.type };
       }
     }),
   };
+}
+
+/**
+ * The attention score factor, when not 1: `scale`, times 1/√r for `scaleInvSqrt: r` (the 1/√d_h of
+ * trained models: irrational, so the export carries the double nearest scale/√r — as PyTorch does).
+ */
+export function scoreFactor(l: Extract<Network["layers"][number], { type: "attention" }>): number | null {
+  const s = Rational.from(l.scale ?? "1");
+  if (l.scaleInvSqrt === undefined) return s.eq(Rational.ONE) ? null : s.toNumber();
+  return s.toNumber() / Math.sqrt(Rational.from(l.scaleInvSqrt).toNumber());
 }
 
 export function toFloat(v: Q, kind: FloatKind): number {
@@ -85,13 +95,14 @@ export function networkTensors(net: Network, kind: FloatKind): Record<string, St
           out[`${p}.heads.${k}.v.weight`] = tensor(h.WV, kind, width);
           out[`${p}.heads.${k}.o.weight`] = tensor(h.WO, kind, dv);
         });
-        if (l.scale !== undefined && !Rational.from(l.scale).eq(Rational.ONE)) {
-          const t = tensor([l.scale], kind);
-          out[`${p}.scale`] = { ...t, shape: [] };
+        {
+          const f = scoreFactor(l);
+          if (f !== null) out[`${p}.scale`] = kind === "float32" ? { dtype: "F32", shape: [], data: new Float32Array([f]) } : { dtype: "F64", shape: [], data: new Float64Array([f]) };
         }
         width = l.heads[0]!.WO.length;
         break;
       default:
+        // layernorm (imported post-LN blocks) has no export yet: refused in one line rather than dropped
         throw new UserError(`layer ${i}: type "${(l as { type: string }).type}" cannot be exported`);
     }
   });

@@ -65,8 +65,8 @@ function htmlTable(t: Table): string {
 }
 
 const CSS = `
-body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#1a1a1a;line-height:1.45}
-table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
+body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;max-width:1320px;margin:2em auto;padding:0 1em;color:#1a1a1a;line-height:1.45}
+table{border-collapse:collapse;margin:.6em 0;font-size:.86em;max-width:100%}th,td{border:1px solid #ccc;padding:.2em .45em;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f3f3f3}code{background:#f4f4f4;padding:0 .2em;font-size:.9em;word-break:break-all}
 figure{margin:1em 0}figure .plot svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#444}
 ul.verdicts{list-style:none;padding-left:0}ul.verdicts li{margin:.2em 0}

@@ -19,6 +19,8 @@ import type { Network } from "../../src/ir/network.ts";
 import { countNetwork } from "../../src/ir/count.ts";
 import { absorbSkipConnection, aotNetwork, conditioningFloat, genericWeights, solveReadout, type GenericWeights, type SolveMethod } from "./aot.ts";
 import { circleEncoder, encoderMargin } from "./encoders.ts";
+import { floatRank } from "../../src/linalg/float.ts";
+import { Rational } from "../../src/numbers/rational.ts";
 import { argmaxVerdict, compileFast, fastLogits, type Verdict } from "./fast-interval.ts";
 
 /** Encloses the logits of each sequence at `digits` significant digits (decimal.js intervals). */
@@ -92,8 +94,28 @@ export function buildAssociationNetwork(table: LookupTable, o: AotOptions, metho
   const { W } = circleEncoder(table.N, o.d, o.d > 2 ? o.seed : undefined);
   const lambda = o.lambda ?? 1;
   const E = Array.from({ length: o.d }, (_, i) => table.next.map((g) => lambda * W[g]![i]!));
-  const rd = solveReadout(w, table.sequences, E, method);
-  const { WU, WO } = absorbSkipConnection(W, rd.Z, digits);
+  // W_O = R⁻¹·Z′ needs R = Z[:, :d] invertible; Z = E·M⁻¹ has the rank of the targets E(t) = λ·W_{g(t)},
+  // which is below d for certain when the table's next tokens take fewer than d values
+  const nextTokens = [...new Set(table.next)].sort((a, b) => a - b);
+  const absorbDiagnosis = () => {
+    const targetRank = floatRank(nextTokens.map((g) => W[g]!.map((v) => Rational.from(v)))).rank;
+    if (targetRank >= o.d) return `step 4 (absorbing the skip connection, W_O = R⁻¹·Z′ with R = Z[:, :d]): R is singular although the targets E(t) = λ·W_{g(t)} span d = ${o.d} dimensions (float rank): the readout Z lost rank numerically; try another --seed or --qk-scale`;
+    return `step 4 (absorbing the skip connection, W_O = R⁻¹·Z′ with R = Z[:, :d]): R is singular because the table's next tokens take ${nextTokens.length} value(s) (${nextTokens.join(", ")}) whose encoder rows W_g span ${targetRank} < d = ${o.d} dimensions (float rank), so the targets E(t) = λ·W_{g(t)} and Z = E·M⁻¹ have rank ${targetRank}; memcap's construction does not cover such tables (they are memorized by other weights, e.g. a constant read-out)`;
+  };
+  if (nextTokens.length < o.d) throw new RangeError(absorbDiagnosis());
+  let rd: ReturnType<typeof solveReadout>;
+  try {
+    rd = solveReadout(w, table.sequences, E, method);
+  } catch (e) {
+    throw new RangeError(`step 5 (the readout solve Z·M = E, M of size ${o.d + o.H * o.dh} × ${table.sequences.length}): ${(e as Error).message}; the sequences end in ${skip} ≥ d distinct tokens, so the obstruction is numerical rank loss of the generic heads (seed ${o.seed}): try another --seed or --qk-scale`);
+  }
+  let WU: Decimal[][];
+  let WO: Decimal[][];
+  try {
+    ({ WU, WO } = absorbSkipConnection(W, rd.Z, digits));
+  } catch (e) {
+    throw new RangeError(`${absorbDiagnosis()} (${(e as Error).message})`);
+  }
   const meta = {
     construction: "Dana, Pydi & Chevaleyre 2025, Corollary 1 (Theorem 1, ε = 0)",
     T: table.sequences.length,

@@ -22,6 +22,7 @@ import { fitLowRankEncoder } from "./encoders.ts";
 import { decimalLogitEnclosures } from "./decimal-interval.ts";
 import { decimalVerdicts } from "./association.ts";
 import { aotCertificate } from "./certify.ts";
+import { floatRank } from "../../src/linalg/float.ts";
 
 export interface DistributionOptions {
   data?: string;
@@ -103,10 +104,32 @@ export function constructAotDistribution(o: DistributionOptions, say: (l: string
   const seqK = kept.map((i) => c.sequences[i]!);
   const E = Array.from({ length: o.d }, (_, a) => kept.map((i) => fit.E[i]![a]!));
   const useDecimal = kept.length <= o.decimalSolveLimit;
+  // M = [x(t,S); W_V·A(t)]: its d skip rows depend only on the last token, so k distinct last tokens give
+  // rank M ≤ k + H·d_h whatever the weights; the solve is then singular (claim dana.construction-rank.literal)
+  const lastTokens = [...new Set(seqK.map((s) => s[s.length - 1]!))].sort((a, b) => a - b);
+  const rankBound = Math.min(lastTokens.length, o.d) + o.H * o.dh;
+  if (rankBound < kept.length)
+    throw new UserError(
+      `aot-distribution, step 5 (the readout solve Z·M = E): M = [x(t,S); W_V·A(t)] is singular for the ${kept.length} kept sequences — they end in only ${lastTokens.length} distinct token(s) (${lastTokens.join(", ")}) < d = ${o.d}, so the d skip rows x(t,S) = e(t_S) + pos_S span ${lastTokens.length} dimension(s) and rank M ≤ ${lastTokens.length} + H·d_h = ${rankBound} < ${kept.length} for any weights (the gap of claim dana.construction-rank.literal); use a table whose most probable sequences end in ≥ d distinct tokens, or a smaller --d`,
+    );
   say(`solving Z·M = E for ${kept.length} sequences (${useDecimal ? "decimal.js, 60 digits" : "float64 + refinement"}) …`);
-  const rd = solveReadout(w, seqK, E, useDecimal ? { kind: "decimal", digits: 60 } : { kind: "float64" });
+  let rd: ReturnType<typeof solveReadout>;
+  try {
+    rd = solveReadout(w, seqK, E, useDecimal ? { kind: "decimal", digits: 60 } : { kind: "float64" });
+  } catch (e) {
+    throw new UserError(`aot-distribution, step 5 (the readout solve Z·M = E, ${kept.length} sequences, M of size ${o.d + o.H * o.dh} × ${kept.length}): ${(e as Error).message}; the kept sequences end in ${lastTokens.length} distinct tokens, so rank M ≤ ${rankBound} is not the obstruction — the generic heads (seed ${o.seed}) lost rank numerically: try another --seed or a larger --qk-scale`);
+  }
   const digitsW = useDecimal ? 40 : 20;
-  const { WU, WO } = absorbSkipConnection(fit.W, rd.Z, digitsW);
+  let WU: Decimal[][];
+  let WO: Decimal[][];
+  try {
+    ({ WU, WO } = absorbSkipConnection(fit.W, rd.Z, digitsW));
+  } catch (e) {
+    const targetRank = floatRank(E.map((r) => r.map((v) => Rational.from(v)))).rank;
+    throw new UserError(
+      `aot-distribution, step 4 (absorbing the skip connection, W_O = R⁻¹·Z′ with R = Z[:, :d]): ${(e as Error).message} — R is singular${targetRank < o.d ? ` because the fitted targets E(t) of the kept sequences span only ${targetRank} < d = ${o.d} dimensions (float rank of the ${o.d} × ${kept.length} target matrix)` : " although the targets E(t) span d dimensions (float rank): the readout Z lost rank numerically"}; try a smaller --d or another --seed`,
+    );
+  }
   const net = aotNetwork(w, WU, WO, digitsW, { construction: "Dana, Pydi & Chevaleyre 2025, Theorem 1 (ε ≥ 0)", T, capacity, fit: fit.method });
   // rigorous d_KL(π, T): raise the precision until the enclosure is tight (width ≤ 1e-9 + 1e-6·value) or the limit
   let digits = 30;

@@ -82,7 +82,7 @@ export interface MhaBuild {
   network?: Network;
   /** Set by certifyMha (certify.ts) when every output is decided. */
   certificate?: Certificate;
-  parameters?: { measured: number; irFormula: string; irFormulaValue: number; paperFormula: string; paperFormulaValue: number };
+  parameters?: { measured: number; irFormula: string; irFormulaValue: number; paperFormula: string; paperFormulaValue: number; dv: number };
   saturatedWeights?: number;
   seconds: number;
 }
@@ -168,6 +168,7 @@ export function buildMha(ds: MhaDataset, o: MhaBuildOptions): MhaBuild {
           irFormulaValue: irParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv, dout: dv }),
           paperFormula: "2Hd·d_h + 2Hd·d_v",
           paperFormulaValue: paperParameterCount({ H: o.H, d: ds.d, dh: o.dh, dv }),
+          dv,
         };
         return { ...base, status: "CERTIFIED", precisionDigits: digits, outputs, rank, cond, refinement: { iterations: ro.iterations, residual: ro.residual }, network, parameters, saturatedWeights: enc.saturated, seconds: (performance.now() - t0) / 1000 };
       }

@@ -76,8 +76,8 @@ export function mhaCertificate(
     },
     {
       kind: "bound",
-      id: "parameters-paper-theta-Hd2",
-      source: MAHDAVI_SOURCE + ": parameters 2Hd·d_h + 2Hd·d_v = Θ(Hd²) of the attention layer (memcap adds a d_out × d read-out)",
+      id: "parameters-paper-layer",
+      source: MAHDAVI_SOURCE + ": parameters 2Hd·d_h + 2Hd·d_v = Θ(Hd(d_h + d_v)) of the attention layer (memcap adds a d_out × d read-out)",
       expression: paperParameterExpression({ H: o.H, dh: o.dh, dv: k.dv }),
       variables: { d: "d" },
       value: formatBoundValue(paper),

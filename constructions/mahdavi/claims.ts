@@ -31,6 +31,9 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     id: "mahdavi.interpolation-lemma",
     paper: PAPER,
     source: "interpolation lemma of the construction [reconstructed]",
+    cite: "Mahdavi et al.'s full text is not available here; reconstructed from the abstract (arXiv 2306.02010) and Dana et al.'s Table 1 (p. 8, \"T₀ = H(d_h − 1) + 1\") and §7 (p. 8)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "when the group's queries are independent (Assumption 1) and each context has rank n (Assumption 2), W = Σ v_t u_tᵀ gives E(t) W x(t) = ℓ_t exactly for every t in the group",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), n: fc.integer({ min: 2, max: 3 }) }),
     check: ({ seed, n }) => {
@@ -56,6 +59,9 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     id: "mahdavi.saturation-invariance",
     paper: PAPER,
     source: "saturation step of the construction [reconstructed]",
+    cite: "Mahdavi et al.'s full text is not available here; reconstructed from the abstract (arXiv 2306.02010) and Dana et al.'s Table 1 (p. 8, \"T₀ = H(d_h − 1) + 1\") and §7 (p. 8)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "with u0 orthogonal to a head's new queries, the new examples' logits E(s)(VUᵀ + c·v0u0ᵀ)x(s) are the interpolated targets for every c",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), c: fc.integer({ min: 1, max: 1e6 }), g: fc.array(fc.integer({ min: -8, max: 8 }), { minLength: 6, maxLength: 6 }), v0: fc.array(fc.integer({ min: -8, max: 8 }), { minLength: 6, maxLength: 6 }) }),
     check: ({ seed, c, g, v0 }) => {
@@ -83,6 +89,9 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     id: "mahdavi.prop-2",
     paper: PAPER,
     source: "Proposition 2 [reconstructed]",
+    cite: "Mahdavi et al.'s full text is not available here; reconstructed from the abstract (arXiv 2306.02010) and Dana et al.'s Table 1 (p. 8, \"T₀ = H(d_h − 1) + 1\") and §7 (p. 8); Dana et al. §7 (p. 8): Proposition 2 is tight when the keys are shared",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "with a shared context E, rank(Z) ≤ H(n − 1) + 1 for any attention weights (exact rank over Q on simplex stand-ins)",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1000 }), n: fc.integer({ min: 2, max: 3 }), H: fc.integer({ min: 2, max: 3 }) }),
     check: ({ seed, n, H }) => {
@@ -101,15 +110,18 @@ export const MAHDAVI_CLAIMS: Claim[] = [
     id: "mahdavi.thm-1",
     paper: PAPER,
     source: "Theorem 1 (count H(min(n,d_h) − 1) + 1) [reconstructed]",
-    statement: "on data satisfying Assumptions 1 and 2 with n < d, one softmax MHA layer built by the construction memorizes T = H(min(n,d_h) − 1) + 1 labels, certified and re-verified by proofs-check",
+    cite: "Mahdavi et al.'s full text is not available here; reconstructed from the abstract (arXiv 2306.02010) and Dana et al.'s Table 1 (p. 8, \"T₀ = H(d_h − 1) + 1\") and §7 (p. 8); §7 gives T₀ ≤ H(min(Q, d_h) − 1) + 1",
+    rigor: "enclosed",
+    quantifier: "existential",
+    statement: "on data satisfying Assumptions 1 and 2 with n < d, one softmax MHA layer memorizes T = H(min(n,d_h) − 1) + 1 labels (the reconstructed count); memcap's witness is built, certified and re-verified by proofs-check; a failure is memcap's builder failing",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), n: fc.integer({ min: 2, max: 3 }), H: fc.integer({ min: 1, max: 2 }), context: fc.constantFrom("shared" as const, "random" as const) }),
     check: ({ seed, n, H, context }) => {
       const T = mahdaviCapacity({ H, n, dh: n });
       const ds = generateMhaDataset({ d: n + 3, n, T, context, seed });
       const b = certifyMha(ds, { H, dh: n, seed });
-      if (b.status !== "CERTIFIED") return { holds: false, detail: `build ${b.status}: ${b.reason ?? ""}` };
+      if (b.status !== "CERTIFIED") return { holds: false, failure: "builder-failed", detail: `memcap's build ${b.status}: ${b.reason ?? ""}` };
       const v = checkCertificate(b.certificate).verdict;
-      return v === "VERIFIED" ? { holds: true } : { holds: false, detail: `proofs-check says ${v}` };
+      return v === "VERIFIED" ? { holds: true } : { holds: false, failure: "builder-failed", detail: `proofs-check says ${v} for memcap's certificate` };
     },
     expected: "holds",
     quickRuns: 3,
@@ -128,6 +140,9 @@ MAHDAVI_CLAIMS.push(
     id: "mahdavi.open.saturation-bound",
     paper: PAPER,
     source: "beyond the paper: is a bounded saturation constant enough under Assumptions 1–2?",
+    cite: "no paper statement: an open search target about memcap's reconstruction",
+    rigor: "enclosed",
+    quantifier: "universal",
     statement: "every dataset satisfying Assumptions 1, 2 and n < d (checked exactly) is certified by the construction with saturation constant c = 2^10",
     arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1e5 }), k: fc.integer({ min: 1, max: 40 }) }),
     check: ({ seed, k }) => {

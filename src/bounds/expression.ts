@@ -19,7 +19,7 @@ import { Decimal } from "decimal.js";
 import { Rational } from "../numbers/rational.ts";
 import { IntervalArithmetic, IntervalError, type Interval } from "../numbers/interval.ts";
 import { UserError } from "../errors.ts";
-import { formatBoundValue } from "./format.ts";
+import { formatBoundValue, formatRationalBound } from "./format.ts";
 
 type Node =
   | { t: "num"; value: Rational }
@@ -136,10 +136,7 @@ function evaluate(node: Node, vars: ReadonlyMap<string, Rational>, I: IntervalAr
     }
     case "const": {
       if (node.name === "e") return { iv: I.exp(I.ONE) };
-      const P = Decimal.clone({ precision: I.digits + 10 });
-      const pi = P.acos(-1);
-      const slack = pi.times(new P(10).pow(-I.digits));
-      return { iv: I.make(pi.minus(slack), pi.plus(slack)) };
+      return { iv: piEnclosure(I) };
     }
     case "neg": {
       const a = ev(node.a);
@@ -217,7 +214,21 @@ function evaluate(node: Node, vars: ReadonlyMap<string, Rational>, I: IntervalAr
   }
 }
 
-const PRECISIONS = [60, 200, 1000];
+/** π at the context's precision: computed at 10 more digits, widened by a relative 10^−digits (cached per precision). */
+const piCache = new Map<number, Interval>();
+function piEnclosure(I: IntervalArithmetic): Interval {
+  let iv = piCache.get(I.digits);
+  if (!iv) {
+    const P = Decimal.clone({ precision: I.digits + 10 });
+    const pi = P.acos(-1);
+    const slack = pi.times(new P(10).pow(-I.digits));
+    iv = I.make(pi.minus(slack), pi.plus(slack));
+    piCache.set(I.digits, iv);
+  }
+  return iv;
+}
+
+const PRECISIONS = [30, 100, 1000];
 type Vars = Record<string, number | bigint | string | Rational>;
 const toMap = (vars: Vars) => new Map(Object.entries(vars).map(([k, v]) => [k, v instanceof Rational ? v : Rational.from(typeof v === "bigint" ? v.toString() : v)]));
 
@@ -243,7 +254,7 @@ function decideWith<T>(expression: string, vars: Vars, decide: (v: Val, I: Inter
 /** The value in the certificates' 12-significant-digit format, rounded only when the enclosure decides the digits. */
 export function formatBound(expression: string, vars: Vars): string {
   return decideWith(expression, vars, (v) => {
-    if (v.exact) return formatBoundValue(new Decimal(v.exact.num.toString()).div(v.exact.den.toString()).toSignificantDigits(40));
+    if (v.exact) return formatRationalBound(v.exact.num, v.exact.den);
     const lo = formatBoundValue(v.iv.lo);
     return lo === formatBoundValue(v.iv.hi) ? lo : undefined;
   });

@@ -13,3 +13,24 @@ const D12 = Decimal.clone({ precision: 12, rounding: Decimal.ROUND_HALF_UP, toEx
 export function formatBoundValue(x: string | number | Decimal): string {
   return new D12(typeof x === "number" ? x : x.toString()).toSignificantDigits(12).toString();
 }
+
+/** An exact rational p/q in the same format, rounded once, exactly (half away from zero at the 12th digit). */
+export function formatRationalBound(num: bigint, den: bigint): string {
+  if (den <= 0n) throw new RangeError("formatRationalBound: the denominator must be positive");
+  if (num === 0n) return "0";
+  const neg = num < 0n;
+  const a = neg ? -num : num;
+  // k with 10^11 ≤ a/den · 10^k < 10^12
+  let k = 11 - (a.toString().length - den.toString().length);
+  const scaled = (k: number) => (k >= 0 ? [a * 10n ** BigInt(k), den] : [a, den * 10n ** BigInt(-k)]) as [bigint, bigint];
+  let [p, q] = scaled(k);
+  while (p < 10n ** 11n * q) [p, q] = scaled(++k);
+  while (p >= 10n ** 12n * q) [p, q] = scaled(--k);
+  let m = p / q;
+  if (2n * (p - m * q) >= q) m += 1n;
+  if (m === 10n ** 12n) {
+    m = 10n ** 11n;
+    k -= 1;
+  }
+  return new D12(`${neg ? "-" : ""}${m}e${-k}`).toString();
+}

@@ -18,7 +18,7 @@ import { MatrixSchema, NetworkSchema, QSchema } from "../ir/network.ts";
 export const CERTIFICATE_FORMAT = "memcap-certificate";
 export const CERTIFICATE_VERSION = 1;
 
-export const DatasetSchema = z.object({
+export const DatasetSchema = z.strictObject({
   /** Token vectors (one row per vocabulary entry) when the network takes vectors; absent for token-id networks. */
   vocabulary: MatrixSchema.optional(),
   /** Each sequence as a list of token indices (into the vocabulary, or token ids). */
@@ -29,17 +29,19 @@ export const DatasetSchema = z.object({
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const CriterionSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("exact") }),
-  z.object({ type: z.literal("argmax") }),
-  z.object({ type: z.literal("abs-error"), epsilon: QSchema }),
+  z.strictObject({ type: z.literal("exact") }),
+  z.strictObject({ type: z.literal("argmax") }),
+  z.strictObject({ type: z.literal("abs-error"), epsilon: QSchema }),
 ]);
 export type Criterion = z.infer<typeof CriterionSchema>;
 
 export const QUANTITIES = ["parameters", "nonzeroParameters", "width", "depth", "layers", "bitComplexity", "totalBits"] as const;
 export type Quantity = (typeof QUANTITIES)[number];
+/** What a bound claim's variable (and its `compare.quantity`) may be measured from: the dataset's N, n, d, C, or a network count. */
+export const BOUND_SOURCES = ["N", "n", "d", "C", ...QUANTITIES] as const;
 
 export const ClaimSchema = z.discriminatedUnion("kind", [
-  z.object({
+  z.strictObject({
     kind: z.literal("memorizes"),
     id: z.string(),
     criterion: CriterionSchema,
@@ -48,35 +50,35 @@ export const ClaimSchema = z.discriminatedUnion("kind", [
     /** How many examples are claimed (the length of the list, or the dataset size for "all"). */
     count: z.number().int().nonnegative(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("count"),
     id: z.string(),
     quantity: z.enum(QUANTITIES),
     value: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("bound"),
     id: z.string(),
     /** Where the formula comes from, e.g. "Kajitsuka & Sato, Theorem 4.3". */
     source: z.string(),
-    /** A mathjs expression over the variables below (log, log2, sqrt, pi, e allowed). */
+    /** An expression of the bound grammar (docs/certificate.md, "Bound expressions") over the variables below. */
     expression: z.string(),
     /** Variable name → what it is measured from: dataset size N, sequence length n, input dim d, classes C, or a network count. */
-    variables: z.record(z.string(), z.enum(["N", "n", "d", "C", "parameters", "nonzeroParameters", "width", "depth", "layers", "bitComplexity", "totalBits"])),
+    variables: z.record(z.string(), z.enum(BOUND_SOURCES)),
     /** The expression's value, 12 significant digits, as the checker recomputes it. */
     value: z.string(),
     /** Optional comparison: measured quantity `relation` expression. */
     compare: z
-      .object({ quantity: z.string(), relation: z.enum(["<=", ">="]), holds: z.boolean() })
+      .strictObject({ quantity: z.enum(BOUND_SOURCES), relation: z.enum(["<=", ">="]), holds: z.boolean() })
       .optional(),
   }),
 ]);
 export type Claim = z.infer<typeof ClaimSchema>;
 
-export const CertificateSchema = z.object({
+export const CertificateSchema = z.strictObject({
   format: z.literal(CERTIFICATE_FORMAT),
   version: z.literal(CERTIFICATE_VERSION),
-  construction: z.object({
+  construction: z.strictObject({
     id: z.string(),
     paper: z.string(),
     options: z.record(z.string(), z.unknown()),
@@ -85,8 +87,8 @@ export const CertificateSchema = z.object({
   network: NetworkSchema,
   dataset: DatasetSchema,
   evaluation: z.discriminatedUnion("mode", [
-    z.object({ mode: z.literal("exact") }),
-    z.object({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(100000) }),
+    z.strictObject({ mode: z.literal("exact") }),
+    z.strictObject({ mode: z.literal("interval"), precisionDigits: z.number().int().min(10).max(100000) }),
   ]),
   claims: z.array(ClaimSchema).min(1),
 });

@@ -28,6 +28,9 @@ export const KERNEL_CLAIMS: Claim[] = [
     id: "memcap.certified-rank",
     paper: "memcap",
     source: "src/linalg/certified.ts",
+    cite: "memcap's own kernel (docs: src/linalg/certified.ts header)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "the multi-modular rank comes with a certificate (nonsingular minor mod p, exact null vectors) that the independent verifier accepts, agrees with exact elimination, and a product of rank-r factors has rank ≤ r",
     arbitrary: lowRankProduct,
     check: ({ M, r }) => {
@@ -44,6 +47,9 @@ export const KERNEL_CLAIMS: Claim[] = [
     id: "memcap.kruskal-witness",
     paper: "memcap",
     source: "src/linalg/kruskal.ts",
+    cite: "memcap's own kernel (docs: src/linalg/kruskal.ts header)",
+    rigor: "exact",
+    quantifier: "universal",
     statement: "the exact Kruskal rank k is ≤ the rank, and when k < min(#vectors, dim) the witness is k + 1 vectors with an exact nonzero dependence Σ c_i v_i = 0",
     arbitrary: lowRankProduct,
     check: ({ M }) => {

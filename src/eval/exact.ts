@@ -152,6 +152,8 @@ export function compileExact(net: Network): ExactEvaluator {
       case "relu":
         pushTokenwise(reluVec, li);
         return;
+      case "layernorm":
+        throw new Error(`${where}: layernorm (a square root) has no exact rational value in general; use the interval evaluator (evaluateInterval in src/eval/interval.ts)`);
       case "ffn": {
         const W1 = compileMatrix(layer.W1, dim, `${where} W1`);
         const W2 = compileMatrix(layer.W2, W1.rows, `${where} W2`);

@@ -17,6 +17,9 @@ export const floatArith: Arith<number> = {
   add: (a, b) => a + b,
   mul: (a, b) => a * b,
   relu: (a) => (a > 0 ? a : 0),
+  invSqrt: (r) => 1 / Math.sqrt(r.toNumber()),
+  rsqrt: (a) => 1 / Math.sqrt(a),
+  square: (a) => a * a,
   divInt: (a, k) => a / k,
   hardmaxMix(scores, values) {
     const m = Math.max(...scores);
@@ -51,6 +54,9 @@ export const float32Arith: Arith<number> = {
   add: (a, b) => f32(a + b),
   mul: (a, b) => f32(a * b),
   relu: (a) => (a > 0 ? a : 0),
+  invSqrt: (r) => f32(1 / Math.sqrt(r.toNumber())),
+  rsqrt: (a) => f32(1 / Math.sqrt(a)),
+  square: (a) => f32(a * a),
   divInt: (a, k) => f32(a / k),
   hardmaxMix(scores, values) {
     const m = Math.max(...scores);

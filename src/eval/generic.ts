@@ -8,7 +8,7 @@
  * @example
  *   evaluateGeneric(floatArith, net, [[0, 1]], [[1], [0.5]]) // number[][][]
  */
-import { Rational } from "../numbers/rational.ts";
+import { Rational, sqrtExact } from "../numbers/rational.ts";
 import type { Network, Q } from "../ir/network.ts";
 
 /** What the evaluator needs from a number system. */
@@ -19,6 +19,12 @@ export interface Arith<T> {
   add(a: T, b: T): T;
   mul(a: T, b: T): T;
   relu(a: T): T;
+  /** An enclosure (or the value) of 1/√r for a positive rational r; throws where the system cannot represent it. */
+  invSqrt(r: Rational): T;
+  /** a² (an interval square is ≥ 0, tighter than a·a). */
+  square(a: T): T;
+  /** 1/√a for a > 0 (LayerNorm); throws where the system cannot represent it or a may be ≤ 0. */
+  rsqrt(a: T): T;
   /** a / k for a positive integer k. */
   divInt(a: T, k: number): T;
   /** Σ_j a_j v_j with a = hardmax(scores): mean of the v_j on the argmax set. */
@@ -34,6 +40,15 @@ export const rationalArith: Arith<Rational> = {
   add: (a, b) => a.add(b),
   mul: (a, b) => a.mul(b),
   relu: (a) => (a.sign() < 0 ? Rational.ZERO : a),
+  invSqrt(r) {
+    const s = sqrtExact(r);
+    if (!s || s.isZero()) throw new Error(`1/√${r} is irrational: exact evaluation of a softmax scale needs the interval evaluator`);
+    return s.inv();
+  },
+  rsqrt(a) {
+    return rationalArith.invSqrt(a);
+  },
+  square: (a) => a.mul(a),
   divInt: (a, k) => a.div(Rational.of(k)),
   hardmaxMix(scores, values) {
     let best = scores[0]!;
@@ -45,6 +60,11 @@ export const rationalArith: Arith<Rational> = {
     throw new Error("softmax attention has no exact rational value; exact evaluation needs the interval evaluator (evaluateInterval)");
   },
 };
+
+function positive(r: Rational): Rational {
+  if (r.sign() <= 0) throw new RangeError(`attention scaleInvSqrt must be a positive rational, got ${r}`);
+  return r;
+}
 
 /** Componentwise mean of non-empty equal-length vectors. */
 export function meanOf<T>(A: Arith<T>, vs: T[][]): T[] {
@@ -68,6 +88,18 @@ function matVec<T>(A: Arith<T>, W: T[][], x: T[]): T[] {
   });
 }
 
+/** γ ⊙ (x − μ)/√(σ² + ε) + β with μ, σ² the mean and biased variance of x's components. */
+function layerNorm<T>(A: Arith<T>, x: T[], gamma: T[], beta: T[], eps: T): T[] {
+  const n = x.length;
+  if (gamma.length !== n || beta.length !== n) throw new RangeError(`layernorm: γ and β have ${gamma.length} and ${beta.length} entries, the vector ${n}`);
+  const minusOne = A.weight(Rational.of(-1));
+  const mu = A.divInt(x.reduce((s, v) => A.add(s, v), A.zero), n);
+  const c = x.map((v) => A.add(v, A.mul(minusOne, mu)));
+  const variance = A.divInt(c.reduce((s, v) => A.add(s, A.square(v)), A.zero), n);
+  const r = A.rsqrt(A.add(variance, eps));
+  return c.map((v, i) => A.add(A.mul(gamma[i]!, A.mul(v, r)), beta[i]!));
+}
+
 const addVec = <T>(A: Arith<T>, a: T[], b: T[]): T[] => a.map((x, i) => A.add(x, b[i]!));
 
 /**
@@ -87,12 +119,18 @@ export function evaluateGeneric<T>(A: Arith<T>, net: Network, sequences: number[
         return { layer, W: W(layer.W), b: layer.b ? Vv(layer.b) : undefined };
       case "relu":
         return { layer };
+      case "layernorm":
+        return { layer, gamma: Vv(layer.gamma), beta: Vv(layer.beta), eps: A.weight(Rational.from(layer.eps)) };
       case "ffn":
         return { layer, W1: W(layer.W1), b1: Vv(layer.b1), W2: W(layer.W2), b2: Vv(layer.b2) };
       case "attention":
+        // a positive factor 1/√r changes softmax only: hardmax's argmax set and uniform weights ignore it
         return {
           layer,
-          scale: A.weight(Rational.from(layer.scale ?? "1")),
+          scale:
+            layer.scaleInvSqrt !== undefined && layer.attention === "softmax"
+              ? A.mul(A.weight(Rational.from(layer.scale ?? "1")), A.invSqrt(positive(Rational.from(layer.scaleInvSqrt))))
+              : A.weight(Rational.from(layer.scale ?? "1")),
           heads: layer.heads.map((h) => ({ WQ: W(h.WQ), WK: W(h.WK), WV: W(h.WV), WO: W(h.WO) })),
         };
     }
@@ -135,6 +173,11 @@ export function evaluateGeneric<T>(A: Arith<T>, net: Network, sequences: number[
         case "relu":
           X = X.map((x) => x.map((v) => A.relu(v)));
           break;
+        case "layernorm": {
+          const { gamma, beta, eps } = L as { gamma: T[]; beta: T[]; eps: T };
+          X = X.map((x) => layerNorm(A, x, gamma, beta, eps));
+          break;
+        }
         case "ffn": {
           const { W1, b1, W2, b2 } = L as { W1: T[][]; b1: T[]; W2: T[][]; b2: T[] };
           X = X.map((x) => {

@@ -33,6 +33,9 @@ export function intervalArith(I: IntervalArithmetic): Arith<Interval> {
     add: (a, b) => I.add(a, b),
     mul: (a, b) => I.mul(a, b),
     relu: (a) => I.max(a, I.ZERO),
+    invSqrt: (r) => I.invSqrt(r),
+    rsqrt: (a) => I.div(I.ONE, I.sqrt(a)),
+    square: (a) => I.square(a),
     divInt: (a, k) => I.div(a, I.point(k)),
     hardmaxMix(scores, values) {
       let m = scores[0]!.lo;

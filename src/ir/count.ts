@@ -38,6 +38,9 @@ export function layerWeights(layer: Layer): Q[] {
       return [...layer.W.flat(), ...(layer.b ?? [])];
     case "relu":
       return [];
+    case "layernorm":
+      // γ and β are parameters (PyTorch counts them); ε is a constant of the layer, like a scale
+      return [...layer.gamma, ...layer.beta];
     case "ffn":
       return [...layer.W1.flat(), ...layer.b1, ...layer.W2.flat(), ...layer.b2];
     case "attention":

@@ -11,10 +11,13 @@
  *       That "diagonal block" makes them independent by inspection, so nullity ≥ n − r.
  *
  * The null vectors solve M·X = −A[rows, N] for the nonsingular minor M (N = non-pivot columns):
- * X mod many primes → rational reconstruction of a few probe entries gives the common
- * denominator d → Chinese remaindering of W = d·X → exact check A·[W; d·I] = 0. If the check
- * fails although the primes' product exceeds the Hadamard bound that guarantees the
- * reconstruction, the rank must be larger than r, and the search restarts with fresh primes.
+ * p-adic lifting of one random combination X·c gives the common denominator d (src/linalg/dixon.ts)
+ * → W = d·X modulo just enough primes for its size → Chinese remaindering → check A·[W; d·I] = 0
+ * (exactly: src/linalg/annihilate.ts — the verifier modulo primes whose product exceeds the proven
+ * bound on the entries of A·V, the search's own exact option by packed BigInt sums, an independent
+ * route). If the check fails although the
+ * primes' product exceeds the Hadamard bound that guarantees the reconstruction, the rank must be
+ * larger than r, and the search restarts with fresh primes.
  *
  * @example
  *   const { rank, certificate } = certifiedRank(ratMatrix([[1, 2], [2, 4]]));
@@ -24,7 +27,17 @@
 import type { Rational } from "../numbers/rational.ts";
 import { gcd } from "../numbers/rational.ts";
 import { IntMatrix } from "./intmatrix.ts";
-import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, rankProfileMod, reduce, solveMod } from "./modular.ts";
+import { annihilatesExactly, annihilatesModular } from "./annihilate.ts";
+import { ratRecon } from "./ratrecon.ts";
+
+export { ratRecon } from "./ratrecon.ts";
+import { PrimeStream, detMod, invMod, isPrime, lazyPrimeBound, MAX_PRIME, mulMod, rankProfileMod, reduce, solveMod, workspace } from "./modular.ts";
+import { dixonSolve } from "./dixon.ts";
+import { SMALL_PRIME_MAX, detMod32, rankProfileMod32 } from "./modular32.ts";
+
+/** Orders from which the first rank profiles use float32 primes below 2^8 (measured: 1.5× at 600, none at 300). */
+const SMALL_PRIME_MIN_ORDER = 450;
+import { mulberry32 } from "../random.ts";
 
 /** A rank certificate. In JSON the null-vector entries are decimal strings; both forms verify. */
 export interface RankCertificate {
@@ -33,7 +46,7 @@ export interface RankCertificate {
   rows: number[];
   /** Column indices of that minor. */
   cols: number[];
-  /** A prime (< 2^26) modulo which the minor's determinant is nonzero. */
+  /** A prime (< 2^26; below 2^8 for the float32 kernels) modulo which the minor's determinant is nonzero. */
   prime: number;
   /**
    * Present when rank < min(m, n). Side "right" (the default): n − rank integer vectors v with
@@ -81,11 +94,15 @@ export function certifiedRank(A: readonly (readonly Rational[])[] | IntMatrix, o
   const primes = new PrimeStream(bound, (opts.seed ?? 1) * 2654435761);
   let primesUsed = 0;
   let best = { rank: -1, rows: [] as number[], cols: [] as number[], prime: 0 };
+  // Large matrices: the first profiles modulo primes below 2^8 in float32 (twice the SIMD lanes,
+  // src/linalg/modular32.ts); such a prime is unlucky with probability about 1/p, and later
+  // attempts use the double-precision primes.
+  const small = full >= SMALL_PRIME_MIN_ORDER ? new PrimeStream(SMALL_PRIME_MAX + 1, (opts.seed ?? 1) * 40503) : null;
   // Try primes until the rank profile is proven: full rank needs only (a); otherwise (b) must verify.
   for (let attempt = 0; ; attempt++) {
-    const p = primes.next();
+    const p = small && attempt < 4 ? small.next() : primes.next();
     primesUsed++;
-    const prof = rankProfileMod(M.residues(p), m, n, p);
+    const prof = p <= SMALL_PRIME_MAX ? rankProfileMod32(M.residues(p), m, n, p) : rankProfileMod(M.residues(p), m, n, p);
     if (prof.rank > best.rank) best = { ...prof, prime: p }; // ranks mod p are lower bounds: keep the largest
     if (best.rank === full) return { rank: full, certificate: { rank: full, rows: best.rows, cols: best.cols, prime: best.prime }, primesUsed };
     // A second prime cheaply guards against an unlucky first one before the costly part (b).
@@ -129,7 +146,8 @@ export function verifyRankCertificate(A: readonly (readonly Rational[])[] | IntM
   if (r > 0) {
     const p = cert.prime;
     if (!isPrime(p) || p >= MAX_PRIME) return false;
-    if (detMod(M.residuesOf(cert.rows, cert.cols, p), r, p) === 0) return false;
+    const minor = M.residuesOf(cert.rows, cert.cols, p);
+    if ((p <= SMALL_PRIME_MAX ? detMod32(minor, r, p) : detMod(minor, r, p)) === 0) return false;
   }
   if (r === Math.min(m, n)) return true;
   const side: unknown = cert.side ?? "right";
@@ -146,7 +164,7 @@ function nullVectorsProveRank(K: IntMatrix, pivots: number[], vs: unknown): bool
   for (const c of pivots) isPivot[c] = 1;
   const nonPivot: number[] = [];
   for (let c = 0; c < n; c++) if (!isPivot[c]) nonPivot.push(c);
-  const rows = K.bigRows();
+  const parsed: bigint[][] = [];
   for (let k = 0; k < vs.length; k++) {
     const text: unknown = vs[k];
     if (!Array.isArray(text) || text.length !== n) return false;
@@ -157,16 +175,9 @@ function nullVectorsProveRank(K: IntMatrix, pivots: number[], vs: unknown): bool
       else return false;
     }
     for (let t = 0; t < nonPivot.length; t++) if ((v[nonPivot[t]!]! !== 0n) !== (t === k)) return false;
-    const support: number[] = [];
-    for (let j = 0; j < n; j++) if (v[j] !== 0n) support.push(j);
-    for (let i = 0; i < m; i++) {
-      const row = rows[i]!;
-      let s = 0n;
-      for (const j of support) s += row[j]! * v[j]!;
-      if (s !== 0n) return false;
-    }
+    parsed.push(v);
   }
-  return true;
+  return m === 0 || annihilatesModular(K, parsed);
 }
 
 function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] {
@@ -182,6 +193,15 @@ function distinctIndices(xs: unknown, r: number, limit: number): xs is number[] 
 /**
  * Part (b) of the certificate: integer null vectors [W; d·I] (in the column order of A) from the
  * minor (rows × cols), or null when they cannot exist, i.e. the true rank exceeds rows.length.
+ *
+ * Two phases. (1) The common denominator d of X = −M⁻¹·A[rows, N]: one random integer combination
+ * X·c of the columns, solved exactly by p-adic lifting (src/linalg/dixon.ts: one inversion mod p,
+ * then a matrix–vector product per step); its denominator is d unless c is unlucky, which phase 2
+ * detects and repairs. (2) W = d·X mod primes, Chinese-remaindered once the primes cover the size
+ * of W (read off the combination) plus a 2^24 margin; as W is an integer vector this needs about
+ * half the primes that reconstructing the fractions X would. A wrong guess at any point only costs
+ * time: vectors are returned only after a check (exact, or modulo a fresh prime when the caller
+ * verifies), and past the Hadamard bound the old, guaranteed reconstruction decides.
  */
 function nullVectorsByCRT(
   M: IntMatrix,
@@ -191,7 +211,7 @@ function nullVectorsByCRT(
   exact: boolean,
   onProgress?: CertifiedRankOptions["onProgress"],
 ): { vectors: bigint[][] | null; primes: number } {
-  const { n } = M;
+  const { m, n } = M;
   const r = rows.length;
   const isPivot = new Uint8Array(n);
   for (const c of cols) isPivot[c] = 1;
@@ -204,63 +224,46 @@ function nullVectorsByCRT(
   let log2H = 1;
   for (let k = 0; k < r; k++) log2H += norms[k]!;
   // product of primes beyond this: reconstruction is exact (2H² + 2), with room for the 2^21
-  // sanity margin of crtSymmetric and W = d·X (|W| ≤ H)
+  // sanity margin of symmetricSmall and W = d·X (|W| ≤ H)
   const guaranteed = 2 * log2H + 2 + 64;
+  let used = 0;
+
+  // Phase 1: d from X·c = M⁻¹·(−A[rows, N]·c), c with random entries in ±[1, 128]
+  const big = M.bigRows();
+  const rng = mulberry32(primes.next());
+  used++;
+  const c = Array.from({ length: s }, () => BigInt((1 + Math.floor(rng() * 128)) * (rng() < 0.5 ? -1 : 1)));
+  const rhs = rows.map((i) => {
+    const row = big[i]!;
+    let acc = 0n;
+    for (let k = 0; k < s; k++) acc -= row[nonPivot[k]!]! * c[k]!;
+    return acc;
+  });
+  const sol = dixonSolve(M, rows, cols, rhs, primes, guaranteed);
+  used++;
+  let d = sol ? sol.den : 1n;
+  // bits of W·c bound those of W up to cancellation; the margin covers symmetricSmall's 2^21 check
+  let target = sol ? sol.num.reduce((b, x) => Math.max(b, bitLen(x)), 0) + 24 : guaranteed;
 
   const augCols = [...cols, ...nonPivot]; // [M | A[rows, N]]
   const ps: number[] = [];
   const xs: Float64Array[] = [];
-  // probes: a few entries whose denominators give the common denominator d
-  const probeIdx = r === 0 ? [] : [...new Set([E - 1, 0, s - 1, (r - 1) * s, Math.floor(r / 2) * s + Math.floor(s / 2)])];
-  const probeVal = probeIdx.map(() => 0n);
   let modulus = 1n;
   let log2Mod = 0;
-  let nextTry = 8;
-  let used = 0;
-  // Build and check the vectors for a denominator d (null: recover d from every entry first).
-  const build = (dIn: bigint | null, probeBits: number): bigint[][] | null => {
-    let d = dIn;
-    let W: bigint[] | null = null;
-    if (d !== null) {
-      let k = 0;
-      let bits = 0;
-      while (k < ps.length && bits < probeBits + 48) bits += Math.log2(ps[k++]!);
-      if (bits < probeBits + 48) return null; // not enough primes yet
-      W = crtSymmetric(ps.slice(0, k), xs.slice(0, k), d, E) ?? crtSymmetric(ps, xs, d, E);
-    }
-    if (!W) {
-      // the probes missed a denominator (structured matrices): take the lcm over every entry
-      d = lcmOfAllDenominators(ps, xs, E);
-      if (d !== null) W = crtSymmetric(ps, xs, d, E);
-    }
-    if (!W || d === null) return null;
+  const toVectors = (W: bigint[], dd: bigint): bigint[][] => {
     const vectors: bigint[][] = [];
     for (let k = 0; k < s; k++) {
       const v = new Array<bigint>(n).fill(0n);
       for (let t = 0; t < r; t++) v[cols[t]!] = W[t * s + k]!;
-      v[nonPivot[k]!] = d;
+      v[nonPivot[k]!] = dd;
       vectors.push(v);
     }
-    return (exact ? vectorsAnnihilate(M, vectors, rows) : vectorsAnnihilateMod(M, vectors, primes)) ? vectors : null;
+    return vectors;
   };
-  // Early termination: reconstruct the probes; once two further primes agree, build.
-  const reconstructProbes = (): { fracs: [bigint, bigint][]; d: bigint; bits: number } | null => {
-    const fracs: [bigint, bigint][] = [];
-    let d = 1n;
-    let bits = 0;
-    for (let t = 0; t < probeIdx.length; t++) {
-      const q = ratRecon(probeVal[t]!, modulus);
-      if (!q) return null;
-      fracs.push(q);
-      d = (d / gcd(d, q[1])) * q[1];
-    }
-    // size of the probes of W = d·X: |num|·d/den
-    for (const [a, b] of fracs) bits = Math.max(bits, bitLen(a) + bitLen(d) - bitLen(b) + 1);
-    return { fracs, d, bits };
-  };
-  let candidate: ReturnType<typeof reconstructProbes> = null;
-  let confirmations = 0;
+  const accepted = (vectors: bigint[][]): boolean =>
+    exact ? annihilatesExactly(big, vectors) : vectorsAnnihilateMod(M, vectors, primes.next());
 
+  // Phase 2
   for (;;) {
     const p = primes.next();
     used++;
@@ -269,36 +272,41 @@ function nullVectorsByCRT(
     for (let e = 0; e < E; e++) if (X[e] !== 0) X[e] = p - X[e]!; // X = −M⁻¹·A[rows, N]
     ps.push(p);
     xs.push(X);
-    // incremental CRT of the probes
-    const pb = BigInt(p);
-    const inv = BigInt(invMod(Number(modulus % pb), p));
-    for (let t = 0; t < probeIdx.length; t++) {
-      const x = probeVal[t]!;
-      const diff = (BigInt(X[probeIdx[t]!]!) - (x % pb) + pb) % pb;
-      probeVal[t] = x + modulus * ((diff * inv) % pb);
-    }
-    modulus *= pb;
+    modulus *= BigInt(p);
     log2Mod += Math.log2(p);
     if (onProgress && ps.length % 16 === 0) onProgress({ phase: "null vectors", primes: ps.length, bits: Math.round(log2Mod) });
     if (log2Mod > guaranteed) {
       // past the Hadamard bound the reconstruction is exact if the rank is r: failure disproves r
-      const c = reconstructProbes();
-      return { vectors: build(c ? c.d : null, c ? c.bits : 0), primes: used };
+      const dAll = lcmOfAllDenominators(ps, xs, E);
+      const W = dAll === null ? null : symmetricSmall(crtValues(ps, scaledResidues(ps, xs, dAll), E), 1n, modulus);
+      if (!W || !("values" in W)) return { vectors: null, primes: used };
+      const vectors = toVectors(W.values, dAll!);
+      return { vectors: accepted(vectors) ? vectors : null, primes: used };
     }
-    if (candidate) {
-      const ok = candidate.fracs.every(([a, b], t) => (((a - b * BigInt(X[probeIdx[t]!]!)) % pb) + pb) % pb === 0n);
-      if (!ok) candidate = null;
-      else if (++confirmations >= 2) {
-        const vs = build(candidate.d, candidate.bits);
-        if (vs) return { vectors: vs, primes: used };
-        candidate = null;
-      }
+    if (log2Mod < target) continue;
+    const raw = crtValues(ps, scaledResidues(ps, xs, d), E);
+    let W = symmetricSmall(raw, 1n, modulus);
+    // an entry too large for an integer: d may lack a small factor of some denominator (c was
+    // unlucky); that entry as a fraction with a small denominator gives the factor. Kept only
+    // if every entry then fits. (CRT is linear: the values for f·d are f·raw mod ∏ps.)
+    let factor = 1n;
+    for (let repair = 0; repair < 8 && !("values" in W); repair++) {
+      const q = ratRecon(W.value, modulus, modulus >> 21n);
+      if (!q || q[1] === 1n) break;
+      factor *= q[1];
+      W = symmetricSmall(raw, factor, modulus);
     }
-    if (!candidate && ps.length >= nextTry) {
-      candidate = reconstructProbes();
-      confirmations = 0;
-      nextTry = ps.length + Math.max(2, Math.ceil(ps.length / 16));
+    if ("values" in W) {
+      d *= factor;
+      const vectors = toVectors(W.values, d);
+      if (accepted(vectors)) return { vectors, primes: used };
+      // consistent-looking vectors that fail: most likely the rank exceeds r (both profile
+      // primes were unlucky); a fresh profile settles that cheaply
+      const q = primes.next();
+      used++;
+      if (rankProfileMod(M.residues(q), m, n, q).rank > r) return { vectors: null, primes: used };
     }
+    target = log2Mod + Math.max(32, target / 16);
   }
 }
 
@@ -320,166 +328,155 @@ function lcmOfAllDenominators(ps: number[], xs: Float64Array[], E: number): bigi
   return d;
 }
 
-/** A·v = 0 for every vector, in exact integer arithmetic (rows of the minor first: they fail first). */
-function vectorsAnnihilate(M: IntMatrix, vectors: bigint[][], firstRows: number[]): boolean {
-  const rows = M.bigRows();
-  const order = [...firstRows];
-  const seen = new Set(firstRows);
-  for (let i = 0; i < M.m; i++) if (!seen.has(i)) order.push(i);
-  for (const v of vectors) {
-    const support: number[] = [];
-    for (let j = 0; j < v.length; j++) if (v[j] !== 0n) support.push(j);
-    for (const i of order) {
-      const row = rows[i]!;
-      let acc = 0n;
-      for (const j of support) acc += row[j]! * v[j]!;
-      if (acc !== 0n) return false;
-    }
-  }
-  return true;
-}
-
-/** A·v ≡ 0 modulo a fresh prime: a fast filter, not a proof (the proof is verifyRankCertificate). */
-function vectorsAnnihilateMod(M: IntMatrix, vectors: bigint[][], primes: PrimeStream): boolean {
+/**
+ * A·v ≡ 0 modulo the prime q for the combination Σ_k c_k·v_k with random c (Freivalds): a fast
+ * filter with a false pass probability about 1/q, not a proof (the proof is verifyRankCertificate).
+ */
+function vectorsAnnihilateMod(M: IntMatrix, vectors: bigint[][], q: number): boolean {
   const { m, n } = M;
-  for (let t = 0; t < 1; t++) {
-    const p = primes.next();
-    const pb = BigInt(p);
-    const R = M.residues(p);
-    const v = new Float64Array(n);
-    for (const vec of vectors) {
-      const support: number[] = [];
-      for (let j = 0; j < n; j++) {
-        const x = vec[j]!;
-        if (x === 0n) continue;
-        v[j] = Number(((x % pb) + pb) % pb);
-        support.push(j);
-      }
-      for (let i = 0; i < m; i++) {
-        let acc = 0;
-        for (const j of support) acc = reduce(acc + R[i * n + j]! * v[j]!, p);
-        if (acc !== 0) return false;
-      }
+  const qb = BigInt(q);
+  const rng = mulberry32(q);
+  const u = new Float64Array(n);
+  for (const vec of vectors) {
+    const ck = Math.floor(rng() * q);
+    for (let j = 0; j < n; j++) {
+      const x = vec[j]!;
+      if (x === 0n) continue;
+      let t = x % qb;
+      if (t < 0n) t += qb;
+      u[j] = reduce(u[j]! + mulMod(Number(t), ck, q), q);
     }
+  }
+  const R = M.residues(q);
+  for (let i = 0; i < m; i++) {
+    let acc = 0;
+    for (let j = 0; j < n; j++) acc = reduce(acc + R[i * n + j]! * u[j]!, q);
+    if (acc !== 0) return false;
   }
   return true;
 }
 
-/**
- * Rational reconstruction (Wang): the fraction a/b with |a|, b ≤ √(mod/2) and a ≡ u·b (mod mod),
- * or null when there is none.
- */
-export function ratRecon(u: bigint, mod: bigint): [bigint, bigint] | null {
-  const bound = sqrtBig(mod / 2n);
-  let r0 = mod;
-  let r1 = ((u % mod) + mod) % mod;
-  let t0 = 0n;
-  let t1 = 1n;
-  while (r1 > bound) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
-  }
-  if (t1 === 0n) return null;
-  const b = t1 < 0n ? -t1 : t1;
-  if (b > bound || gcd(r1, b) !== 1n) return null;
-  return [t1 < 0n ? -r1 : r1, b];
-}
-
-/** ⌊√x⌋ by Newton's method from above. */
-function sqrtBig(x: bigint): bigint {
-  if (x < 2n) return x;
-  let y = 1n << BigInt(Math.ceil(x.toString(2).length / 2)); // y ≥ √x
-  for (;;) {
-    const z = (y + x / y) >> 1n;
-    if (z >= y) return y;
-    y = z;
-  }
-}
-
-/**
- * Chinese remaindering of W = d·X for all E entries, symmetric range. Returns null when some
- * value exceeds modulus/2^21 — genuine values are far smaller, so that is the sign of a wrong d
- * or too few primes.
- */
-function crtSymmetric(ps: number[], xs: Float64Array[], d: bigint, E: number): bigint[] | null {
-  const ws = xs.map((X, k) => {
+/** The residues of d·X modulo each prime (entry e of xs[k] modulo ps[k]). */
+function scaledResidues(ps: number[], xs: Float64Array[], d: bigint): Float64Array[] {
+  return xs.map((X, k) => {
     const p = ps[k]!;
     const dm = Number(((d % BigInt(p)) + BigInt(p)) % BigInt(p));
-    const out = new Float64Array(E);
-    for (let e = 0; e < E; e++) out[e] = reduce(dm * X[e]!, p);
+    const out = new Float64Array(X.length);
+    for (let e = 0; e < X.length; e++) out[e] = reduce(dm * X[e]!, p);
     return out;
   });
-  const u = crtValues(ps, ws, E);
-  let modulus = 1n;
-  for (const p of ps) modulus *= BigInt(p);
-  const half = modulus / 2n;
-  const limit = modulus >> 21n;
-  for (let e = 0; e < E; e++) {
-    let x = u[e]!;
-    if (x > half) x -= modulus;
-    if (x > limit || -x > limit) return null;
-    u[e] = x;
-  }
-  return u;
 }
 
 /**
- * The values in [0, ∏ps) with the given residues (entry e of xs[k] modulo ps[k]): Garner's mixed
- * radix in doubles, then Horner in BigInt two primes at a time.
+ * The symmetric representatives of f·u mod `modulus` (u in [0, modulus)), or the first entry
+ * beyond modulus/2^21 and its residue f·u mod modulus in [0, modulus): genuine values are far
+ * smaller, so a large one means a wrong denominator or too few primes.
+ */
+function symmetricSmall(u: bigint[], f: bigint, modulus: bigint): { values: bigint[] } | { failedAt: number; value: bigint } {
+  const half = modulus / 2n;
+  const limit = modulus >> 21n;
+  const out: bigint[] = new Array(u.length);
+  for (let e = 0; e < u.length; e++) {
+    const v = f === 1n ? u[e]! : (f * u[e]!) % modulus;
+    const x = v > half ? v - modulus : v;
+    if (x > limit || -x > limit) return { failedAt: e, value: v };
+    out[e] = x;
+  }
+  return { values: out };
+}
+
+/**
+ * The values in [0, ∏ps) with the given residues (entry e of xs[k] modulo ps[k]), by the explicit
+ * Chinese remainder formula x = Σ_k c_k·(Q/q_k) − t·Q with c_k = x_k·(Q/q_k)⁻¹ mod q_k and
+ * t = ⌊Σ_k c_k/q_k⌋ (Q = ∏ps). The big integers Q/q_k are split into b-bit limbs once, so the sum
+ * is a product of small matrices in doubles (the WebAssembly kernel; every column sum stays below
+ * K·q·2^b < 2^52, exact), followed by one carry pass and one hexadecimal conversion per entry.
+ * A float error in t shows as a value just outside [0, Q) and is corrected exactly.
  */
 function crtValues(ps: number[], xs: Float64Array[], E: number): bigint[] {
   const K = ps.length;
-  // C[k] = (p_0 ⋯ p_{k−1})⁻¹ mod p_k
-  const C = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    const p = ps[k]!;
-    let prod = 1;
-    for (let j = 0; j < k; j++) prod = reduce(prod * reduce(ps[j]!, p), p);
-    C[k] = invMod(prod, p);
-  }
-  // mixed-radix digits, computed for all entries at once (one simple loop per (k, j) pair)
-  const digits: Float64Array[] = [];
-  const h = new Float64Array(E);
-  for (let k = 0; k < K; k++) {
-    const p = ps[k]!;
-    h.fill(0);
-    for (let j = k - 1; j >= 0; j--) hornerStep(h, ps[j]!, digits[j]!, p);
-    const dk = new Float64Array(E);
-    const xk = xs[k]!;
-    const ck = C[k]!;
-    for (let e = 0; e < E; e++) {
-      let t = xk[e]! - h[e]!;
-      if (t < 0) t += p;
-      dk[e] = reduce(t * ck, p);
-    }
-    digits.push(dk);
-  }
   const out: bigint[] = new Array(E);
-  const pairs: bigint[] = [];
-  for (let k = 0; k + 1 < K; k += 2) pairs.push(BigInt(ps[k]! * ps[k + 1]!));
-  for (let e = 0; e < E; e++) {
-    // x = v0 + p0·(v1 + p1·(v2 + …)), consumed from the top two digits at a time
-    let x = 0n;
-    let k = K - 1;
-    if (K % 2 === 1) {
-      x = BigInt(digits[k]![e]!);
-      k--;
+  if (K === 0) return out.fill(0n);
+  let Q = 1n;
+  for (const p of ps) Q *= BigInt(p);
+  const qmax = Math.max(...ps);
+  const bits = Math.min(24, Math.floor((52 - Math.log2(K * qmax)) / 4) * 4);
+  if (bits < 12) throw new RangeError(`crtValues: ${K} primes are too many for exact limb sums`);
+  const beta = 2 ** bits;
+  const Lq = Math.ceil((Q.toString(16).length * 4) / bits) + 1;
+  const chars = bits / 4;
+  const limbsOf = (x: bigint, into: Float64Array, at: number): void => {
+    const hex = x.toString(16).padStart(Lq * chars, "0");
+    for (let l = 0; l < Lq; l++) {
+      const end = hex.length - l * chars;
+      into[at + l] = parseInt(hex.slice(end - chars, end), 16);
     }
-    for (; k >= 1; k -= 2) x = x * pairs[(k - 1) / 2]! + BigInt(digits[k - 1]![e]! + ps[k - 1]! * digits[k]![e]!);
-    out[e] = x;
+  };
+  // one workspace: a block of B accumulators, then the limbs of Q/q_k (k < K) and of Q; the factors
+  const B = 256;
+  const { views, subRows } = workspace([B * Lq + (K + 1) * Lq, B]);
+  const w = views[0]!;
+  const fs = views[1]!;
+  const qkOff = B * Lq;
+  const inv = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const q = BigInt(ps[k]!);
+    const Qk = Q / q;
+    inv[k] = invMod(Number(Qk % q), ps[k]!);
+    limbsOf(Qk, w, qkOff + k * Lq);
+  }
+  const qOff = qkOff + K * Lq;
+  limbsOf(Q, w, qOff);
+  const hex = hexTable(bits);
+  const top = BigInt(bits * Lq);
+  const parts: string[] = new Array(Lq);
+  const frac = new Float64Array(B);
+  for (let e0 = 0; e0 < E; e0 += B) {
+    const b = Math.min(B, E - e0);
+    w.fill(0, 0, B * Lq);
+    frac.fill(0);
+    for (let k = 0; k < K; k++) {
+      const p = ps[k]!;
+      const xk = xs[k]!;
+      const ik = inv[k]!;
+      for (let i = 0; i < b; i++) {
+        const c = mulMod(xk[e0 + i]!, ik, p);
+        fs[i] = -c; // the kernel subtracts: accumulators gain +c·(Q/q_k)
+        frac[i] = frac[i]! + c / p;
+      }
+      subRows(w, 0, Lq, qkOff + k * Lq, fs, 0, b, Lq);
+    }
+    for (let i = 0; i < b; i++) fs[i] = Math.floor(frac[i]!);
+    subRows(w, 0, Lq, qOff, fs, 0, b, Lq); // − t·Q
+    for (let i = 0; i < b; i++) {
+      // carries: digits in [0, β), the sign in the final carry
+      const base = i * Lq;
+      let carry = 0;
+      for (let l = 0; l < Lq; l++) {
+        const v = w[base + l]! + carry;
+        const dgt = v - Math.floor(v / beta) * beta;
+        carry = (v - dgt) / beta;
+        parts[Lq - 1 - l] = hex(dgt);
+      }
+      let x = BigInt("0x" + parts.join(""));
+      if (carry !== 0) x += BigInt(carry) << top;
+      if (x < 0n) x += Q;
+      else if (x >= Q) x -= Q;
+      out[e0 + i] = x;
+    }
   }
   return out;
 }
 
-/** h ← (h·q + d) mod p elementwise (h < p, q, d < 2^26: exact in doubles). */
-function hornerStep(h: Float64Array, q: number, d: Float64Array, p: number): void {
-  const pinv = 1 / p;
-  for (let e = 0; e < h.length; e++) {
-    const y = h[e]! * q + d[e]!;
-    let r = y - Math.floor(y * pinv) * p;
-    if (r < 0) r += p;
-    else if (r >= p) r -= p;
-    h[e] = r;
-  }
+const hexTables = new Map<number, (d: number) => string>();
+/** Fixed-width hexadecimal text of a `bits`-bit digit (bits ∈ {12, 16, 20, 24}), by table look-up. */
+function hexTable(bits: number): (d: number) => string {
+  const have = hexTables.get(bits);
+  if (have) return have;
+  const t12 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, "0"));
+  const hiChars = (bits - 12) / 4;
+  const thi = Array.from({ length: 1 << (bits - 12) }, (_, i) => i.toString(16).padStart(hiChars, "0"));
+  const f = bits === 12 ? (d: number) => t12[d]! : (d: number) => thi[d >>> 12]! + t12[d & 4095]!;
+  hexTables.set(bits, f);
+  return f;
 }

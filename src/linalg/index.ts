@@ -35,6 +35,8 @@ export { certifiedRank, verifyRankCertificate, ratRecon } from "./certified.ts";
 export type { RankCertificate, CertifiedRank, CertifiedRankOptions } from "./certified.ts";
 export { kruskalRank, kruskalEstimate, exactDependence } from "./kruskal.ts";
 export type { KruskalResult, KruskalEstimate, KruskalOptions } from "./kruskal.ts";
+export { intervalRankLowerBound, verifyIntervalRankWitness } from "./interval-rank.ts";
+export type { IntervalRankWitness } from "./interval-rank.ts";
 export { floatRank } from "./float.ts";
 export type { FloatRank } from "./float.ts";
 export { IntMatrix } from "./intmatrix.ts";

@@ -16,6 +16,8 @@
 import { Rational, gcd } from "../numbers/rational.ts";
 
 const BASE = 1e7;
+/** The limb base as exported for exact limb arithmetic elsewhere (10^7). */
+export const LIMB_BASE = BASE;
 const DIGITS = 7;
 const INT_RE = /^[+-]?\d+$/;
 
@@ -176,6 +178,24 @@ export class IntMatrix {
       }
     }
     return out;
+  }
+
+  /**
+   * The submatrix on `rows` × `cols` as L signed limb planes, column-major: plane l holds
+   * ±(limb l of entry (rows[a], cols[b])) at b·rows.length + a, so the entry is
+   * Σ_l plane_l·10^(7·(L−1−l)). Exact small integers for double arithmetic (p-adic lifting).
+   */
+  signedLimbPlanes(rows: readonly number[], cols: readonly number[]): Float64Array[] {
+    const { n, L, limbs, neg } = this;
+    const h = rows.length;
+    const planes = Array.from({ length: L }, () => new Float64Array(h * cols.length));
+    for (let b = 0; b < cols.length; b++)
+      for (let a = 0; a < h; a++) {
+        const e = rows[a]! * n + cols[b]!;
+        const sign = neg[e] ? -1 : 1;
+        for (let l = 0; l < L; l++) planes[l]![b * h + a] = sign * limbs[e * L + l]!;
+      }
+    return planes;
   }
 
   /** All entries modulo p (p < 2^26), row-major, in [0, p). Same arithmetic as `residuesOf`. */

@@ -16,25 +16,44 @@
 import { wasmKernel } from "./wasm-kernel.ts";
 
 /** view[dst + j] −= f·view[src + j] for j < len: WebAssembly SIMD when available, else a plain loop. */
-type SubMul = (view: Float64Array, dst: number, src: number, f: number, len: number) => void;
+export type SubMul = (view: Float64Array, dst: number, src: number, f: number, len: number) => void;
 
-/** Working copies of the given arrays in kernel memory (or plain copies) and the matching SubMul. */
-function workspace(inputs: (Float64Array | number)[]): { views: Float64Array[]; sub: SubMul } {
+/**
+ * Working copies of the given arrays (or zeroed arrays of the given sizes) in kernel memory, or
+ * plain copies without WebAssembly, and the matching SubMul. The views stay valid until the next
+ * call (the next elimination), so a caller keeps no view across one.
+ */
+export function workspace(inputs: (Float64Array | number)[]): { views: Float64Array[]; sub: SubMul; subRows: SubMulRows } {
   const k = wasmKernel();
   const sizes = inputs.map((x) => (typeof x === "number" ? x : x.length));
   if (k) {
     const views = k.arenas(sizes);
     inputs.forEach((x, i) => typeof x !== "number" && views[i]!.set(x));
-    return { views, sub: (v, dst, src, f, len) => k.subMul(v.byteOffset + dst * 8, v.byteOffset + src * 8, f, len) };
+    return {
+      views,
+      sub: (v, dst, src, f, len) => k.subMul(v.byteOffset + dst * 8, v.byteOffset + src * 8, f, len),
+      subRows: (v, dst, stride, src, fv, fAt, count, len) =>
+        k.subMulRows(v.byteOffset + dst * 8, stride * 8, v.byteOffset + src * 8, fv.byteOffset + fAt * 8, count, len),
+    };
   }
   const views = inputs.map((x) => (typeof x === "number" ? new Float64Array(x) : x.slice()));
+  const sub: SubMul = (v, dst, src, f, len) => {
+    for (let j = 0; j < len; j++) v[dst + j] = v[dst + j]! - f * v[src + j]!;
+  };
   return {
     views,
-    sub: (v, dst, src, f, len) => {
-      for (let j = 0; j < len; j++) v[dst + j] = v[dst + j]! - f * v[src + j]!;
+    sub,
+    subRows: (v, dst, stride, src, fv, fAt, count, len) => {
+      for (let t = 0; t < count; t++) if (fv[fAt + t] !== 0) sub(v, dst + t * stride, src, fv[fAt + t]!, len);
     },
   };
 }
+
+/**
+ * For t < count with f[fAt + t] ≠ 0: view[dst + t·stride + j] −= f[fAt + t]·view[src + j] (j < len),
+ * all in the workspace's views: one kernel call per pivot instead of one per row.
+ */
+export type SubMulRows = (view: Float64Array, dst: number, stride: number, src: number, f: Float64Array, fAt: number, count: number, len: number) => void;
 
 /** Largest prime size used anywhere: keeps single products a·b < 2^52. */
 export const MAX_PRIME = 2 ** 26;
@@ -137,8 +156,9 @@ export interface RankProfile {
  *   rankProfileMod(Float64Array.from([1, 2, 2, 4]), 2, 2, 101) // { rank: 1, rows: [0], cols: [0] }
  */
 export function rankProfileMod(input: Float64Array, m: number, n: number, p: number): RankProfile {
-  const { views, sub } = workspace([input]);
+  const { views, subRows } = workspace([input, m]);
   const a = views[0]!;
+  const fs = views[1]!;
   const perm = new Int32Array(m);
   for (let i = 0; i < m; i++) perm[i] = i;
   const rows: number[] = [];
@@ -162,11 +182,10 @@ export function rankProfileMod(input: Float64Array, m: number, n: number, p: num
     for (let j = c + 1; j < n; j++) a[prow + j] = reduce(a[prow + j]!, p);
     const inv = invMod(a[prow + c]!, p);
     for (let i = r + 1; i < m; i++) {
-      const irow = i * n;
-      const x = a[irow + c]!;
-      if (x === 0) continue;
-      sub(a, irow + c + 1, prow + c + 1, mulMod(x, inv, p), n - c - 1);
+      const x = a[i * n + c]!;
+      fs[i - r - 1] = x === 0 ? 0 : mulMod(x, inv, p);
     }
+    subRows(a, (r + 1) * n + c + 1, n, prow + c + 1, fs, 0, m - r - 1, n - c - 1);
     rows.push(perm[r]!);
     cols.push(c);
     r++;
@@ -192,9 +211,10 @@ function swapRows(a: Float64Array, n: number, i: number, k: number, from: number
  */
 export function solveMod(input: Float64Array, r: number, s: number, p: number): Float64Array | null {
   const w = r + s;
-  const { views, sub } = workspace([input, r * s]);
+  const { views, sub, subRows } = workspace([input, r * s, r]);
   const aug = views[0]!;
   const x = views[1]!;
+  const fs = views[2]!;
   for (let c = 0; c < r; c++) {
     let piv = -1;
     for (let i = c; i < r; i++) {
@@ -210,12 +230,8 @@ export function solveMod(input: Float64Array, r: number, s: number, p: number): 
     // normalize the pivot row: back substitution then needs no divisions
     for (let j = c + 1; j < w; j++) aug[prow + j] = mulMod(reduce(aug[prow + j]!, p), inv, p);
     aug[prow + c] = 1;
-    for (let i = c + 1; i < r; i++) {
-      const irow = i * w;
-      const f = aug[irow + c]!;
-      if (f === 0) continue;
-      sub(aug, irow + c + 1, prow + c + 1, f, w - c - 1);
-    }
+    for (let i = c + 1; i < r; i++) fs[i - c - 1] = aug[i * w + c]!; // reduced in the pivot search
+    subRows(aug, (c + 1) * w + c + 1, w, prow + c + 1, fs, 0, r - c - 1, w - c - 1);
   }
   // back substitution on the right-hand sides: row c -= M[c][k]·row k for k > c
   for (let c = r - 1; c >= 0; c--) {
@@ -240,8 +256,9 @@ export function solveMod(input: Float64Array, r: number, s: number, p: number): 
  * prime the certificate may name.
  */
 export function detMod(input: Float64Array, k: number, p: number): number {
-  const { views, sub } = workspace([input]);
+  const { views, subRows } = workspace([input, k]);
   const a = views[0]!;
+  const fs = views[1]!;
   const budget = Math.max(1, Math.floor((2 ** 53 - p) / ((p - 1) * (p - 1))));
   let det = 1;
   let since = 0;
@@ -268,9 +285,9 @@ export function detMod(input: Float64Array, k: number, p: number): number {
     const inv = invMod(pv, p);
     for (let i = c + 1; i < k; i++) {
       const x = a[i * k + c]!;
-      if (x === 0) continue;
-      sub(a, i * k + c + 1, base + c + 1, mulMod(x, inv, p), k - c - 1);
+      fs[i - c - 1] = x === 0 ? 0 : mulMod(x, inv, p);
     }
+    subRows(a, (c + 1) * k + c + 1, k, base + c + 1, fs, 0, k - c - 1, k - c - 1);
     since++;
   }
   return det;

@@ -155,6 +155,38 @@ export class IntervalArithmetic {
     return this.checked(this.widenDown(this.DnX.ln(a.lo)), this.widenUp(this.UpX.ln(a.hi)), "log");
   }
 
+  /**
+   * √a for a ≥ 0 (throws IntervalError when a reaches below 0). Nothing is assumed about decimal.js's
+   * sqrt: each end is a candidate from digits+10, widened by one ulp and then verified by a directed
+   * square (lo·lo ≤ a.lo rounded up, hi·hi ≥ a.hi rounded down), stepping outward until it holds.
+   */
+  sqrt(a: Interval): Interval {
+    if (a.lo.lt(0)) throw new IntervalError(`sqrt of an interval reaching ${a.lo} < 0`);
+    let lo = a.lo.isZero() ? new this.Dn(0) : this.widenDown(this.DnX.sqrt(a.lo));
+    for (let k = 0; !lo.isZero() && this.Up.mul(lo, lo).gt(a.lo); k++) {
+      if (k > 8) throw new IntervalError(`sqrt lower end of ${a.lo} could not be verified`);
+      lo = this.widenDown(lo);
+    }
+    let hi = a.hi.isZero() ? new this.Up(0) : this.widenUp(this.UpX.sqrt(a.hi));
+    for (let k = 0; this.Dn.mul(hi, hi).lt(a.hi); k++) {
+      if (k > 8) throw new IntervalError(`sqrt upper end of ${a.hi} could not be verified`);
+      hi = this.widenUp(hi);
+    }
+    return this.checked(lo.lt(0) ? new this.Dn(0) : lo, hi, "sqrt");
+  }
+
+  /** a² (≥ 0, and tighter than mul(a, a) when a straddles 0). */
+  square(a: Interval): Interval {
+    const m = this.mul(a, a);
+    return a.lo.lte(0) && a.hi.gte(0) ? { lo: new this.Dn(0), hi: m.hi } : m;
+  }
+
+  /** 1/√r for a positive rational r (an attention scale 1/√d_h). @example I.invSqrt(q(4)) ∋ 1/2 */
+  invSqrt(r: Rational): Interval {
+    if (r.sign() <= 0) throw new RangeError(`1/√r needs r > 0, got ${r}`);
+    return this.div(this.ONE, this.sqrt(this.fromRational(r)));
+  }
+
   max(a: Interval, b: Interval): Interval {
     return { lo: Decimal.max(a.lo, b.lo), hi: Decimal.max(a.hi, b.hi) };
   }

@@ -226,3 +226,22 @@ export function bitLength(n: bigint): number {
 export function q(v: string | number | bigint): Rational {
   return Rational.from(v);
 }
+
+/** ⌊√n⌋ of a non-negative bigint (Newton's method). @example isqrt(17n) === 4n */
+export function isqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError("isqrt of a negative number");
+  if (n < 2n) return n;
+  let x = 1n << BigInt(Math.ceil(bitLength(n) / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/** √r when it is rational (r = p²/q² in lowest terms), else null. @example sqrtExact(q("9/4"))?.toString() === "3/2" */
+export function sqrtExact(r: Rational): Rational | null {
+  if (r.sign() < 0) return null;
+  const p = isqrt(r.num), d = isqrt(r.den);
+  return p * p === r.num && d * d === r.den ? Rational.of(p, d) : null;
+}

@@ -3,6 +3,7 @@
  * forward / backward / an Adam(W) step, and report the batch's loss and accuracy.
  */
 import type { Program } from "./graph.ts";
+import type { Precision } from "./kernels-wasm.ts";
 
 /** One step's optimizer settings (the learning rate already includes the schedule). */
 export interface AdamStep {
@@ -35,6 +36,8 @@ export interface BatchStats {
 
 export interface Backend {
   readonly name: "cpu" | "webgpu";
+  /** the arithmetic of the backend's memory and kernels */
+  readonly precision: Precision;
   readonly program: Program;
   setParams(p: Float64Array): Promise<void>;
   setBatch(b: BatchData): void;

@@ -6,6 +6,7 @@
  */
 import type { AdamStep, Backend, BatchStats } from "./backend.ts";
 import { compileGraph, initParams, type Program } from "./graph.ts";
+import type { Precision } from "./kernels-wasm.ts";
 import { assembleBatch, buildModel, datasetSize, makeDataset, type Dataset, type ModelConfig } from "./models.ts";
 import { trainerRng } from "../random.ts";
 import { epochLinear, learningRate, type Schedule } from "./schedule.ts";
@@ -26,6 +27,8 @@ export interface TrainOptions {
   logEvery: number;
   /** stop early once a logged full-batch step reaches accuracy 1 */
   stopAtFullAccuracy?: boolean;
+  /** the backend's arithmetic (absent: the backend's default, float64 on the CPU backend) */
+  precision?: Precision;
   /**
    * PyTorch's LinearLR stepped once per epoch (an epoch = ⌈examples / batch⌉ steps), replacing `schedule`
    * and `warmup`: the authors' recipe of Dana et al. uses lr 0.1, start 0.1, end 0.005 over 64 epochs.
@@ -74,7 +77,8 @@ export interface TrainSummary {
   recentBatchAccuracy?: number;
 }
 
-export type BackendFactory = (program: Program) => Promise<Backend>;
+/** Makes a backend for a program; `precision` absent: the backend's default. */
+export type BackendFactory = (program: Program, precision?: Precision) => Promise<Backend>;
 
 /** Everything needed to run a training job, built once (also used by tests and the benchmark). */
 export interface TrainingSetup {
@@ -123,9 +127,10 @@ export function batchOrder(N: number, B: number, seed: number): () => number[] {
  * shifted back to stay full; rows already counted are skipped).
  * @example const { loss, accuracy } = await evaluateAll(backend, data);
  */
-export async function evaluateAll(be: Backend, data: Dataset): Promise<{ loss: number; accuracy: number; correct: number }> {
+export async function evaluateAll(be: Backend, data: Dataset): Promise<{ loss: number; accuracy: number; correct: number; perExample: Uint8Array }> {
   const B = be.program.graph.batch, N = data.size;
   let loss = 0, correct = 0, done = 0;
+  const perExample = new Uint8Array(N);
   while (done < N) {
     const start = Math.min(done, N - B);
     const idx = Array.from({ length: B }, (_, i) => start + i);
@@ -135,19 +140,29 @@ export async function evaluateAll(be: Backend, data: Dataset): Promise<{ loss: n
     for (let r = done - start; r < B; r++) {
       loss += st.lossRows[r]!;
       correct += st.correct[r]!;
+      perExample[start + r] = st.correct[r]! > 0 ? 1 : 0;
     }
     done = start + B;
   }
-  return { loss: loss / N, accuracy: correct / N, correct };
+  return { loss: loss / N, accuracy: correct / N, correct, perExample };
+}
+
+/** What training leaves besides its summary: the trained parameters and the float verdict per example. */
+export interface TrainedModel {
+  /** the parameters after the last step (float64; the f32 backend's values exactly) */
+  params: Float64Array;
+  /** 1 where the final float pass counts the example correct */
+  floatCorrect: Uint8Array;
 }
 
 /**
- * Trains a model on its seeded task.
+ * Trains a model on its seeded task; `onTrained` receives the trained parameters and per-example float results.
  * @example const summary = await train(setupTraining(MODEL_DEFAULTS.aot, 256, 1), DEFAULT_TRAIN, async (p) => new CpuBackend(p));
  */
-export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: BackendFactory, onLog?: (r: StepRecord) => void): Promise<TrainSummary> {
-  const be = await makeBackend(setup.program);
+export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: BackendFactory, onLog?: (r: StepRecord) => void, onTrained?: (m: TrainedModel) => void): Promise<TrainSummary> {
+  const be = await makeBackend(setup.program, o.precision);
   try {
+    if (o.precision && be.precision !== o.precision) throw new Error(`the backend factory gave a ${be.precision} backend for precision ${o.precision}`);
     await be.setParams(setup.params);
     const next = batchOrder(setup.data.size, setup.batch, o.seed);
     let firstLoss = NaN, steps = 0;
@@ -171,11 +186,12 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     }
     const ev = await evaluateAll(be, setup.data);
     const seconds = (performance.now() - t0) / 1000;
+    if (onTrained) onTrained({ params: (await be.readMemory()).slice(0, setup.program.graph.paramCount), floatCorrect: ev.perExample });
     return {
       summary: true, model: setup.config.model, backend: be.name, seed: o.seed, steps, examples: setup.data.size, batch: setup.batch,
       parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds,
       stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
-      arithmetic: be.name === "cpu" ? "float64" : "float32",
+      arithmetic: be.precision === "f64" ? "float64" : "float32",
       ...(o.recentBatches ? { recentBatchAccuracy: recent.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, recent.length - 1) } : {}),
     };
   } finally {

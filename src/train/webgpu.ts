@@ -44,6 +44,7 @@ export async function openDevice(): Promise<{ gpu: GPU; device: GPUDevice; adapt
 
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu" as const;
+  readonly precision = "f32" as const;
   private device: GPUDevice | null;
   private gpu: GPU | null;
   private readonly mem: GPUBuffer;

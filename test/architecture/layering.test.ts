@@ -9,8 +9,8 @@ const planted = (path: string, source: string) => layeringViolations(new Map([..
 const baseline = layeringViolations(tree);
 
 describe("layering: kernel → constructions → applications; proofs-check apart", () => {
-  it("holds on the repository (known open exception: proofs-check's mathjs, removed by the checker rework)", () => {
-    expect(baseline.filter((v) => !v.includes("package mathjs"))).toEqual([]);
+  it("holds on the repository", () => {
+    expect(baseline).toEqual([]);
   });
 
   it("reads static, type-only, re-export and dynamic imports", () => {

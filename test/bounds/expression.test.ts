@@ -58,3 +58,20 @@ describe("bound expressions (src/bounds/expression.ts)", () => {
     expect(formatBound("constructor + 1", { constructor: 2 })).toBe("3");
   });
 });
+
+describe("the 12-digit format of an exact rational", () => {
+  it("rounds once, exactly, also beside a tie", async () => {
+    const { formatRationalBound } = await import("../../src/bounds/format.ts");
+    const D = Decimal.clone({ precision: 200, rounding: Decimal.ROUND_HALF_UP });
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 25n }), (p, q) => {
+        const want = new D(p.toString()).div(q.toString()).toSignificantDigits(12).toString();
+        expect(formatRationalBound(p, q)).toBe(new D(want).toString() === "0" ? "0" : Decimal.clone({ precision: 12, toExpNeg: -7, toExpPos: 21 })(want).toString());
+      }),
+      { numRuns: 300 },
+    );
+    expect(formatRationalBound(1234567890125n, 10n)).toBe("123456789013"); // a tie, half away from zero
+    expect(formatRationalBound(12345678901249999999999999999n, 10n ** 17n)).toBe("123456789012"); // just below the tie
+    expect(formatRationalBound(999999999999500n, 1000n)).toBe("1000000000000");
+  });
+});

@@ -21,6 +21,9 @@ const highArith: Arith<Decimal> = {
   add: (a, b) => a.add(b),
   mul: (a, b) => a.mul(b),
   relu: (a) => (a.isNeg() ? new H(0) : a),
+  invSqrt: (r) => new H(1).div(new H(r.num.toString()).div(r.den.toString()).sqrt()),
+  rsqrt: (a) => new H(1).div(a.sqrt()),
+  square: (a) => a.mul(a),
   divInt: (a, k) => a.div(k),
   hardmaxMix(scores, values) {
     const m = Decimal.max(...scores);

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { compileGraph, initParams } from "../../src/train/graph.ts";
-import { wasmMatmulKernels, type MatmulFn } from "../../src/train/kernels-wasm.ts";
+import { PRECISIONS, wasmMatmulKernels, type MatmulFn } from "../../src/train/kernels-wasm.ts";
 import { assembleBatch, buildModel, makeDataset, MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
 import { trainerRng } from "../../src/random.ts";
 
@@ -25,40 +25,44 @@ function naive(m: Float64Array, ...[n0, n1, M, N, K, alpha, beta, a, as0, as1, a
         }
 }
 
-describe("WebAssembly SIMD matmul kernels", () => {
-  const kern = wasmMatmulKernels(3 * 4096);
-  const mem = new Float64Array(kern.memory.buffer, 0, 3 * 4096);
-  for (const kind of ["mmRow", "mmOuter", "mmDot"] as const) {
-    it(`${kind} equals the strided loop (random shapes, strides, alpha, beta)`, () => {
-      fc.assert(
-        fc.property(
-          fc.record({
-            n0: fc.integer({ min: 1, max: 2 }), n1: fc.integer({ min: 1, max: 2 }),
-            M: fc.integer({ min: 1, max: 9 }), N: fc.integer({ min: 1, max: 9 }), K: fc.integer({ min: 1, max: 11 }),
-            alpha: fc.constantFrom(1, 0.5, -2), beta: fc.constantFrom(0, 1), aT: fc.boolean(), seed: fc.integer({ min: 1, max: 1e6 }),
-          }),
-          ({ n0, n1, M, N, K, alpha, beta, aT, seed }) => {
-            const rng = trainerRng(seed);
-            for (let i = 0; i < mem.length; i++) mem[i] = rng.uniform() < 0.2 ? 0 : rng.normal();
-            const A = 0, B = 4096, C = 8192;
-            // A row-major or transposed; B row-major for the row kernels, column-major for the dot kernel
-            const ars = kind !== "mmDot" && aT ? 1 : K, acs = kind !== "mmDot" && aT ? M : 1;
-            const brs = kind === "mmDot" ? 1 : N, bcs = kind === "mmDot" ? K : 1;
-            const crs = N + 1; // padded rows: columns past N must stay untouched
-            const args: Args = [n0, n1, M, N, K, alpha, beta, A, n1 * M * K, M * K, ars, acs, B, n1 * K * N, K * N, brs, bcs, C, n1 * M * crs, M * crs, crs, 1];
-            const ref = mem.slice();
-            naive(ref, ...args);
-            kern[kind](...args);
-            let worst = 0;
-            for (let i = 0; i < mem.length; i++) worst = Math.max(worst, Math.abs(mem[i]! - ref[i]!) / (1 + Math.abs(ref[i]!)));
-            expect(worst).toBeLessThanOrEqual(1e-12);
-          },
-        ),
-        { numRuns: 60 },
-      );
-    });
-  }
-});
+for (const precision of PRECISIONS) {
+  describe(`WebAssembly SIMD matmul kernels (${precision})`, () => {
+    const kern = wasmMatmulKernels(3 * 4096, precision);
+    const mem = precision === "f32" ? new Float32Array(kern.memory.buffer, 0, 3 * 4096) : new Float64Array(kern.memory.buffer, 0, 3 * 4096);
+    // float64: only the summation order differs; float32: rounding of every product and sum (K ≤ 40 terms of size ≲ 10)
+    const tolerance = precision === "f64" ? 1e-12 : 2e-5;
+    for (const kind of ["mmTile", "mmRow", "mmOuter", "mmDot"] as const) {
+      it(`${kind} equals the strided loop (random shapes, strides, alpha, beta)`, () => {
+        fc.assert(
+          fc.property(
+            fc.record({
+              n0: fc.integer({ min: 1, max: 2 }), n1: fc.integer({ min: 1, max: 2 }),
+              M: fc.integer({ min: 1, max: 13 }), N: fc.integer({ min: 1, max: 21 }), K: fc.integer({ min: 1, max: 40 }),
+              alpha: fc.constantFrom(1, 0.5, -2), beta: fc.constantFrom(0, 1), aT: fc.boolean(), seed: fc.integer({ min: 1, max: 1e6 }),
+            }),
+            ({ n0, n1, M, N, K, alpha, beta, aT, seed }) => {
+              const rng = trainerRng(seed);
+              for (let i = 0; i < mem.length; i++) mem[i] = rng.uniform() < 0.2 ? 0 : rng.normal();
+              const A = 0, B = 4096, C = 8192;
+              // A row-major or transposed; B row-major for the row kernels, column-major for the dot kernel
+              const ars = kind !== "mmDot" && aT ? 1 : K, acs = kind !== "mmDot" && aT ? M : 1;
+              const brs = kind === "mmDot" ? 1 : N, bcs = kind === "mmDot" ? K : 1;
+              const crs = N + 1; // padded rows: columns past N must stay untouched
+              const args: Args = [n0, n1, M, N, K, alpha, beta, A, n1 * M * K, M * K, ars, acs, B, n1 * K * N, K * N, brs, bcs, C, n1 * M * crs, M * crs, crs, 1];
+              const ref = Float64Array.from(mem); // the same values, summed in float64
+              naive(ref, ...args);
+              kern[kind](...args);
+              let worst = 0;
+              for (let i = 0; i < mem.length; i++) worst = Math.max(worst, Math.abs(mem[i]! - ref[i]!) / (1 + Math.abs(ref[i]!)));
+              expect(worst).toBeLessThanOrEqual(tolerance);
+            },
+          ),
+          { numRuns: 60 },
+        );
+      });
+    }
+  });
+}
 
 const MID: Record<string, ModelConfig> = {
   "ks (FFN blocks over 60 tokens)": { ...MODEL_DEFAULTS.ks, examples: 6 },

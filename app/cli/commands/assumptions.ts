@@ -154,6 +154,8 @@ export function register(program: Command): void {
         } else throw new UserError(`${file}: not a dataset memcap knows (K&S {"tokens","sequences","labels"}, Mahdavi "format": "memcap-mha-data", or an array of rows)`);
       }
       const allHold = rows.every((r) => r.holds !== false);
+      // a user's dataset that violates an assumption exits 1 (a claim false); --violate generates one on purpose
+      if (!allHold && !opts.violate) process.exitCode = 1;
       emit(!!opts.json, { kind, seed: opts.seed, assumptions: rows, allHold, ...extra }, () => {
         const w = Math.max(...rows.map((r) => r.assumption.length));
         const mark = (h: Row["holds"]) => (h === true ? "holds   " : h === false ? "VIOLATED" : "estimate");

@@ -1,11 +1,14 @@
 /**
  * `memcap capacity`: for every configuration of a grid, the largest number of training examples a
  * trained model memorizes (float measurement), searched with restarts; results append to a JSONL
- * file and a killed run resumes. docs/capacity.md.
+ * file and a killed run resumes; `--certify` turns each capacity into a certified lower bound (the
+ * trained weights' certificate, re-checked by proofs-check). docs/capacity.md.
  */
 import type { Command } from "commander";
 import { GridError, describePoint, parseGrid, parseShard } from "../../capacity/grid.ts";
-import { DEFAULT_SEARCH, type SearchSettings } from "../../capacity/probe.ts";
+import { DEFAULT_SEARCH, makeJob, type SearchSettings } from "../../capacity/probe.ts";
+import { certifyCapacity } from "../../capacity/certify.ts";
+import { join } from "node:path";
 import { defaultWorkers, runSweep } from "../../capacity/run.ts";
 import { FLOAT_NOTE } from "../../capacity/search-job.ts";
 import { CAPACITY_DEFINITION, formatCapacity } from "../../capacity/definition.ts";
@@ -33,6 +36,8 @@ interface Flags {
   backend: string;
   batched?: boolean;
   json?: boolean;
+  certify?: boolean;
+  certificates?: string;
 }
 
 export function register(program: Command): void {
@@ -57,6 +62,8 @@ export function register(program: Command): void {
     .option("--backend <b>", `training backend: ${BACKENDS.join(" | ")} (webgpu: float32, configurations run in this thread)`, "cpu")
     .option("--batched", "webgpu: train a probe's restarts side by side in one set of dispatches")
     .option("--json", "print the finished records as one JSON document")
+    .option("--certify", "turn each capacity into a certified lower bound: retrain the successful restart from its seed, certify the examples its rationalized weights memorize (intervals for softmax), re-check with proofs-check")
+    .option("--certificates <dir>", "with --certify: write each certificate there (capacity-<index>.json)")
     .action(async (f: Flags) => {
       if (!(BACKENDS as readonly string[]).includes(f.backend)) throw new UserError(`--backend must be one of ${BACKENDS.join(", ")}, got "${f.backend}"`);
       if (f.batched && f.backend !== "webgpu") throw new UserError("--batched needs --backend webgpu");
@@ -65,6 +72,8 @@ export function register(program: Command): void {
       if (f.criterion === "loss" && f.threshold === undefined) throw new UserError("--criterion loss needs --threshold X");
       if (f.criterion === "acc" && f.threshold !== undefined) throw new UserError("--threshold applies only to --criterion loss");
       if (f.out !== undefined && !f.out.endsWith(".jsonl")) throw new UserError(`--out must name a .jsonl file, got "${f.out}"`);
+      if (f.certify && f.criterion !== "acc") throw new UserError("--certify needs --criterion acc (a loss threshold is not a per-example memorization criterion)");
+      if (f.certificates && !f.certify) throw new UserError("--certificates needs --certify");
       const model = f.model as ModelName;
       let grid, shard;
       try {
@@ -94,11 +103,28 @@ export function register(program: Command): void {
         if (e instanceof RangeError) throw new UserError(e.message);
         throw e;
       }
-      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, definition: CAPACITY_DEFINITION, note: FLOAT_NOTE, records: res.records }, () =>
+      // certified lower bounds (after the sweep, so that the JSONL file stays the float search's record)
+      const certified = new Map<string, { capacity: number; certified: number; undecided: number; lowerBound: number | null; verdict: string; arithmetic: string; certificate: string | null; seconds: number }>();
+      if (f.certify) {
+        for (const r of res.records) {
+          const file = f.certificates ? join(f.certificates, `capacity-${r.index}.json`) : undefined;
+          const c = await certifyCapacity(makeJob(model, r.point, settings), r, file);
+          if (!c) continue;
+          certified.set(r.key, { capacity: r.capacity, certified: c.certified, undecided: c.undecided, lowerBound: c.lowerBound, verdict: c.verdict, arithmetic: c.arithmetic, certificate: c.file, seconds: c.seconds });
+          say(`  [${describePoint(r.point)}] n=${r.capacity}: ${c.certified}/${r.capacity} certified (${c.arithmetic}), proofs-check ${c.verdict}`);
+        }
+      }
+      const certLine = (key: string): string => {
+        const c = certified.get(key);
+        if (!c) return f.certify ? "  (nothing to certify)" : "";
+        return c.lowerBound !== null ? `  certified lower bound ${c.lowerBound} (VERIFIED)` : `  certified ${c.certified}/${c.capacity} (${c.verdict}): the capacity stays FLOAT`;
+      };
+      const records = f.certify ? res.records.map((r) => ({ ...r, certified: certified.get(r.key) ?? null })) : res.records;
+      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, definition: CAPACITY_DEFINITION, note: FLOAT_NOTE, records }, () =>
         [
           `capacity search, --model ${model}, criterion ${settings.criterion === "acc" ? "100% training accuracy" : `loss < ${settings.threshold}`}, best of ${settings.restarts} restart(s), seed ${settings.seed}, backend ${f.backend}${f.batched ? " (batched)" : ""}`,
           `(${CAPACITY_DEFINITION})`,
-          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${formatCapacity(r).padStart(7)}  parameters ${r.parameters}  (${r.probes.length} probes)${r.bestAccuracy ? `  best accuracy at n=${r.bestAccuracy.n}: ${r.bestAccuracy.correct}/${r.bestAccuracy.n}` : ""}`),
+          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${formatCapacity(r).padStart(7)}  parameters ${r.parameters}  (${r.probes.length} probes)${r.bestAccuracy ? `  best accuracy at n=${r.bestAccuracy.n}: ${r.bestAccuracy.correct}/${r.bestAccuracy.n}` : ""}${certLine(r.key)}`),
           `${res.computed} computed, ${res.skipped} resumed from ${f.out ?? "-"}, ${res.seconds.toFixed(1)}s`,
           `(${FLOAT_NOTE})`,
         ].join("\n"),

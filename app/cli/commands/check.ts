@@ -17,22 +17,26 @@ const MAX_STRING = 0x1fffffe8;
 
 const EXIT = { VERIFIED: 0, REJECTED: 1, INCONCLUSIVE: 3 } as const;
 
-function load(file: string): { data: unknown; bytes: number } {
+async function load(file: string): Promise<{ data: unknown; bytes: number }> {
   let bytes: number;
-  let text: string;
+  let raw: Uint8Array;
   try {
     bytes = statSync(file).size;
     if (bytes > MAX_STRING) throw new UserError(`${file}: ${bytes} bytes is beyond the ${MAX_STRING}-character limit of a JavaScript string; the checker reads certificates up to about 512 MiB`);
-    text = readFileSync(file, "utf8");
+    raw = readFileSync(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${file}: cannot read certificate${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
   }
+  // the checker's own strict reader: duplicate keys, inexact integers and invalid UTF-8 are refused
+  const { readJson } = await import("../../../proofs-check/json.ts");
+  const { Invalid } = await import("../../../proofs-check/validate.ts");
   try {
-    return { data: JSON.parse(text), bytes };
+    return { data: readJson(raw), bytes };
   } catch (e) {
-    throw new UserError(`${file}: malformed JSON (${(e as Error).message.split("\n")[0]})`);
+    if (e instanceof Invalid) throw new UserError(`${file}: invalid certificate: ${e.message}`);
+    throw e;
   }
 }
 
@@ -55,7 +59,7 @@ export function register(program: Command): void {
     .option("--json", "print the result as one JSON document")
     .action(async (file: string, o: { precision?: number; json?: boolean }) => {
       const t0 = performance.now();
-      const { data, bytes } = load(file);
+      const { data, bytes } = await load(file);
       // loaded here, not at startup, so that other commands do not pay for the checker's dependencies
       const { checkCertificate } = await import("../../../proofs-check/check.ts");
       const { Invalid } = await import("../../../proofs-check/validate.ts");

@@ -18,6 +18,7 @@ export const COMMAND_MODULES: Record<string, Loader> = {
   counterexample: () => import("./claims.ts"),
   assumptions: () => import("./assumptions.ts"),
   train: () => import("./train.ts"),
+  import: () => import("./import.ts"),
   capacity: () => import("./capacity.ts"),
   crosscheck: () => import("./crosscheck.ts"),
   report: () => import("./report.ts"),

@@ -84,6 +84,7 @@ function runSweep(o: KsOpts, seq2seq: boolean): void {
     return v;
   });
   if (o.data !== undefined) throw new UserError("--sweep uses the generator; do not combine it with --data");
+  if (o.out !== undefined) throw new UserError("--sweep writes no certificate (it builds one network per N); drop --out, or build one N with --out");
   const rows = Ns.map((N) => {
     const ds = loadDataset({ ...o, N }, seq2seq);
     const { run } = runKs(ds, seq2seq, o.seed, o.groupSize, progress);

@@ -13,7 +13,7 @@ import { readJsonFile } from "../../../src/io/json-input.ts";
 import { writeFileAtomic } from "../../../src/io/output.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
 import { generateMhaDataset, parseMhaDataset, type MhaDataset } from "../../../src/data/mha.ts";
-import { mahdaviCapacity, paperParameterCount, irParameterCount, irParameterFormula, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
+import { MAHDAVI_RECONSTRUCTION_SOURCES, mahdaviCapacity, paperParameterCount, irParameterCount, irParameterFormula, parameterOrder, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
 import type { ConstructionKind } from "../commands/construct.ts";
 import type { BoundFamily } from "../commands/bounds.ts";
 import { certifyMha } from "../../../constructions/mahdavi/certify.ts";
@@ -113,7 +113,8 @@ function enforceAssumptions(rep: AssumptionReport, force: boolean): string[] {
 function summary(b: MhaBuild, ds: MhaDataset, o: MhaOpts, rep: AssumptionReport, warnings: string[]): string {
   const m = b.m;
   const lines = [
-    `Mahdavi et al. one-layer MHA construction: d = ${b.d}, n = ${b.n}, H = ${b.H}, d_h = ${b.dh}, ${ds.shared ? "shared context" : "one context per example"}, ${ds.labels.kind === "classes" ? `${ds.labels.classes} classes` : "regression labels"}, seed ${o.seed}`,
+    `Mahdavi et al. one-layer MHA construction [reconstruction]: d = ${b.d}, n = ${b.n}, H = ${b.H}, d_h = ${b.dh}, ${ds.shared ? "shared context" : "one context per example"}, ${ds.labels.kind === "classes" ? `${ds.labels.classes} classes` : "regression labels"}, seed ${o.seed}`,
+    `[R] Theorem 1's count and this construction are ${MAHDAVI_RECONSTRUCTION_SOURCES}`,
     ...formatAssumptions(rep).map((l) => `  ${l}`),
     ...warnings,
     `T = ${b.T} examples; theorem: T = ${b.capacity} = H(min(n,d_h)−1)+1 = ${b.H}·(${m}−1)+1${b.T === b.capacity ? "" : b.T < b.capacity ? " (fewer asked)" : " (MORE than the theorem guarantees)"}`,
@@ -125,7 +126,7 @@ function summary(b: MhaBuild, ds: MhaDataset, o: MhaOpts, rep: AssumptionReport,
       `CERTIFIED at ${b.precisionDigits} digits: all ${b.T} examples memorized, ${crit}; ${b.saturatedWeights} attention weights enclosed as saturated (< 2^-${Math.ceil(b.precisionDigits * Math.log2(10))})`,
       `rank(Z) = ${b.T} CERTIFIED (‖I − Z·R‖_F ≤ ${b.rank!.eta.toExponential(3)} < 1 over the enclosure; σ_min(Z) ≥ ${b.rank!.sigmaMinLower.toExponential(3)}); cond₂(Z) ≈ ${b.cond!.cond.toExponential(3)} (float64 estimate, σ_max ≈ ${b.cond!.sigmaMax.toExponential(3)})`,
       `readout: minimum-norm solution, ${b.refinement!.iterations.join("/")} refinement steps with exact residuals (final max residual ${Math.max(...b.refinement!.residual).toExponential(2)})`,
-      `parameters: ${b.parameters!.measured} measured (countNetwork) = ${b.parameters!.irFormula} = ${b.parameters!.irFormulaValue}; paper ${b.parameters!.paperFormula} = ${b.parameters!.paperFormulaValue} = Θ(Hd²) for the attention layer alone (Hd² = ${b.H * b.d * b.d})`,
+      `parameters: ${b.parameters!.measured} measured (countNetwork) = ${b.parameters!.irFormula} = ${b.parameters!.irFormulaValue}; paper ${b.parameters!.paperFormula} = ${b.parameters!.paperFormulaValue} = ${parameterOrder({ d: b.d, dh: b.dh, dv: b.parameters!.dv })} for the attention layer alone`,
     );
   } else {
     lines.push(`INCONCLUSIVE: ${b.reason}`);
@@ -153,7 +154,7 @@ export const MHA_KIND: ConstructionKind = {
     if (o.counterexample) {
       const r = findCounterexample({ seed: o.seed, progress });
       emit(!!o.json, r, () => formatCounterexample(r));
-      if (!r.found) process.exitCode = 1;
+      if (r.found) process.exitCode = 1; // as memcap counterexample: 1 = a counterexample was found
       return;
     }
     if (o.H === undefined) throw new UserError("--H is required");
@@ -211,7 +212,8 @@ export const MHA_BOUNDS: BoundFamily = {
         `Mahdavi et al. bounds for d = ${o.d}, n = ${o.n}, H = ${o.H}, d_h = ${dh}, d_v = ${o.dv}`,
         `  Theorem 1 [R]: T = H(min(n,d_h)−1)+1 = ${r.capacity} examples${o.n < o.d ? "" : " (needs n < d)"}`,
         `  Proposition 2 [R]: shared context ⇒ rank(Z) ≤ H(n−1)+1 = ${r.proposition2}; per-example contexts: rank(Z) ≤ min(T, Hd) = Hd = ${r.Hd}`,
-        `  parameters: paper 2Hd·d_h + 2Hd·d_v = ${r.paperParameters} = Θ(Hd²); memcap's layer ${r.irFormula} = ${r.irParameters}`,
+        `  parameters: paper 2Hd·d_h + 2Hd·d_v = ${r.paperParameters} = ${parameterOrder({ d: o.d, dh, dv: o.dv })}; memcap's layer ${r.irFormula} = ${r.irParameters}`,
+        `  [R] Theorem 1 and Proposition 2 are ${MAHDAVI_RECONSTRUCTION_SOURCES}`,
       ].join("\n"),
     );
   },

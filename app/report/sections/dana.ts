@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { randomLookupTable } from "../../../src/data/associations.ts";
-import { certifyAot } from "../../../constructions/dana/certify.ts";
+import { aotCertificate, certificatePrecision, certifyAot } from "../../../constructions/dana/certify.ts";
+import { largestFullyCertified } from "../../../constructions/dana/edge.ts";
 import type { AotResult } from "../../../constructions/dana/association.ts";
 import { countNetwork } from "../../../src/ir/count.ts";
 import { danaBounds } from "../../../src/bounds/dana.ts";
@@ -26,9 +27,18 @@ export const DanaOptions = z
     dh: z.number().int().min(1).max(64).default(2),
     /** Largest decimal precision tried for the certificate. */
     maxPrecision: z.number().int().min(20).max(2000).default(200),
+    /** Capacity found: how far beyond T₀ the same construction is tried (T₀ + 1 … T₀ + edge). 0: not searched. */
+    edge: z.number().int().min(0).max(64).default(6),
   })
   .strict()
-  .refine((o) => o.dh <= o.d, { message: "dh must be ≤ d", path: ["dh"] });
+  .refine((o) => o.dh <= o.d, { message: "dh must be ≤ d", path: ["dh"] })
+  // checked before anything runs: each H needs T₀ = H·d_h + d distinct sequences out of N^S
+  .superRefine((o, ctx) => {
+    o.H.forEach((H, i) => {
+      const T0 = H * o.dh + o.d;
+      if (T0 > o.N ** o.S) ctx.addIssue({ code: "custom", path: ["H", i], message: `H = ${H} needs T₀ = H·d_h + d = ${T0} distinct sequences, but N^S = ${o.N ** o.S}` });
+    });
+  });
 export type DanaOptions = z.infer<typeof DanaOptions>;
 
 interface AotPoint {
@@ -39,6 +49,8 @@ interface AotPoint {
   check: Recheck | null;
   parameters: number;
   seconds: number;
+  /** The largest T ≤ T₀ + edge at which every association is certified and the certificate VERIFIED (T₀ when none beyond). */
+  found: { T: number; capped: boolean; check: Recheck | null; tried: number } | null;
 }
 
 export const danaSection: Section<DanaOptions> = {
@@ -47,7 +59,7 @@ export const danaSection: Section<DanaOptions> = {
   description:
     "Corollary 1 (Theorem 1 with ε = 0): generic token and positional embeddings, rank-1 heads, skip connection and one linear solve, built at T₀ = H·d_h + d for each H; each association's argmax certified by interval enclosure, the certificate re-checked by proofs-check.",
   options: DanaOptions as unknown as z.ZodType<DanaOptions>,
-  quick: { H: [1, 5, 9] },
+  quick: { H: [1, 5, 9], edge: 2 },
   async run(o, ctx) {
     ctx.progress.total(o.H.length);
     const points: AotPoint[] = [];
@@ -58,7 +70,15 @@ export const danaSection: Section<DanaOptions> = {
       const table = randomLookupTable({ N: o.N, S: o.S, T: T0, seed: ctx.seed });
       const { result, digits, certificate } = certifyAot(table, { d: o.d, dh: o.dh, H, seed: ctx.seed, maxPrecision: o.maxPrecision });
       const check = certificate !== null ? recheckCertificate(certificate, `aot H=${H} T₀=${T0}`) : null;
-      points.push({ H, T0, result, digits, check, parameters: countNetwork(result.network).parameters, seconds: (performance.now() - t0) / 1000 });
+      let found: AotPoint["found"] = null;
+      if (o.edge > 0 && check?.verdict.status === "VERIFIED") {
+        const e = largestFullyCertified({ N: o.N, S: o.S, d: o.d, dh: o.dh, H, seed: ctx.seed, qkScale: 8, lambda: 1, K: o.edge });
+        const all = e ? e.table.sequences.map((_, i) => i) : [];
+        const eDigits = e ? certificatePrecision(e.network, e.table, all, 20, o.maxPrecision) : null;
+        const eCheck = e && eDigits !== null ? recheckCertificate(aotCertificate("aot-edge", { N: o.N, S: o.S, d: o.d, dh: o.dh, H, T: e.T }, ctx.seed, e.network, e.table, all, eDigits, { vocab: o.N, S: o.S, d: o.d, dh: o.dh, H, T: e.T }), `aot H=${H} T=${e.T} (beyond T₀)`) : null;
+        found = eCheck?.verdict.status === "VERIFIED" ? { T: e!.T, capped: e!.T === Math.min(T0 + o.edge, o.N ** o.S), check: eCheck, tried: e!.tried } : { T: T0, capped: false, check, tried: e?.tried ?? T0 + 1 };
+      }
+      points.push({ H, T0, result, digits, check, parameters: countNetwork(result.network).parameters, seconds: (performance.now() - t0) / 1000, found });
       ctx.progress.tick(`H=${H} T₀=${T0}: ${result.certified}/${T0} certified${check ? `, checker ${check.verdict.status}` : ""}`);
     }
     const verdicts: Verdict[] = points.map((p) =>
@@ -66,6 +86,7 @@ export const danaSection: Section<DanaOptions> = {
         ? p.check.verdict
         : { subject: `aot H=${p.H} T₀=${p.T0}`, status: "INCONCLUSIVE", detail: p.result.reason ?? "no association could be confirmed with decimal intervals; no certificate" },
     );
+    for (const p of points) if (p.found?.check && p.found.T > p.T0) verdicts.push(p.found.check.verdict);
     for (const p of points)
       verdicts.push({
         subject: `aot H=${p.H}: Corollary 1's T₀ = H·d_h + d reached`,
@@ -84,7 +105,7 @@ export const danaSection: Section<DanaOptions> = {
       tables: [
         {
           title: "Built networks",
-          columns: ["H", "T₀ = H·d_h + d", "certified", "not memorized", "undecided", "builder level", "certificate digits", "checker", "parameters", "Thm 1 d(S+2N+4(T₀−d))", "Remark 2", "σ_min/σ_max (float)", "build (s)", "check (s)"],
+          columns: ["H", "T₀ = H·d_h + d", "certified", "not memorized", "undecided", "capacity found (VERIFIED)", "builder level", "certificate digits", "checker", "parameters", "Thm 1 d(S+2N+4(T₀−d))", "Remark 2", "σ_min/σ_max (float)", "build (s)", "check (s)"],
           rows: points.map((p) => {
             const b = danaBounds({ vocab: o.N, S: o.S, d: o.d, dh: o.dh, H: p.H, T: p.T0 });
             const v = (id: string) => Number(b.find((x) => x.id === id)?.value ?? NaN);
@@ -94,6 +115,7 @@ export const danaSection: Section<DanaOptions> = {
               p.result.certified,
               p.result.refuted,
               p.result.inconclusive,
+              p.found ? `${p.found.T}${p.found.capped ? " (capped)" : ""}` : "—",
               p.result.level,
               p.digits,
               p.check?.verdict.status ?? "—",
@@ -124,12 +146,32 @@ export const danaSection: Section<DanaOptions> = {
             ],
           }),
         },
+        ...(o.edge > 0
+          ? [
+              {
+                id: "capacity-found",
+                title: "Dana et al.: capacity found beyond T₀ vs H",
+                caption: `The largest T ≤ T₀ + ${o.edge} at which the same construction (least-squares readout beyond T₀) certifies every association, its certificate VERIFIED by proofs-check; a hollow cap means the search stopped at T₀ + ${o.edge} with every association still certified (the true edge may be higher).`,
+                spec: seriesChart({
+                  title: "Dana et al.: capacity found (certified) vs H",
+                  xTitle: "H (rank-1 heads)",
+                  xInteger: true,
+                  yTitle: "largest T fully certified",
+                  series: [
+                    { name: "capacity found, VERIFIED", role: "measured", points: points.filter((p) => p.found).map((p) => ({ x: p.H, y: p.found!.T })) },
+                    { name: "search capped (T₀ + edge reached)", role: "measured", points: points.filter((p) => p.found?.capped).map((p) => ({ x: p.H, y: p.found!.T })) },
+                    { name: "Corollary 1: H·d_h + d", role: "bound", points: Hs.map((H) => ({ x: H, y: bound(H, H * o.dh + o.d) })) },
+                  ],
+                }),
+              },
+            ]
+          : []),
       ],
       verdicts,
       json: {
         options: o,
         seed: ctx.seed,
-        points: points.map((p) => ({ H: p.H, T0: p.T0, certified: p.result.certified, notMemorized: p.result.refuted, inconclusive: p.result.inconclusive, level: p.result.level, attempts: p.result.attempts, certificateDigits: p.digits, parameters: p.parameters, conditioningFloat: p.result.conditioning, normsFloat: p.result.norms, seconds: p.seconds, checker: p.check ? { verdict: p.check.verdict, claims: p.check.claims, bytes: p.check.bytes, seconds: p.check.seconds } : null })),
+        points: points.map((p) => ({ H: p.H, T0: p.T0, certified: p.result.certified, notMemorized: p.result.refuted, inconclusive: p.result.inconclusive, level: p.result.level, attempts: p.result.attempts, certificateDigits: p.digits, capacityFound: p.found ? { T: p.found.T, capped: p.found.capped, firstNotFullyCertified: p.found.capped ? null : p.found.tried, verdict: p.found.check?.verdict ?? null } : null, parameters: p.parameters, conditioningFloat: p.result.conditioning, normsFloat: p.result.norms, seconds: p.seconds, checker: p.check ? { verdict: p.check.verdict, claims: p.check.claims, bytes: p.check.bytes, seconds: p.check.seconds } : null })),
       },
     };
   },

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { generateMhaDataset } from "../../../src/data/mha.ts";
 import { certifyMha } from "../../../constructions/mahdavi/certify.ts";
 import type { MhaBuild } from "../../../constructions/mahdavi/build.ts";
-import { mahdaviCapacity, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
+import { MAHDAVI_RECONSTRUCTION_SOURCES, mahdaviCapacity, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
 import { seriesChart } from "../../plot/charts.ts";
 import { recheckCertificate, type Recheck } from "../recheck.ts";
 import type { Section, Verdict } from "../types.ts";
@@ -36,9 +36,9 @@ interface MhaPoint {
 
 export const mahdaviSection: Section<MhaOptions> = {
   id: "mahdavi",
-  title: "Mahdavi, Liao & Thrampoulidis: one multi-head attention layer memorizing H(min(n,d_h)−1)+1 examples",
+  title: "Mahdavi, Liao & Thrampoulidis (reconstruction): one multi-head attention layer memorizing H(min(n,d_h)−1)+1 examples",
   description:
-    "The saturated-softmax construction (head 1 takes min(n,d_h) examples, each later head min(n,d_h)−1 new ones) with a minimum-norm readout, built at Theorem 1's T for each H; outputs and rank(Z) certified by the builder with rigorous intervals, then the certificate re-checked by proofs-check.",
+    "Theorem 1's count T = H(min(n,d_h)−1)+1 and its construction are " + MAHDAVI_RECONSTRUCTION_SOURCES + ". The saturated-softmax construction (head 1 takes min(n,d_h) examples, each later head min(n,d_h)−1 new ones) with a minimum-norm readout, built at that T for each H; outputs and rank(Z) certified by the builder with rigorous intervals, then the certificate re-checked by proofs-check. The paper's layer has 2Hd·d_h + 2Hd·d_v = Θ(Hd(d_h + d_v)) parameters (the abstract's Θ(Hd²) when d_h, d_v are of order d).",
   options: MhaOptions,
   quick: { H: [1, 2, 4] },
   async run(o, ctx) {

@@ -24,11 +24,11 @@ describe("claims from a user's module", () => {
   it("memcap claims --from --run --json lists them with their statuses, without touching the registry's", () => {
     const r = memcap("claims", "--from", "examples/user-claims.ts", "--run", "--seed", "2", "--json");
     expect(r.status, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout).claims as { id: string; status: string; paper: string }[];
+    const rows = JSON.parse(r.stdout).result.claims as { id: string; status: string; paper: string }[];
     expect(rows.map((x) => [x.id, x.status])).toEqual([
       ["user.mediant-between", "held"],
       ["user.uniform-is-mean", "held"],
-      ["user.uniform-is-last-token", "counterexample-found"],
+      ["user.uniform-is-last-token", "reproduced"], // registered as false (expected "fails"), exact by default: the search found its counterexample again
     ]);
     expect(rows.every((x) => x.paper === "user")).toBe(true);
   });
@@ -36,7 +36,7 @@ describe("claims from a user's module", () => {
   it("memcap counterexample ID --from finds the false claim's minimal counterexample (exit 1) and none for a true one (exit 0)", () => {
     const bad = memcap("counterexample", "user.uniform-is-last-token", "--from", "examples/user-claims.ts", "--json");
     expect(bad.status, bad.stderr).toBe(1);
-    const rec = JSON.parse(bad.stdout);
+    const rec = JSON.parse(bad.stdout).result;
     expect(rec.found).toBe(true);
     expect(rec.counterexample).toHaveLength(2); // one token is its own mean: a counterexample needs two
     const good = memcap("counterexample", "user.uniform-is-mean", "--from", "examples/user-claims.ts", "--runs", "50");

@@ -10,10 +10,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SEARCH, examplePool, makeJob, trainRestart } from "../../../app/capacity/probe.ts";
 import { searchJob } from "../../../app/capacity/search-job.ts";
-import { aotTrainedNetwork } from "../../../app/crosscheck/exact-aot.ts";
+import { trainedNetwork } from "../../../src/interop/convert.ts";
 import { crosscheck } from "../../../app/crosscheck/run.ts";
 import { thm43Check } from "../../../app/crosscheck/statements.ts";
 import { compileExact } from "../../../src/eval/exact.ts";
+import { checkCertificate } from "../../../proofs-check/check.ts";
 import { CpuBackend } from "../../../src/train/cpu.ts";
 import { assembleBatch } from "../../../src/train/models.ts";
 
@@ -52,8 +53,14 @@ describe("crosscheck on planted results", () => {
     expect(rep.rows[1]!.statements.some((s) => s.flagged)).toBe(false);
     expect(rep.candidates).toBe(1);
     const cand = rep.rows[0]!.candidate!;
-    expect(cand.exact).toMatch(/^(CONFIRMED|NOT confirmed)/);
+    expect(cand.exact).toMatch(/^(CONFIRMED|NOT confirmed): rationalized weights memorize .*exact arithmetic; proofs-check VERIFIED/);
     expect(existsSync(cand.weights!)).toBe(true);
+    // certified from training, on every row: the retrained weights' certificate, VERIFIED
+    for (const row of rep.rows) {
+      const tc = row.trainedCertified!;
+      expect(tc).toMatchObject({ of: real.capacity, verdict: "VERIFIED" });
+      expect(checkCertificate(JSON.parse(readFileSync(tc.certificate!, "utf8"))).verdict).toBe("VERIFIED");
+    }
     const saved = JSON.parse(readFileSync(cand.weights!, "utf8"));
     expect(saved.params.W_U.values.length).toBe(2 * 5);
     // construction side: Dana et al. at T₀ = H·d_h + d = 4 is certified in full
@@ -67,6 +74,7 @@ describe("crosscheck on planted results", () => {
     const rep = await crosscheck({ paper: "dana", grid: "H=1;d=2;dh=2;vocab=5;attn=hardmax", workers: 0, steps: 200, seed: settings.seed, records: [planted] });
     expect(rep.candidates).toBe(1);
     expect(rep.rows[0]!.candidate!.exact).toMatch(/nothing to re-train/);
+    expect(rep.rows[0]!.trainedCertified).toBeNull();
   }, 60_000);
 });
 
@@ -83,7 +91,7 @@ describe("trained aot → IR", () => {
     const floatLogits = be.mem.subarray(t.offset, t.offset + 12 * 4);
     const toks = m.setup.data.ints.get("tokens")!.data;
     const seqs = Array.from({ length: 12 }, (_, i) => [toks[2 * i]!, toks[2 * i + 1]!]);
-    const exact = compileExact(aotTrainedNetwork(m.setup.config, m.setup.program, m.params)).evaluate(seqs);
+    const exact = compileExact(trainedNetwork(m.setup.config, m.setup.program.graph, m.params)).evaluate(seqs);
     let maxErr = 0;
     exact.forEach((o, i) => o[0]!.forEach((v, k) => (maxErr = Math.max(maxErr, Math.abs(v.toNumber() - floatLogits[i * 4 + k]!)))));
     expect(maxErr).toBeLessThan(1e-9);

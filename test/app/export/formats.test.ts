@@ -75,7 +75,7 @@ describe("memcap export", () => {
   it("writes onnx, safetensors (+ .py), npz and torch files and prints survival in float64 and float32", () => {
     const onnx = memcap("--format", "onnx", "--out", join(dir, "a.onnx"), "--json");
     expect(onnx.status, onnx.stderr).toBe(0);
-    const r = JSON.parse(onnx.stdout);
+    const r = JSON.parse(onnx.stdout).result;
     expect(r.opset).toBe(17);
     expect(r.survival.float64.memcap.claimed).toBe(certificate!.claims.find((c) => c.kind === "memorizes")!.count);
     expect(r.survival.float64.onnxruntime.memorized).toBe(r.survival.float64.memcap.memorized);

@@ -65,7 +65,18 @@ async function inspect(html: string) {
   });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()}`));
+  await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
+  // readable at 1400 px: nothing wider than the window, no table wider than its box, no legend or label cut with "…"
+  type El = { scrollWidth: number; clientWidth: number; tagName: string; textContent: string | null; getBoundingClientRect(): { right: number } };
+  const layout = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): Iterable<El> } }).document;
+    return {
+      pageWidth: doc.documentElement.scrollWidth,
+      overflowing: [...doc.querySelectorAll("table, figure, pre, p")].filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 1400 + 1).map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`),
+      truncated: [...doc.querySelectorAll("svg text")].map((t) => t.textContent ?? "").filter((t) => t.includes("…")),
+    };
+  });
   const plots = await page.$$eval("figure .plot > svg", (els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
@@ -75,7 +86,7 @@ async function inspect(html: string) {
   const title = await page.title();
   const h1 = await page.textContent("h1");
   await page.close();
-  return { errors, plots, title, h1 };
+  return { errors, plots, title, h1, layout };
 }
 
 describe("report page in headless chromium", () => {
@@ -88,6 +99,9 @@ describe("report page in headless chromium", () => {
     expect(r.title).toBe("memcap report");
     expect(r.h1).toBe("memcap report");
     expect(r.plots).toHaveLength(3);
+    expect(r.layout.pageWidth).toBeLessThanOrEqual(1400);
+    expect(r.layout.overflowing).toEqual([]);
+    expect(r.layout.truncated).toEqual([]);
     for (const p of r.plots) {
       expect(p.w).toBeGreaterThan(100);
       expect(p.h).toBeGreaterThan(100);
@@ -102,8 +116,13 @@ describe("report page in headless chromium", () => {
     expect(r.stdout).toMatch(/^dana\s+3\/3 certificates|dana\s+\d+\/\d+ associations certified over 3 networks; 3\/3 certificates VERIFIED/m);
     const page = await inspect(join(out, "index.html"));
     expect(page.errors).toEqual([]);
-    expect(page.plots).toHaveLength(1);
-    expect(page.plots[0]!.w).toBeGreaterThan(100);
-    expect(page.plots[0]!.marks).toBeGreaterThan(0);
+    expect(page.plots).toHaveLength(2); // certified T at T₀, and the capacity found beyond it
+    for (const p of page.plots) {
+      expect(p.w).toBeGreaterThan(100);
+      expect(p.marks).toBeGreaterThan(0);
+    }
+    expect(page.layout.pageWidth).toBeLessThanOrEqual(1400);
+    expect(page.layout.overflowing).toEqual([]);
+    expect(page.layout.truncated).toEqual([]);
   });
 });

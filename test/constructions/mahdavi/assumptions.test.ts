@@ -17,7 +17,7 @@ const file = (name: string, data: unknown) => {
 describe("memcap assumptions", () => {
   it("K&S data: exact r², δ², and the inconsistent pair named", () => {
     const r = run(file("ks.json", { tokens: [[1, 0], [0, 1], ["1/2", "1/2"]], sequences: [[0, 1, 1], [1, 0, 1], [2, 2, 0]], labels: [1, 2, 0] }));
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1); // an assumption is violated: the claim "the assumptions hold" is false
     const j = JSON.parse(r.stdout).result;
     expect(j.kind).toBe("kajitsuka-sato");
     expect(j.assumptions[0].detail).toMatch(/r² = 1\b/);
