@@ -3,7 +3,7 @@
  * restarts of a capacity probe, or grid configurations sharing a graph), trained
  *   - batched on WebGPU: all M in one set of dispatches (BatchedWebGpuBackend),
  *   - one model per dispatch on WebGPU (WebGpuBackend, one model after another),
- *   - on the CPU backend (float64, one model after another, one thread),
+ *   - on the CPU backend (float64 reference and float32 path, one model after another, one thread),
  *   - with PyTorch on the CPU (bench/train_torch.py, 1 intra-op thread and OPENBLAS_NUM_THREADS=1), when
  *     torch imports from --python (default /tmp/train-f32-venv/bin/python, then /usr/bin/python3);
  *     skipped with a message otherwise.
@@ -81,16 +81,17 @@ const lines: string[] = [
 let adapter = "";
 for (const c of CASES) {
   const ss = setups(c.config);
-  const seq = async (name: "cpu" | "webgpu") => {
+  const seq = async (name: "cpu" | "webgpu", precision?: "f32" | "f64") => {
     let sec = 0;
-    for (const s of ss.slice(0, SAMPLE)) sec += STEPS / (await timeBackend(name, s, STEPS)).stepsPerS;
+    for (const s of ss.slice(0, SAMPLE)) sec += STEPS / (await timeBackend(name, s, STEPS, undefined, precision)).stepsPerS;
     return (SAMPLE * STEPS) / sec;
   };
-  const cpu = await seq("cpu");
+  const cpu = await seq("cpu", "f64");
+  const cpu32 = await seq("cpu", "f32");
   const single = await seq("webgpu");
   const batched = await timeBatched(ss);
   adapter = batched.adapter;
-  const out: [string, number | string][] = [["memcap cpu (float64, 1 thread)", cpu], ["memcap webgpu, one model per dispatch", single], [`memcap webgpu batched, ${M} models per dispatch`, batched.modelStepsPerS]];
+  const out: [string, number | string][] = [["memcap cpu (float64, 1 thread)", cpu], ["memcap cpu (float32, 1 thread)", cpu32], ["memcap webgpu, one model per dispatch", single], [`memcap webgpu batched, ${M} models per dispatch`, batched.modelStepsPerS]];
   if (python) {
     let sec = 0, err = "";
     for (const s of ss.slice(0, SAMPLE)) {
@@ -100,7 +101,7 @@ for (const c of CASES) {
     }
     out.push([`PyTorch CPU (float32, 1 thread; ${python})`, err ? `unavailable: ${err}` : (SAMPLE * STEPS) / sec]);
   } else out.push(["PyTorch CPU", "skipped: torch not importable (pass --python PATH to a venv with torch)"]);
-  const torch = typeof out[3]![1] === "number" ? out[3]![1] : NaN;
+  const torch = typeof out[4]![1] === "number" ? out[4]![1] : NaN;
   for (const [engine, v] of out) lines.push(typeof v === "number" ? `| ${c.label} | ${engine} | ${v.toFixed(0)} | ${(v / cpu).toFixed(2)} | ${Number.isNaN(torch) ? "—" : (v / torch).toFixed(2)} |` : `| ${c.label} | ${engine} | ${v} | | |`);
   process.stderr.write(`done: ${c.label}\n`);
 }

@@ -38,8 +38,9 @@ export interface SearchSettings {
   /** training backend (absent: cpu); part of the job key when not cpu, since float32 and float64 runs differ */
   backend?: BackendName;
   /**
-   * webgpu only: train all restarts of a probe side by side in one set of dispatches (BatchedWebGpuBackend)
-   * instead of one after another; the probe record is the same (restarts listed up to the first success).
+   * webgpu only: train all restarts of a probe side by side in one set of dispatches (BatchedWebGpuBackend,
+   * ./batched-probe.ts; searchJob picks it) instead of one after another; the probe record is the same
+   * (restarts listed up to the first success).
    */
   batched?: boolean;
 }
@@ -220,10 +221,6 @@ export function meetsCriterion(job: CapacityJob, r: RestartRecord, n: number): b
  * @example const p = await runProbe(job, 10, examplePool(job)); p.ok
  */
 export async function runProbe(job: CapacityJob, n: number, pool: Dataset): Promise<ProbeRecord> {
-  if (job.settings.batched && (job.settings.backend ?? "cpu") === "webgpu" && job.settings.restarts > 1) {
-    const { runProbeBatched } = await import("./batched-probe.ts");
-    return runProbeBatched(job, n, pool);
-  }
   const restarts: RestartRecord[] = [];
   for (let r = 0; r < job.settings.restarts; r++) {
     const { record } = await trainRestart(job, pool, n, r);

@@ -8,6 +8,7 @@
 import { compileGraph } from "../../src/train/graph.ts";
 import { buildModel } from "../../src/train/models.ts";
 import { examplePool, runProbe, type CapacityJob, type ProbeRecord } from "./probe.ts";
+import { runProbeBatched } from "./batched-probe.ts";
 import { searchCapacity } from "./search.ts";
 import { bestAccuracyAt, type BestAccuracy } from "./definition.ts";
 
@@ -52,7 +53,9 @@ export async function searchJob(job: CapacityJob, index = 0, onProbe?: (p: Probe
   const t0 = performance.now();
   const pool = examplePool(job);
   const res = await searchCapacity(async (n) => {
-    const p = await runProbe(job, n, pool);
+    // batched restarts only where they can share dispatches (webgpu, more than one restart)
+    const batched = job.settings.batched && job.settings.backend === "webgpu" && job.settings.restarts > 1;
+    const p = batched ? await runProbeBatched(job, n, pool) : await runProbe(job, n, pool);
     onProbe?.(p);
     return p;
   }, { min: job.min, max: job.max });
