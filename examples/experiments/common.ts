@@ -14,6 +14,8 @@ import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSumma
 
 /** `--backend cpu|webgpu`, removed from process.argv at load so that every script's `flags()` accepts it. */
 export const BACKEND: BackendName = takeBackendFlag(process.argv);
+/** The arithmetic the chosen backend trains in, for the tables' notes. */
+export const ARITHMETIC = BACKEND === "cpu" ? "float64" : "float32 (WebGPU)";
 
 function takeBackendFlag(argv: string[]): BackendName {
   const i = argv.indexOf("--backend");
