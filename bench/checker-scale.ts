@@ -60,7 +60,7 @@ async function build(name: string): Promise<{ cert: Certificate; shape: string; 
     const { runKs, ksCertificate } = await import("../constructions/kajitsuka-sato/certify.ts");
     const shape = { N, n: 16, d: 8, classes: 2, vocab: 256, seed: 1 };
     const ds = generateSequenceDataset(shape);
-    const { run, certificateParts } = runKs(ds, false, 1);
+    const { run, certificateParts } = runKs(ds, { seq2seq: false, seed: 1 });
     if (run.memorized !== N) throw new Error(`ks: builder memorized ${run.memorized}/${N}`);
     return { cert: ksCertificate(ds, run, certificateParts.network, shape), shape: `ks-next-token N=${N} n=16 d=8 C=2 V=256`, buildSeconds: secs(t0) - run.seconds.verify, builderVerify: run.seconds.verify, what: "exact evaluation (compileExact)" };
   }

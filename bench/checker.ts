@@ -2,7 +2,7 @@
  * Checker speed on a Kajitsuka–Sato-shaped certificate: token ids (vocabulary 256) → embedding of
  * width 14 → token-wise FFN blocks → one uniform attention layer → L FFN blocks of width ≤ 14 whose
  * biases carry BITS-bit dyadic constants → scalar read at the last position. Prints the checker's
- * time against a naive exact evaluator (one normalized Rational per entry, test/checker-fixtures.ts)
+ * time against a naive exact evaluator (one normalized Rational per entry, test/fixtures/checker.ts)
  * on the same network, as a ratio in the same run. (The builders' own verification is not on this
  * branch yet; the lead adds that comparison.)
  *

@@ -10,11 +10,16 @@
 import type { SequenceDataset } from "../src/data/sequences.ts";
 import type { Certificate } from "../src/certificate/format.ts";
 import { ksCertificate, runKs, type KsRun } from "../constructions/kajitsuka-sato/certify.ts";
+import type { KsVariant } from "../constructions/kajitsuka-sato/theorem-4-1.ts";
 
-export { ksCertificate, runKs, type KsRun };
+export { ksCertificate, runKs, type KsRun, type KsVariant };
 
-export function certifyKs(ds: SequenceDataset, o: { seed: number; seq2seq?: boolean; groupSize?: number; options?: Record<string, unknown> }): { run: KsRun; certificate: Certificate } {
+/** `variant`: "compact" (default), "paper" (the proof's construction at its constants), "bounded-bits" (Theorem F.1, with `bitsB`), "baseline". */
+export function certifyKs(
+  ds: SequenceDataset,
+  o: { seed: number; seq2seq?: boolean; groupSize?: number; variant?: KsVariant; bitsB?: number; options?: Record<string, unknown> },
+): { run: KsRun; certificate: Certificate } {
   const seq2seq = o.seq2seq ?? Array.isArray(ds.labels[0]);
-  const { run, certificateParts } = runKs(ds, seq2seq, o.seed, o.groupSize);
+  const { run, certificateParts } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, variant: o.variant, bitsB: o.bitsB });
   return { run, certificate: ksCertificate(ds, run, certificateParts.network, o.options ?? { N: ds.sequences.length, seq2seq }) };
 }

@@ -9,7 +9,7 @@
  * so [down(r), up(r)] ⊇ [a, b] ∋ x, where up/down step to the next double on the IEEE bits; this
  * holds on underflow (subnormals are consecutive doubles) and overflow (non-finite results go to the
  * decimal path). Math.exp is NOT specified to be correctly rounded: we ASSUME an error below 1 ulp
- * (V8 uses fdlibm's exp, < 1 ulp; test/checker-fast.test.ts compares it with decimal.js) and widen
+ * (V8 uses fdlibm's exp, < 1 ulp; test/proofs-check/fast.test.ts compares it with decimal.js) and widen
  * by 4 ulps each way; results below 2⁻¹⁰²⁰ become [0, 2⁻¹⁰¹⁹], so nothing is assumed about
  * subnormal results. Weights are enclosed by the nearest doubles around the exact rational, found by
  * exact comparison (`enclose`); softmax takes the exact differences s_k − max s, so large scores

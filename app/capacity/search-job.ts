@@ -1,7 +1,7 @@
 /**
  * Searches one configuration (a CapacityJob) end to end: builds the example pool, runs the
  * exponential-then-binary search with restarts, and returns the JSONL record. Runs in a worker thread
- * (worker.ts) or in-process.
+ * (worker-main.ts) or in-process.
  *
  * @example const rec = await searchJob(makeJob("aot", { H: 1, d: 2, dh: 2, vocab: 4 }, DEFAULT_SEARCH));
  */

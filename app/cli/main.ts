@@ -1,5 +1,5 @@
 /**
- * memcap's command line. Each command lives in src/cli/commands/<name>.ts and exports
+ * memcap's command line. Each command lives in app/cli/commands/<name>.ts and exports
  * `register(program)`; this file only wires them and owns the single error path:
  * a UserError (or a commander usage error) prints one line on stderr and exits non-zero,
  * anything else is a bug and prints its stack.

@@ -45,11 +45,17 @@ export interface ReportData {
  * const data = await runReport(resolveConfig({}, SECTIONS, { quick: true, where: "default" }), silentProgress);
  * data.sections.length;
  */
-export async function runReport(plan: ReportPlan, progress: ReportProgress, now: () => Date = () => new Date()): Promise<ReportData> {
+export async function runReport(plan: ReportPlan, progress: ReportProgress, now: () => Date = () => new Date(), o: { workers?: number } = {}): Promise<ReportData> {
   const t0 = performance.now();
   const createdAt = now().toISOString();
   const sections: SectionRun[] = [];
   takeRecheckedCertificates(); // start from an empty list
+  const workers = Math.min(o.workers ?? 1, plan.sections.length);
+  if (workers > 1) {
+    const { runSectionsInWorkers } = await import("./parallel.ts");
+    const runs = await runSectionsInWorkers(plan, progress, workers);
+    return finish(plan, createdAt, t0, runs.map((r) => r.run), runs.flatMap((r) => r.certificates));
+  }
   try {
     for (const [i, { section, options }] of plan.sections.entries()) {
       const sink = progress.section(i, plan.sections.length, section.id);
@@ -72,6 +78,10 @@ export async function runReport(plan: ReportPlan, progress: ReportProgress, now:
   } finally {
     progress.stop();
   }
+  return finish(plan, createdAt, t0, sections, takeRecheckedCertificates());
+}
+
+function finish(plan: ReportPlan, createdAt: string, t0: number, sections: SectionRun[], certificates: KeptCertificate[]): ReportData {
   const cpus = os.cpus();
   return {
     tool: `memcap ${version()}`,
@@ -89,7 +99,7 @@ export async function runReport(plan: ReportPlan, progress: ReportProgress, now:
     provenance: provenance(),
     seconds: (performance.now() - t0) / 1000,
     sections,
-    certificates: takeRecheckedCertificates(),
+    certificates,
   };
 }
 

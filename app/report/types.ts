@@ -1,5 +1,5 @@
 /**
- * The report's building blocks. A section is one small module (src/report/sections/<name>.ts):
+ * The report's building blocks. A section is one small module (app/report/sections/<name>.ts):
  * it declares its options (a strict zod object with defaults, plus smaller `--quick` overrides),
  * runs, and returns tables, plots, verdicts and raw JSON. The runner turns every section's result
  * into one document rendered as HTML, Markdown and JSON, so a construction joins the report by

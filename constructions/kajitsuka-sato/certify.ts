@@ -5,7 +5,7 @@
  * proofs-check re-derives every claim.
  *
  * @example
- *   const { run, certificateParts } = runKs(ds, false, 1);
+ *   const { run, certificateParts } = runKs(ds, { seq2seq: false, seed: 1, variant: "paper" });
  *   const cert = ksCertificate(ds, run, certificateParts.network, {});
  */
 import { Rational } from "../../src/numbers/rational.ts";
@@ -16,12 +16,16 @@ import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
 import { ksBounds, type BoundValue } from "../../src/bounds/ks.ts";
 import { boundHolds } from "../../src/bounds/expression.ts";
-import { buildKsNetwork, type KsBuildInfo } from "./theorem-4-1.ts";
+import { lowerBoundHypotheses, type LowerBoundHypotheses } from "../../src/bounds/ks-hypotheses.ts";
+import type { KsBuildInfo, KsVariant } from "./theorem-4-1.ts";
+import { buildKsVariant } from "./variants.ts";
 
 export const KS_PAPER = "Kajitsuka & Sato, On the Optimal Memorization Capacity of Transformers (ICLR 2025)";
 
 export interface KsRun {
   construction: string;
+  /** Which network was built: compact (memcap's, default), paper (the proof's at its constants), baseline. */
+  variant: KsVariant;
   seed: number;
   N: number;
   n: number;
@@ -33,15 +37,30 @@ export interface KsRun {
   memorized: number;
   counts: NetworkCounts;
   bounds: (BoundValue & { measured?: number; holds?: boolean })[];
+  /** Theorems 4.2 and 4.3: which hypotheses hold for this network and dataset (a lower bound is compared only if all do). */
+  lowerBoundHypotheses: { thm42: LowerBoundHypotheses; thm43: LowerBoundHypotheses };
   info: KsBuildInfo;
   seconds: { build: number; verify: number };
 }
 
 /** Builds, verifies exactly and measures one dataset. */
-export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, groupSize?: number, progress: (line: string) => void = () => {}): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
+export interface KsRunOptions {
+  seq2seq: boolean;
+  seed: number;
+  /** Default "compact". */
+  variant?: KsVariant;
+  /** Compact variant only: the Lemma C.1 group size. */
+  groupSize?: number;
+  /** Bounded-bits variant only: Theorem F.1's B. */
+  bitsB?: number;
+}
+
+export function runKs(ds: SequenceDataset, o: KsRunOptions, progress: (line: string) => void = () => {}): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
+  const { seq2seq, seed, groupSize, bitsB } = o;
+  const variant = o.variant ?? "compact";
   const t0 = performance.now();
-  progress(`building ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
-  const { network, info } = buildKsNetwork(ds, { seq2seq, seed, groupSize });
+  progress(`building the ${variant} ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
+  const { network, info } = buildKsVariant(ds, { seq2seq, seed, groupSize, bitsB, variant });
   const t1 = performance.now();
   progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
   let lastNote = performance.now();
@@ -73,15 +92,19 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
   const n = info.n;
   const d = info.d;
   const vars = { N, n, d, C };
+  const hyp = lowerBoundHypotheses(network, ds, { shatters: false });
   const bounds = ksBounds({ N, n, d, C, r: sep.r, delta: sep.delta }, seq2seq).map((b) => {
-    if (!b.compare) return b;
-    const measured = counts[b.compare.quantity];
+    // a lower bound is compared only where the theorem's hypotheses hold (ks-hypotheses.ts)
+    const compare = b.compare ?? (b.lowerBound && hyp[b.lowerBound.theorem === "thm4.2" ? "thm42" : "thm43"].applies ? { quantity: b.lowerBound.quantity, relation: b.lowerBound.relation } : undefined);
+    if (!compare) return b;
+    const measured = counts[compare.quantity];
     const scope: Record<string, number> = {};
     for (const k of Object.keys(b.variables)) scope[k] = vars[k as keyof typeof vars];
-    return { ...b, measured, holds: boundHolds(b.expression, scope, measured, b.compare.relation) };
+    return { ...b, compare, measured, holds: boundHolds(b.expression, scope, measured, compare.relation) };
   });
   const run: KsRun = {
     construction: seq2seq ? "ks-seq2seq" : "ks-next-token",
+    variant,
     seed,
     N,
     n,
@@ -93,20 +116,25 @@ export function runKs(ds: SequenceDataset, seq2seq: boolean, seed: number, group
     memorized,
     counts,
     bounds,
+    lowerBoundHypotheses: hyp,
     info,
     seconds: { build: (t1 - t0) / 1000, verify: (t2 - t1) / 1000 },
   };
   return { run, certificateParts: { network } };
 }
 
+const hypothesesOf = (run: KsRun, t: "thm4.2" | "thm4.3") => run.lowerBoundHypotheses[t === "thm4.2" ? "thm42" : "thm43"];
+
 /** The certificate for a verified run (format: src/certificate/format.ts). */
 export function ksCertificate(ds: SequenceDataset, run: KsRun, network: Certificate["network"], options: Record<string, unknown>): Certificate {
   const claims: Claim[] = [{ kind: "memorizes", id: "memorizes-all", criterion: { type: "exact" }, examples: "all", count: ds.sequences.length }];
-  claims.push(...countClaims(run.counts), ...run.bounds.map(boundClaim));
+  const sourced = (b: KsRun["bounds"][number]) =>
+    b.lowerBound && !b.compare ? { ...b, source: `${b.source} — reference line, not compared: hypotheses not met (${hypothesesOf(run, b.lowerBound.theorem).failed.join("; ")})` } : b;
+  claims.push(...countClaims(run.counts), ...run.bounds.map((b) => boundClaim(sourced(b))));
   return {
     format: CERTIFICATE_FORMAT,
     version: CERTIFICATE_VERSION,
-    construction: { id: run.construction, paper: KS_PAPER, options, seed: run.seed },
+    construction: { id: run.construction, paper: KS_PAPER, options: { variant: run.variant, ...options }, seed: run.seed },
     network,
     dataset: {
       vocabulary: ds.tokens.map((row) => row.map((v) => v.toString())),

@@ -70,4 +70,20 @@ export class Chamber {
     for (const [r, c] of shift) b2[r] = Rational.parse(b2[r]!).add(R(c)).toString();
     this.layers.push({ type: "ffn", W1, b1, W2, b2, name: formula });
   }
+
+  /**
+   * Emits an all-zero residual block (one hidden unit): the identity. Used only where a construction
+   * reproduces a paper's layer count and that layer does nothing in residual form (its formula says so).
+   */
+  identity(formula: string): void {
+    const w = this.width;
+    this.layers.push({
+      type: "ffn",
+      W1: [new Array<string>(w).fill("0")],
+      b1: ["0"],
+      W2: Array.from({ length: w }, () => ["0"]),
+      b2: new Array<string>(w).fill("0"),
+      name: formula,
+    });
+  }
 }

@@ -197,3 +197,47 @@ export function lemmaB2Weights(counts: number[][], N: number, n: number, seed: n
   }
   throw new Error("Lemma B.2: no direction with distinct sums in 1000 tries");
 }
+
+export interface LemmaB2PaperWeights {
+  /** The paper's f = h + ⌊2N²|S|√π⌋ (p. 18) for the direction that worked. */
+  f: bigint[];
+  h: bigint[];
+  shift: bigint;
+  /** The top of the lemma's range [⌈4N²|S|√π⌉]; every f lies in [1, range]. */
+  range: bigint;
+  /** Directions tried, and how many of them separated the h-sums but not the f-sums (the literal step failing). */
+  attempts: number;
+  literalFailures: number;
+}
+
+/**
+ * Lemma B.2 (p. 16–18) as `--variant paper` uses it: f := h + ⌊2N²|S|√π⌋ with h = ⌈N²|S|√π·v⌉ for a
+ * Lemma G.1 direction v. That proof step can fail (COUNTEREXAMPLES.md §1: the shift adds ⌊2N²|S|√π⌋
+ * per token of S, and sequences hold different numbers of them); the lemma's statement — some f into
+ * [⌈4N²|S|√π⌉] separates the sums — still holds there, and the repair taken here is another
+ * direction v: directions are sampled (seeded) until the literal f lies in the range and its sums over
+ * the given distinct count vectors are pairwise distinct (integers, so 1-separated), checked exactly.
+ * `N` is the number of distinct multisets (the lemma's N), |S| = the length of the count vectors.
+ */
+export function lemmaB2PaperWeights(counts: number[][], N: number, seed: number, shift: bigint, range: bigint): LemmaB2PaperWeights {
+  const k = counts[0]?.length ?? 0;
+  const rand = mulberry32(seed ^ 0xb2b3);
+  let literalFailures = 0;
+  for (let attempt = 1; attempt <= 1000; attempt++) {
+    const g = Array.from({ length: k }, () => gaussian(rand));
+    const norm = Math.hypot(...g) || 1;
+    const h = lemmaB2h(g.map((x) => x / norm), N);
+    const distinct = (w: bigint[]) => {
+      const sums = counts.map((m) => weightedSum(m, w)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return !sums.some((s, i) => i > 0 && s === sums[i - 1]);
+    };
+    if (!distinct(h)) continue; // this v is not a Lemma G.1 direction for these multisets
+    const f = h.map((x) => x + shift);
+    if (f.some((x) => x < 1n || x > range) || !distinct(f)) {
+      literalFailures++;
+      continue;
+    }
+    return { f, h, shift, range, attempts: attempt, literalFailures };
+  }
+  throw new Error("Lemma B.2 (paper f = h + ⌊2N²|S|√π⌋): no direction in 1000 tries separates the sums");
+}

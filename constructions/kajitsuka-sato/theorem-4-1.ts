@@ -21,24 +21,32 @@
  * @example
  *   const { network } = buildKsNetwork(generateSequenceDataset({N: 20, n: 4, d: 3, classes: 2, vocab: 16, seed: 1}), { seq2seq: false, seed: 1 });
  */
-import { Rational } from "../../src/numbers/rational.ts";
 import type { Layer, Network } from "../../src/ir/network.ts";
-import { NETWORK_FORMAT, NETWORK_VERSION } from "../../src/ir/network.ts";
-import { multisetKey, type SequenceDataset } from "../../src/data/sequences.ts";
+import type { SequenceDataset } from "../../src/data/sequences.ts";
 import { Chamber } from "./chamber.ts";
+import { KS_WIDTH, averagingLayer, inputLayer, ksNetwork, outputLayer, repairedSequenceWeights, stageILineUnits } from "./pipeline.ts";
 import { c1Registers, emitLemmaC1, planLemmaC1, type C1Plan } from "./lemma-c1.ts";
-import { greedyDistinguishingTokens, lemmaB2Weights, restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
+import type { PaperBuildInfo } from "./theorem-4-1-paper.ts";
+import type { BaselineBuildInfo } from "./baseline.ts";
+import { restrictedCounts, tokenIdProjection, weightedSum } from "./sequence-id.ts";
 
-export const KS_WIDTH = 14;
+export { KS_WIDTH };
 
 export interface KsBuildOptions {
   seq2seq: boolean;
   seed: number;
   /** Group size for both Lemma C.1 networks (default: depth-minimizing). */
   groupSize?: number;
+  /** Theorem F.1 (bounded-bits variant): B, so that every Lemma C.1 sub-network holds B² points. */
+  bitsB?: number;
 }
 
+/** Which construction of the theorem: memcap's compact realization, the proof's at its constants, or the naive baseline. */
+export type KsVariant = "compact" | "paper" | "baseline" | "bounded-bits";
+export const KS_VARIANTS: readonly KsVariant[] = ["compact", "paper", "baseline", "bounded-bits"];
+
 export interface KsBuildInfo {
+  variant: KsVariant;
   n: number;
   d: number;
   /** Lemma B.1: |A|. Lemma B.2: the range of f. */
@@ -53,10 +61,10 @@ export interface KsBuildInfo {
   /** Largest Stage I value y (the R of the second Lemma C.1 network). */
   yMax: string;
   minLabel: string;
-}
-
-function zeros(r: number, c: number): string[][] {
-  return Array.from({ length: r }, () => new Array<string>(c).fill("0"));
+  /** `--variant paper` only: the proof's constants and the per-lemma depths (theorem-4-1-paper.ts). */
+  paper?: PaperBuildInfo;
+  /** `--variant baseline` only (baseline.ts). */
+  baseline?: BaselineBuildInfo;
 }
 
 const planInfo = (p: C1Plan) => ({ g: p.g, m: p.m, rho: p.rho, c: p.c, paperG: p.paperG });
@@ -76,22 +84,11 @@ export function buildKsNetwork(ds: SequenceDataset, opts: KsBuildOptions): { net
   const t = tid.values;
   const tMax = t.reduce((a, b) => (a > b ? a : b));
 
-  // Lemmas B.1, B.2: distinguishing tokens and their weights
-  const A = greedyDistinguishingTokens(ds.sequences);
+  // Lemmas B.1, B.2: distinguishing tokens and their (repaired) weights
+  const { A, f, b2 } = repairedSequenceWeights(ds, n, opts.seed);
   const inA = new Set(A);
-  const distinct = new Map<string, number[]>();
-  for (const s of ds.sequences) distinct.set(multisetKey(s), s);
-  const counts = [...distinct.values()].map((s) => restrictedCounts(s, A));
-  const b2 = A.length > 0 ? lemmaB2Weights(counts, ds.sequences.length, n, opts.seed) : null;
-  const f = b2?.fRepaired ?? [];
 
-  const layers: Layer[] = [];
-  // E_in
-  const Win = zeros(W, d);
-  const bin = new Array<string>(W).fill("0");
-  tid.row.forEach((c, j) => (Win[0]![j] = c.toString()));
-  bin[0] = tid.bias.toString();
-  layers.push({ type: "affine", W: Win, b: bin, name: "E_in: r0 := t(x)  [Lemma C.2 token id]" });
+  const layers: Layer[] = [inputLayer(d, tid.row, tid.bias, "E_in: r0 := t(x)  [Lemma C.2 token id]")];
 
   // F1: ϕ̃ (Lemma B.3 = Lemma C.1 on token ids; extras → 0)
   const f1 = new Chamber(W);
@@ -103,29 +100,13 @@ export function buildKsNetwork(ds: SequenceDataset, opts: KsBuildOptions): { net
   }
   layers.push(...f1.layers);
 
-  // F_UA: uniform attention, r2 += mean(r1)
-  const WV = [Array.from({ length: W }, (_, j) => (j === 1 ? "1" : "0"))];
-  const WO = Array.from({ length: W }, (_, i) => [i === 2 ? "1" : "0"]);
-  layers.push({
-    type: "attention",
-    attention: "uniform",
-    heads: [{ WQ: [], WK: [], WV, WO }],
-    residual: true,
-    queries: "all",
-    keys: "all",
-    name: "F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention, W_K = 0]",
-  });
+  layers.push(averagingLayer("F_UA: r2 += (1/n)·Σ_l ϕ̃(x_l)  [uniform attention, W_K = 0]"));
 
   // F2 Stage I: y = (tMax+1)·n·r2 + r0 into r3; clear r0, r1, r2
   const Sof = (s: number[]) => (A.length > 0 ? weightedSum(restrictedCounts(s, A), f) : 0n);
   const yOf = (S: bigint, tok: number) => (tMax + 1n) * S + t[tok]!;
   const f2 = new Chamber(W);
-  f2.block("F2 Stage I: r3 := (t_max+1)·n·r2 + r0; clear r0, r1, r2", [
-    { terms: [[2, Rational.fromBigInt((tMax + 1n) * BigInt(n))], [0, Rational.ONE]], bias: Rational.ZERO, out: [[3, Rational.ONE]] },
-    { terms: [[0, Rational.ONE]], bias: Rational.ZERO, out: [[0, Rational.of(-1)]] },
-    { terms: [[1, Rational.ONE]], bias: Rational.ZERO, out: [[1, Rational.of(-1)]] },
-    { terms: [[2, Rational.ONE]], bias: Rational.ZERO, out: [[2, Rational.of(-1)]] },
-  ]);
+  f2.block("F2 Stage I: r3 := (t_max+1)·n·r2 + r0; clear r0, r1, r2", stageILineUnits(tMax, n));
 
   // F2 Lemma C.1 on y
   const labelled = new Map<bigint, bigint>();
@@ -151,22 +132,14 @@ export function buildKsNetwork(ds: SequenceDataset, opts: KsBuildOptions): { net
   emitLemmaC1(f2, c1Registers(3, 0, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]), f2Plan, "F2 (Lemma C.1)");
   layers.push(...f2.layers);
 
-  // E_out
-  layers.push({ type: "affine", W: [Array.from({ length: W }, (_, j) => (j === 0 ? "1" : "0"))], b: [minLabel!.toString()], name: "E_out: r0 + min label" });
-
-  const network: Network = {
-    format: NETWORK_FORMAT,
-    version: NETWORK_VERSION,
-    input: { kind: "vectors", dim: d },
-    layers,
-    output: { positions: opts.seq2seq ? "all" : "last", kind: "scalar" },
-    meta: { construction: opts.seq2seq ? "ks-seq2seq" : "ks-next-token", paper: "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1" },
-  };
+  layers.push(outputLayer(minLabel!, "E_out: r0 + min label"));
+  const network = ksNetwork(d, layers, opts.seq2seq, { variant: "compact", paper: "Kajitsuka & Sato 2025, Theorem 4.1 / Corollary 4.1" });
   const yMax = ys.reduce((a, b) => (a > b ? a : b));
   const fMax = f.reduce((a, b) => (a > b ? a : b), 0n);
   return {
     network,
     info: {
+      variant: "compact",
       n,
       d,
       sizeA: A.length,

@@ -66,7 +66,7 @@ for (const H of Hs) {
   rows.push({ H, accuracy: mean, restarts: accs, sd, paper: i >= 0 ? spec.paper[i]! : null, parameters, corollary2, seconds });
 }
 
-const recipe = `${RECIPE.examples} sequences drawn with replacement (seed ${f.seed}), batch ${RECIPE.batch}, ${f.epochs} epochs (${steps} steps), Adam lr ${RECIPE.lr} × LinearLR(${RECIPE.start} → ${RECIPE.end}) per epoch, PyTorch initialization; accuracy on-batch before each update over the last ${RECIPE.lastBatches} batches, mean of ${restarts} restart(s)`;
+const recipe = `${RECIPE.examples} sequences drawn with replacement (seed ${f.seed}), batch ${RECIPE.batch}, ${f.epochs} epochs (${steps} steps), Adam lr ${RECIPE.lr} × LinearLR(${RECIPE.start} → ${+RECIPE.end.toPrecision(6)}) per epoch, PyTorch initialization; accuracy on-batch before each update over the last ${RECIPE.lastBatches} batches, mean of ${restarts} restart(s)`;
 if (f.json) {
   process.stdout.write(JSON.stringify({ experiment: f.exp, paper: "Dana, Pydi & Chevaleyre 2025", N: spec.N, d: spec.d, dh: spec.dh, seed: f.seed, recipe, measurement: "FLOAT", rows }, null, 1) + "\n");
 } else {

@@ -46,13 +46,25 @@ function sqDist(a: Rational[], b: Rational[]): Rational {
   return s;
 }
 
-/** Integer square root ⌊√n⌋ of a non-negative bigint. */
+/**
+ * Integer square root ⌊√n⌋ of a non-negative bigint: the float guess where n fits a double exactly,
+ * Newton's iteration from above otherwise (a float guess for n ≫ 2^53 is off by far more than a few
+ * steps, and stepping by ±1 from it never ends in practice). @example isqrt(10n ** 40n + 1n) // 10n ** 20n
+ */
 export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  while (x * x > n) x--;
-  while ((x + 1n) * (x + 1n) <= n) x++;
-  return x;
+  if (n < 1n << 52n) {
+    let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+    while (x * x > n) x--;
+    while ((x + 1n) * (x + 1n) <= n) x++;
+    return x;
+  }
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2)); // ≥ √n
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
 }
 
 /** Rational upper bound on √q with denominator 2^k (exact: (ub)² ≥ q). */

@@ -14,6 +14,7 @@
  *   const k = wasmKernel();
  *   if (k) { const a = k.arena(4); a.set([5, 6, 1, 1]); k.subMul(a.byteOffset, a.byteOffset + 16, 2, 2); } // a = [3, 4, 1, 1]
  */
+import { F32, F64, I32, moduleBytes, uleb, V128 } from "../wasm/encode.ts";
 
 export interface WasmKernel {
   /** dst[j] −= f·src[j] for j < len; dst, src are byte offsets into the kernel's memory. */
@@ -35,27 +36,8 @@ export interface WasmKernel {
 }
 
 const u = (xs: number[]): number[] => xs;
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
-}
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-function name(s: string): number[] {
-  return [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-}
 
-function moduleBytes(): Uint8Array {
-  const I32 = 0x7f;
-  const F64 = 0x7c;
-  const V128 = 0x7b;
+function linalgModuleBytes(): Uint8Array {
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
   const body = u([
@@ -85,7 +67,6 @@ function moduleBytes(): Uint8Array {
     0x0b, // end if
     0x0b, // end function
   ]);
-  const F32 = 0x7d;
   // subMul32: the same loop on float32, four lanes (f32x4), then a scalar tail of len mod 4
   const body32 = u([
     // locals: end (i32), fv (v128), stop (i32)
@@ -177,14 +158,16 @@ function moduleBytes(): Uint8Array {
   };
   const rows64 = rowsBody(true);
   const rows32 = rowsBody(false);
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x03, 0x60, 0x04, I32, I32, F64, I32, 0x00, 0x60, 0x04, I32, I32, F32, I32, 0x00, 0x60, 0x06, I32, I32, I32, I32, I32, I32, 0x00]),
-    ...section(2, [0x01, ...name("env"), ...name("mem"), 0x02, 0x00, 0x01]),
-    ...section(3, [0x04, 0x00, 0x01, 0x02, 0x02]),
-    ...section(7, [0x04, ...name("subMul"), 0x00, 0x00, ...name("subMul32"), 0x00, 0x01, ...name("subMulRows"), 0x00, 0x02, ...name("subMulRows32"), 0x00, 0x03]),
-    ...section(10, [0x04, ...leb(body.length), ...body, ...leb(body32.length), ...body32, ...leb(rows64.length), ...rows64, ...leb(rows32.length), ...rows32]),
-  ]);
+  const fn = (name: string, params: number[], code: number[]) => ({ name, params, body: [...uleb(code.length), ...code] });
+  return moduleBytes(
+    [
+      fn("subMul", [I32, I32, F64, I32], body),
+      fn("subMul32", [I32, I32, F32, I32], body32),
+      fn("subMulRows", [I32, I32, I32, I32, I32, I32], rows64),
+      fn("subMulRows32", [I32, I32, I32, I32, I32, I32], rows32),
+    ],
+    "mem",
+  );
 }
 
 // The project's lib settings (ES2022 + node) carry no WebAssembly types: the little used here.
@@ -201,7 +184,7 @@ let cached: WasmKernel | null | undefined;
 export function wasmKernel(): WasmKernel | null {
   if (cached !== undefined) return cached;
   try {
-    const bytes = moduleBytes();
+    const bytes = linalgModuleBytes();
     if (typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)) return (cached = null);
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });

@@ -8,7 +8,7 @@
  *    float32; a single +, −, ×, ÷ computed in JavaScript's float64 and rounded on the store equals the
  *    float32 operation exactly (float64 has more than 2·24 + 2 bits), while compound expressions (softmax,
  *    cross-entropy, Adam) are evaluated in float64 and rounded once when stored. A speed path (PyTorch's
- *    CPU default is float32); its agreement with f64 is a measured tolerance (test/train-precision.test.ts).
+ *    CPU default is float32); its agreement with f64 is a measured tolerance (test/train/precision.test.ts).
  *
  * Speed: the kernel list is compiled once into closures that hold each kernel's offsets and sizes as
  * constants (no per-step dispatch on the Kernel union, no allocation in a step), and every matmul runs in

@@ -12,7 +12,8 @@
  * Rows of `bLen` elements: whole vectors, then the last bLen mod lanes columns one by one.
  */
 import type { Precision } from "./kernels-wasm.ts";
-import { Code, I32, moduleBytes, OPS, V128, type Ops } from "./wasm-emit.ts";
+import { Code, OPS, type Ops } from "./wasm-emit.ts";
+import { I32, moduleBytes, V128 } from "../wasm/encode.ts";
 
 // The project's TypeScript lib set has no WebAssembly declarations; these are the few used here.
 declare namespace WebAssembly {

@@ -19,7 +19,8 @@
  * scalar loop (and between kernels), nothing else. mmTile applies alpha once to the finished sum.
  */
 
-import { Code, I32, moduleBytes, OPS, V128, type Ops } from "./wasm-emit.ts";
+import { Code, OPS, type Ops } from "./wasm-emit.ts";
+import { I32, moduleBytes, V128 } from "../wasm/encode.ts";
 
 /** The arithmetic of a kernel set (and of the CPU backend that uses it). */
 export type Precision = "f32" | "f64";

@@ -1,11 +1,10 @@
 /**
- * A minimal WebAssembly emitter for the CPU backend's kernels (./kernels-wasm.ts, ./kernels-elementwise.ts):
- * a function-body builder with the instructions they use, in either precision, and the module assembly.
- * Emitting bytes from TypeScript keeps the project free of an assembler or a build step.
+ * The function-body builder of the CPU backend's kernels (./kernels-wasm.ts, ./kernels-elementwise.ts):
+ * the instructions they use, in either precision (bytes and module assembly: src/wasm/encode.ts).
  */
 import type { Precision } from "./kernels-wasm.ts";
 
-export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, VOID = 0x40;
+import { F32, F64, I32, V128, VOID, sleb, uleb } from "../wasm/encode.ts";
 
 /** The opcodes that differ between the two precisions. */
 export interface Ops {
@@ -30,29 +29,6 @@ export const OPS: Record<Precision, Ops> = {
     splat: 0x13, extract: 0x1f, loadSplat: 0x09, vadd: 0xe4, vsub: 0xe5, vmul: 0xe6, vdiv: 0xe7, vsqrt: 0xe3, vpmax: 0xeb, vgt: 0x44,
   },
 };
-
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-export function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 /**
  * Function-body builder: one method per instruction used; locals are numbered after the params. The float
@@ -151,46 +127,6 @@ export class Code {
     const bytes = [...uleb(runs), ...groups, ...this.b, 0x0b];
     return [...uleb(bytes.length), ...bytes];
   }
-}
-
-export function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-export function name(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
-
-/** One exported function of a module: its parameter types and its body (from Code.body()). */
-export interface WasmFunction {
-  name: string;
-  params: number[];
-  body: number[];
-}
-
-/**
- * A module importing env.memory and exporting `funcs` (no results; one type per distinct parameter list).
- * @example WebAssembly.validate(moduleBytes([{ name: "f", params: [], body: new Code(0, OPS.f64).body() }]))
- */
-export function moduleBytes(funcs: WasmFunction[]): Uint8Array {
-  const types: string[] = [];
-  const typeOf = funcs.map((f) => {
-    const key = f.params.join(",");
-    if (!types.includes(key)) types.push(key);
-    return types.indexOf(key);
-  });
-  const typeSec = [...uleb(types.length), ...types.flatMap((t) => {
-    const ps = t === "" ? [] : t.split(",").map(Number);
-    return [0x60, ...uleb(ps.length), ...ps, 0x00];
-  })];
-  const imports = [0x01, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01];
-  const fsec = [...uleb(funcs.length), ...typeOf.flatMap((t) => uleb(t))];
-  const exports = [...uleb(funcs.length), ...funcs.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)])];
-  const code = [...uleb(funcs.length), ...funcs.flatMap((f) => f.body)];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, typeSec), ...section(2, imports), ...section(3, fsec), ...section(7, exports), ...section(10, code),
-  ]);
 }
 
 /** Bytes per element of a precision. @example elementBytes("f32") === 4 */

@@ -29,6 +29,7 @@ describe("README: every command in the table", () => {
   it("each example runs as written: exit 0 (1 where the example finds a counterexample), one memcap: line at most on failure, no stack trace", { timeout: 600_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "memcap-readme-"));
     writeFileSync(join(dir, "m.json"), JSON.stringify([[1, 2, 3], [2, 4, 6], ["1/2", 1, "3/2"]]));
+    writeFileSync(join(dir, "pairs.json"), JSON.stringify({ sequences: [[0, 1], [2, 3], [4, 5], [9, 9]], labels: [1, 2, 3, 4] }));
     writeFileSync(join(dir, "data.json"), JSON.stringify({ tokens: [[1, 0], [0, 1], ["1/2", "1/2"]], sequences: [[0, 1, 2], [1, 0, 2], [2, 2, 0]], labels: [1, 2, 0] }));
     for (const { example } of rows) {
       if (!example) continue;

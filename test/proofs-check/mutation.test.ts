@@ -2,7 +2,7 @@
  * Mutation soundness of the checker: random single mutations of valid certificates (a weight's
  * last digit, a label, a dropped or duplicated layer, a claimed count / bound value / example
  * index, two swapped sequences, a truncated file). A mutant the checker VERIFIES must be true
- * according to the independent reference path (test/checker-fixtures.ts: naive Rational
+ * according to the independent reference path (test/fixtures/checker.ts: naive Rational
  * evaluation, src/ir/count.ts); for exact certificates the converse holds too (completeness).
  */
 import { afterAll, describe, expect, it } from "vitest";

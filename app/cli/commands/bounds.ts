@@ -58,7 +58,8 @@ const KS: BoundFamily = {
       [
         `Kajitsuka & Sato bounds for N = ${o.N}, n = ${o.n}, d = ${o.d}, C = ${o.classes}, r = ${r}, δ = ${delta} (${o.seq2seq ? "Corollary 4.1" : "Theorem 4.1"}; constants 1 in ≲; log = log₂)`,
         `  width = 14`,
-        ...bounds.map((b) => `  ${b.what}: ${b.value}`),
+        ...bounds.map((b) => `  ${b.what}: ${b.value}   [${b.source.replace(/^Kajitsuka & Sato, /, "")}]`),
+        `  (lower bounds: what a network must have if it shatters the set under the theorem's hypotheses; a reference line for any one network — \`construct ks-*\` says which hypotheses fail)`,
       ].join("\n"),
     );
   },

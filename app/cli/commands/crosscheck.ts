@@ -1,6 +1,6 @@
 /**
  * `memcap crosscheck`: trained capacity vs construction-certified capacity vs bound formulas for a
- * paper's model; flags candidate counterexamples to upper-bound statements (src/crosscheck/run.ts).
+ * paper's model; flags candidate counterexamples to upper-bound statements (app/crosscheck/run.ts).
  */
 import type { Command } from "commander";
 import { GridError } from "../../capacity/grid.ts";

@@ -13,6 +13,7 @@ import { reportExitCode, runReport, verdictCounts } from "../../report/run.ts";
 import { summaryTable } from "../../report/document.ts";
 import { formatTextTable } from "../../report/text-table.ts";
 import { SECTIONS } from "../../report/sections/index.ts";
+import { availableParallelism } from "node:os";
 
 interface ReportFlags {
   config?: string;
@@ -22,6 +23,7 @@ interface ReportFlags {
   seed?: number;
   sections?: string;
   strict?: boolean;
+  workers?: number;
 }
 
 export function register(program: Command): void {
@@ -33,6 +35,7 @@ export function register(program: Command): void {
     .option("--quick", "smaller sizes for a fast look")
     .option("--seed <n>", "override the suite's seed", intFlag("seed", 0, 2 ** 31 - 1))
     .option("--sections <ids>", "comma-separated section ids to run (overrides the config's list)")
+    .option("--workers <n>", "sections run side by side on worker threads (default: one per core, at most the number of sections; 1: in process)", intFlag("workers", 1, 64))
     .option("--strict", "exit 1 when a certificate is REJECTED or a section errors (default: exit 0 once the report is written)")
     .option("--json", "print the report data as one JSON document on stdout")
     .addHelpText("after", `\nSections: ${SECTIONS.map((s) => s.id).join(", ") || "(none registered)"}\nExample: memcap report --quick --out report/quick`)
@@ -45,7 +48,7 @@ export function register(program: Command): void {
       const where = flags.config ?? (flags.sections !== undefined ? "--sections" : "default suite");
       const plan = resolveConfig(cfg, SECTIONS, { quick: !!flags.quick, where });
       if (plan.sections.length === 0) throw new UserError("no report sections are registered");
-      const data = await runReport(plan, stderrProgress());
+      const data = await runReport(plan, stderrProgress(), undefined, { workers: flags.workers ?? availableParallelism() });
       // vega, vega-lite and resvg load only here, not with every memcap command
       const { writeReport } = await import("../../report/write.ts");
       const written = await writeReport(data, flags.out);

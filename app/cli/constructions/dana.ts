@@ -1,6 +1,6 @@
 /**
  * The `memcap construct aot` and `memcap construct aot-distribution` kinds (registry entries for
- * src/cli/commands/construct.ts) and the `memcap bounds dana` family. Reports follow the issue: associations
+ * app/cli/commands/construct.ts) and the `memcap bounds dana` family. Reports follow the issue: associations
  * certified against H·d_h + d, measured parameters (countNetwork) against d(S + 2N + 4(T₀ − d)) and Remark 2's
  * d(S + 2N + 2(d_h + 1)H), Corollary 2's accuracy bound, conditioning (float) and weight norms.
  *

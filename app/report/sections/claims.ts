@@ -24,7 +24,7 @@ export const claimsSection: Section<ClaimsOptions> = {
   description:
     "Every registered claim (the papers' theorems, corollaries, propositions and lemmas, each cited by page and equation) checked on its quick budget of random valid inputs and given one status word: exact or enclosed checks say HELD/WITNESSED/REFUTED, claims marked FLOAT only measure, an existential claim whose witness memcap could not build says BUILDER-FAILED, and a literal statement known to be false says REPRODUCED or NOT-REPRODUCED. A violation is shrunk to a minimal input.",
   options: ClaimsOptions,
-  quick: { maxRuns: 5 },
+  quick: { maxRuns: 2 },
   async run(o, ctx) {
     const claims = CLAIMS.filter((c) => o.only.length === 0 || o.only.some((p) => c.id.startsWith(p)));
     if (claims.length === 0) throw new Error(`options.claims.only matches no claim (ids: ${CLAIMS.map((c) => c.id).join(", ")})`);
