@@ -1,8 +1,8 @@
 /**
  * One capacity probe: train a model on the first n examples of a configuration's seeded example pool,
  * with up to R restarts, and decide whether it memorized them (every training example counted correct,
- * or whole-set loss below a threshold). The verdict is a FLOAT measurement of a float64 CPU model —
- * never a certificate (crosscheck re-checks candidates exactly).
+ * or whole-set loss below a threshold). The verdict is a FLOAT measurement of a float model (float64 on
+ * the CPU backend, float32 on WebGPU) — never a certificate (crosscheck re-checks candidates exactly).
  *
  * Seeds: the pool (data) seed depends on the base seed and the configuration only, so every probe of a
  * configuration sees nested prefixes of the same data; each restart's initialization/batch-order seed is
@@ -13,7 +13,8 @@
  *   const p = await runProbe(job, 10); // { n: 10, ok: …, restarts: [{ seed, accuracy, loss, … }] }
  */
 import { UserError } from "../../src/errors.ts";
-import { CpuBackend } from "../../src/train/cpu.ts";
+import type { Backend } from "../../src/train/backend.ts";
+import { backendFactory, type BackendName } from "../../src/train/backends.ts";
 import { compileGraph, initParams } from "../../src/train/graph.ts";
 import { buildModel, datasetSize, makeDataset, MODEL_DEFAULTS, validateConfig, type Dataset, type ModelConfig, type ModelName } from "../../src/train/models.ts";
 import { trainerRng } from "../../src/random.ts";
@@ -34,6 +35,14 @@ export interface SearchSettings {
   lr: number;
   batch: number;
   warmup: number;
+  /** training backend (absent: cpu); part of the job key when not cpu, since float32 and float64 runs differ */
+  backend?: BackendName;
+  /**
+   * webgpu only: train all restarts of a probe side by side in one set of dispatches (BatchedWebGpuBackend,
+   * ./batched-probe.ts; searchJob picks it) instead of one after another; the probe record is the same
+   * (restarts listed up to the first success).
+   */
+  batched?: boolean;
 }
 
 export const DEFAULT_SEARCH: SearchSettings = { criterion: "acc", threshold: 0.01, restarts: 2, seed: 1, min: 1, max: 0, steps: 500, lr: 1e-2, batch: 256, warmup: 10 };
@@ -45,6 +54,8 @@ export interface CapacityJob {
   settings: SearchSettings;
   /** identity of the (configuration, settings) pair: what resume matches on */
   key: string;
+  /** the key without backend choices: what the data and restart seeds derive from */
+  seedKey: string;
   config: ModelConfig;
   train: TrainOptions;
   /** resolved search range */
@@ -100,7 +111,7 @@ export function pointConfig(model: ModelName, p: GridPoint): ModelConfig {
 /** The canonical identity of a configuration under given settings: sorted keys, so the written order does not matter. */
 export function jobKey(model: ModelName, p: GridPoint, s: SearchSettings): string {
   const pt = Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join(",");
-  const st = [`crit=${s.criterion}`, s.criterion === "loss" ? `thr=${s.threshold}` : "", `R=${s.restarts}`, `seed=${s.seed}`, `range=${s.min}..${s.max || "auto"}`, `steps=${s.steps}`, `lr=${s.lr}`, `batch=${s.batch}`, `warmup=${s.warmup}`].filter(Boolean).join(",");
+  const st = [`crit=${s.criterion}`, s.criterion === "loss" ? `thr=${s.threshold}` : "", `R=${s.restarts}`, `seed=${s.seed}`, `range=${s.min}..${s.max || "auto"}`, `steps=${s.steps}`, `lr=${s.lr}`, `batch=${s.batch}`, `warmup=${s.warmup}`, s.backend && s.backend !== "cpu" ? `backend=${s.backend}` : "", s.batched ? "batched" : ""].filter(Boolean).join(",");
   return `${model}|${pt}|${st}`;
 }
 
@@ -121,8 +132,10 @@ export function makeJob(model: ModelName, point: GridPoint, settings: SearchSett
     logEvery: 25, stopAtFullAccuracy: settings.criterion === "acc",
   };
   const key = jobKey(model, point, settings);
-  const dataSeed = deriveSeed(`${settings.seed}|data|${key}`);
-  return { model, point, settings, key, config: { ...config, examples: max }, train: trainOpts, min: settings.min, max, dataSeed };
+  // seeds derive from the key WITHOUT the backend, so a cpu and a webgpu search see the same data and initial weights
+  const seedKey = jobKey(model, point, { ...settings, backend: undefined, batched: undefined });
+  const dataSeed = deriveSeed(`${settings.seed}|data|${seedKey}`);
+  return { model, point, settings, key, seedKey, config: { ...config, examples: max }, train: trainOpts, min: settings.min, max, dataSeed };
 }
 
 /** The first n examples of a dataset (a view copy). */
@@ -166,15 +179,36 @@ export interface TrainedModel {
  * @example const m = await trainRestart(job, examplePool(job), 10, 0); m.record.accuracy
  */
 export async function trainRestart(job: CapacityJob, pool: Dataset, n: number, restart: number): Promise<TrainedModel> {
-  const seed = deriveSeed(`${job.settings.seed}|${job.key}|n=${n}|r=${restart}`);
+  const setup = restartSetup(job, pool, n, restart);
+  const seed = restartSeed(job, n, restart);
+  const make = backendFactory(job.settings.backend ?? "cpu");
+  // keep the backend alive past train()'s dispose() so that the trained weights can be read back (WebGPU)
+  let be: Backend | null = null, release = () => {};
+  const s = await train(setup, { ...job.train, seed }, async (p) => {
+    const b = await make(p);
+    release = b.dispose.bind(b);
+    b.dispose = () => {};
+    return (be = b);
+  });
+  try {
+    const params = (await (be as Backend | null)!.readMemory()).slice(0, setup.program.graph.paramCount);
+    return { setup, params, record: { seed, accuracy: s.accuracy, correct: s.correct, loss: s.loss, steps: s.steps, seconds: Math.round(s.seconds * 1000) / 1000 } };
+  } finally {
+    release();
+  }
+}
+
+/** The seed of restart r at size n (initial weights and batch order). */
+export function restartSeed(job: CapacityJob, n: number, restart: number): number {
+  return deriveSeed(`${job.settings.seed}|${job.seedKey}|n=${n}|r=${restart}`);
+}
+
+/** Data, graph and initial weights of restart r at size n: the first n pool examples, full batch up to job.train.batch. */
+export function restartSetup(job: CapacityJob, pool: Dataset, n: number, restart: number): TrainingSetup {
   const data = prefixDataset(pool, n);
   const B = Math.min(job.train.batch, n);
   const program = compileGraph(buildModel({ ...job.config, examples: n }, B));
-  const setup: TrainingSetup = { config: { ...job.config, examples: n }, data, batch: B, program, params: initParams(program.graph, seed) };
-  let be: CpuBackend | null = null;
-  const s = await train(setup, { ...job.train, seed }, async (p) => (be = new CpuBackend(p)));
-  const params = Float64Array.from((be as CpuBackend | null)!.mem.subarray(0, program.graph.paramCount));
-  return { setup, params, record: { seed, accuracy: s.accuracy, correct: s.correct, loss: s.loss, steps: s.steps, seconds: Math.round(s.seconds * 1000) / 1000 } };
+  return { config: { ...job.config, examples: n }, data, batch: B, program, params: initParams(program.graph, restartSeed(job, n, restart)) };
 }
 
 /** Whether a restart meets the job's criterion (integer count for "acc"). */

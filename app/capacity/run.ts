@@ -79,7 +79,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     else pending.push(j);
   }
   const skipped = done.size;
-  const workers = Math.min(o.workers, pending.length);
+  // one WebGPU device per process: a webgpu sweep runs its configurations in this thread
+  const workers = (o.settings.backend ?? "cpu") === "webgpu" ? 0 : Math.min(o.workers, pending.length);
   o.onEvent?.({ type: "start", total: jobs.length, pending: pending.length, skipped, truncatedBytes: loaded.truncatedBytes, workers });
   let finished = 0;
   const finish = (index: number, record: CapacityRecord) => {

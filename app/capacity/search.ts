@@ -15,6 +15,7 @@
  */
 
 import { UserError } from "../../src/errors.ts";
+import { capacityOf } from "./definition.ts";
 
 export interface ProbeOutcome {
   n: number;
@@ -52,12 +53,14 @@ export async function searchCapacity<P extends ProbeOutcome>(probe: (n: number) 
       break;
     }
   }
-  if (bad === -1) return { capacity: max, capped: true, probes };
-  if (good === 0) return { capacity: 0, capped: false, probes };
-  while (bad - good > 1) {
-    const mid = good + Math.floor((bad - good) / 2);
-    if (await run(mid)) good = mid;
-    else bad = mid;
+  if (bad !== -1 && good !== 0) {
+    while (bad - good > 1) {
+      const mid = good + Math.floor((bad - good) / 2);
+      if (await run(mid)) good = mid;
+      else bad = mid;
+    }
   }
-  return { capacity: good, capped: false, probes };
+  // the figure itself comes from the shared definition (largest size memorized 100%, capped at max)
+  const { capacity, capped } = capacityOf(probes, max);
+  return { capacity, capped, probes };
 }

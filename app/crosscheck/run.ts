@@ -21,6 +21,8 @@ import { parseGrid, describePoint } from "../capacity/grid.ts";
 import { DEFAULT_SEARCH, makeJob, type SearchSettings } from "../capacity/probe.ts";
 import { runSweep } from "../capacity/run.ts";
 import type { CapacityRecord } from "../capacity/search-job.ts";
+import { bestAccuracyAt, CAPACITY_DEFINITION, formatCapacity, type BestAccuracy } from "../capacity/definition.ts";
+import type { BackendName } from "../../src/train/backends.ts";
 import { danaBounds } from "../../src/bounds/dana.ts";
 import { mahdaviCapacity } from "../../src/bounds/mahdavi.ts";
 import { constructAot } from "../../constructions/dana/association.ts";
@@ -54,6 +56,10 @@ export interface CrosscheckOptions {
   restarts?: number;
   seed: number;
   maxExamples?: number;
+  /** training backend (default cpu) */
+  backend?: BackendName;
+  /** webgpu: a probe's restarts side by side in one set of dispatches */
+  batched?: boolean;
   /** records to use instead of training (tests plant results here) */
   records?: CapacityRecord[];
   progress?: (s: string) => void;
@@ -69,8 +75,11 @@ export interface ConstructionRow {
 export interface CrosscheckRow {
   point: Record<string, number | string>;
   parameters: number;
+  /** the record's capacity (the shared definition, app/capacity/definition.ts) */
   trained: number;
   trainedCapped: boolean;
+  /** best restart at the smallest size not memorized (separate figure) */
+  bestAccuracy: BestAccuracy | null;
   constructions: ConstructionRow[];
   statements: StatementCheck[];
   /** the trained capacity certified from the retrained weights (null: nothing recorded to retrain) */
@@ -156,7 +165,7 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
   const { model } = PAPER_DEFAULTS[o.paper];
   const spec = o.grid ?? PAPER_DEFAULTS[o.paper].grid;
   const grid = parseGrid(spec, model);
-  const settings: SearchSettings = { ...DEFAULT_SEARCH, steps: o.steps, seed: o.seed, restarts: o.restarts ?? DEFAULT_SEARCH.restarts, max: o.maxExamples ?? (model === "aot" ? 0 : 256) };
+  const settings: SearchSettings = { ...DEFAULT_SEARCH, steps: o.steps, seed: o.seed, restarts: o.restarts ?? DEFAULT_SEARCH.restarts, max: o.maxExamples ?? (model === "aot" ? 0 : 256), ...(o.backend && o.backend !== "cpu" ? { backend: o.backend } : {}), ...(o.batched ? { batched: true } : {}) };
   const records = o.records ?? (await runSweep({ grid, settings, shard: { index: 0, count: 1 }, out: o.out ? join(o.out, `capacity-${o.paper}.jsonl`) : undefined, workers: o.workers, onEvent: (e) => e.type === "done" && say(`crosscheck: trained ${e.point}: capacity ${e.record.capacity}`) })).records;
   const rows: CrosscheckRow[] = [];
   for (const rec of records) {
@@ -165,7 +174,8 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
     if (rec.probes.some((p) => p.n === rec.capacity && p.ok)) say(`crosscheck: certifying the trained model of ${describePoint(rec.point)} at n = ${rec.capacity} …`);
     const cert = await certifyCapacity(makeJob(model, rec.point, settings), rec, o.out ? join(o.out, `trained-${o.paper}-${rec.index}.certificate.json`) : undefined);
     const trainedCertified = cert && { certified: cert.certified, of: cert.n, lowerBound: cert.lowerBound, verdict: cert.verdict, certificate: cert.file };
-    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg), trainedCertified };
+    // the record's figure was computed by the shared definition (searchCapacity → capacityOf)
+    const row: CrosscheckRow = { point: rec.point, parameters: rec.parameters, trained: rec.capacity, trainedCapped: rec.capped, bestAccuracy: bestAccuracyAt(rec.probes), constructions: constructionRows(o.paper, rec.point, cfg, o.seed, say), statements: statementRows(o.paper, rec, cfg), trainedCertified };
     if (row.statements.some((s) => s.flagged)) row.candidate = await examineCandidate(o.paper, rec, cert, o.out);
     rows.push(row);
   }
@@ -176,11 +186,11 @@ export async function crosscheck(o: CrosscheckOptions): Promise<CrosscheckReport
 
 /** The report as text (one block per configuration). */
 export function formatCrosscheck(r: CrosscheckReport): string {
-  const lines = [`crosscheck ${r.paper} (model ${r.model}, grid "${r.grid}", seed ${r.seed})`];
+  const lines = [`crosscheck ${r.paper} (model ${r.model}, grid "${r.grid}", seed ${r.seed})`, `(${CAPACITY_DEFINITION})`];
   for (const row of r.rows) {
     const tc = row.trainedCertified;
     const certText = !tc ? "" : tc.lowerBound !== null ? `, certified from training ${tc.lowerBound} (${tc.verdict})` : `, certified from training ${tc.certified}/${tc.of} (${tc.verdict}; the capacity stays float)`;
-    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${row.trained}${row.trainedCapped ? "+" : ""} (float)${certText}`);
+    lines.push(`- ${describePoint(row.point)}: parameters ${row.parameters}, trained capacity ${formatCapacity({ capacity: row.trained, capped: row.trainedCapped })} (float)${row.bestAccuracy ? `; best accuracy at n=${row.bestAccuracy.n}: ${row.bestAccuracy.correct}/${row.bestAccuracy.n} (float)` : ""}${certText}`);
     for (const c of row.constructions) lines.push(`    construction  ${c.what}: ${c.certified ?? "—"}  [${c.detail}]`);
     for (const s of row.statements) lines.push(`    ${s.kind === "upper" ? "upper bound " : "lower bound "} ${s.source}: ${s.statement} → ${s.kind === "upper" ? `allows ${s.value}, trained ${s.trained}` : `guarantees ${s.value}, trained ${s.trained}`}${s.flagged ? "  ** CANDIDATE COUNTEREXAMPLE **" : s.exceeded ? "  (exceeded, statement does not apply)" : ""}`);
     if (row.candidate) lines.push(`    candidate: weights ${row.candidate.weights ?? "(no --out)"}; exact re-check: ${row.candidate.exact}`);

@@ -1,15 +1,30 @@
 /**
  * Shared helpers of the experiment scripts: flag parsing (`--seed S --steps K …`), one seeded training
- * run on the CPU backend, and writing a Markdown table next to the script. Every number these scripts
- * print is a float64 training measurement, labelled as such in each table.
+ * run, and writing a Markdown table next to the script. Every script accepts `--backend cpu|webgpu`
+ * (default cpu, float64; webgpu trains in float32): common.ts takes it out of argv before the script's
+ * own flags are parsed. Every number these scripts print is a float training measurement.
  *
  * @example
  *   const f = flags({ seed: 1, steps: 500 }); const r = await trainOnce(MODEL_DEFAULTS.aot, { steps: f.steps }, f.seed);
  */
 import { writeFileAtomic } from "../../src/io/output.ts";
-import { CpuBackend } from "../../src/train/cpu.ts";
+import { BACKENDS, backendFactory, type BackendName } from "../../src/train/backends.ts";
 import type { ModelConfig } from "../../src/train/models.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSummary } from "../../src/train/trainer.ts";
+
+/** `--backend cpu|webgpu`, removed from process.argv at load so that every script's `flags()` accepts it. */
+export const BACKEND: BackendName = takeBackendFlag(process.argv);
+/** The arithmetic the chosen backend trains in, for the tables' notes. */
+export const ARITHMETIC = BACKEND === "cpu" ? "float64" : "float32 (WebGPU)";
+
+function takeBackendFlag(argv: string[]): BackendName {
+  const i = argv.indexOf("--backend");
+  if (i < 0) return "cpu";
+  const v = argv[i + 1] ?? "";
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new Error(`--backend must be one of ${BACKENDS.join(", ")}, got "${v}"`);
+  argv.splice(i, 2);
+  return v as BackendName;
+}
 
 /** Parses `--key value` pairs over defaults (numbers, or comma lists of numbers) and bare `--key` switches (booleans). */
 export function flags<T extends Record<string, number | number[] | boolean>>(defaults: T): T {
@@ -31,11 +46,11 @@ export function flags<T extends Record<string, number | number[] | boolean>>(def
   return out as T;
 }
 
-/** One seeded training run (CPU, float64). */
-export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number, initSeed = seed): Promise<TrainSummary> {
+/** One seeded training run on `backend` (default: the script's --backend; cpu float64, webgpu float32). */
+export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number, initSeed = seed, backend: BackendName = BACKEND): Promise<TrainSummary> {
   const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...o, seed: initSeed };
   const setup = setupTraining(config, opts.batch, seed, initSeed);
-  return train(setup, opts, async (p) => new CpuBackend(p));
+  return train(setup, opts, backendFactory(backend));
 }
 
 /** Writes `<name>.md` next to the scripts (atomically) and echoes it. */

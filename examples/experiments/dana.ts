@@ -21,7 +21,7 @@
  */
 import { danaBounds } from "../../src/bounds/dana.ts";
 import { MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
-import { flags, say, trainOnce, writeTable } from "./common.ts";
+import { ARITHMETIC, flags, say, trainOnce, writeTable } from "./common.ts";
 
 const RECIPE = { examples: 2 ** 8 * 2 ** 6, batch: 2 ** 8, epochs: 2 ** 6, lr: 0.1, start: 0.1, end: 0.1 * 5e-2, lastBatches: 100 };
 const SPECS = {
@@ -75,7 +75,7 @@ if (f.json) {
     `# Dana et al. Experiment ${f.exp}, the authors' recipe`,
     "",
     `N = ${spec.N}, d = d_h = ${spec.d}, S = 2. ${recipe}. Model: memcap \`aot-code\` with \`init: "torch"\` (the authors' AoT).`,
-    "Accuracy is a **float64 measurement** (FLOAT), not a certificate; the paper column is the authors' CSV (Scaling laws/Data_exp_" + (f.exp === 1 ? "1_10" : "6") + ".csv).",
+    "Accuracy is a **" + ARITHMETIC + " measurement** (FLOAT), not a certificate; the paper column is the authors' CSV (Scaling laws/Data_exp_" + (f.exp === 1 ? "1_10" : "6") + ".csv).",
     "",
     "| H | paper | memcap (mean) | restarts (sd) | within 2 sd | parameters | Corollary 2 line |",
     "|---|---|---|---|---|---|---|",

@@ -7,7 +7,7 @@
  *   npx tsx examples/experiments/ks-random.ts [--seed 1 --N 50 --n 10,100,1000 --steps 300 --maxBlocks 4 --restarts 1]  → ks-random.md
  */
 import { MODEL_DEFAULTS } from "../../src/train/models.ts";
-import { flags, say, trainOnce, writeTable } from "./common.ts";
+import { ARITHMETIC, flags, say, trainOnce, writeTable } from "./common.ts";
 
 const f = flags({ seed: 1, N: 50, n: [10, 100, 1000], steps: 300, maxBlocks: 4, restarts: 1, lr: 1e-2, threshold: 0.01 });
 const rows: string[] = [];
@@ -32,7 +32,7 @@ writeTable(f.N === 50 ? "ks-random" : `ks-random-N${f.N}`, [
   "# Kajitsuka & Sato random-data test: minimum #blocks vs sequence length n (reduced size)",
   "",
   `Model: memcap \`ks\` (E_in: R^6 → R^2, F1 and F2 of #blocks residual FFN blocks with m = 2, q = 8, uniform attention, E_out), **N = ${f.N} examples** (paper: 500), tokens U[0,1)^6, Rademacher ±1 labels, MSE.`,
-  `Training: AdamW full batch, lr ${f.lr} (paper: tuned by Optuna), 10 warmup steps + cosine, **${f.steps} steps** (paper: 1000 epochs), ${f.restarts} restart(s); memorized = whole-set training MSE < ${f.threshold} (the paper's criterion) — a **float64 measurement**. The data come from seed ${f.seed}; restart r's initial weights and batch order from seed ${f.seed} + 7919·(r + 1).`,
+  `Training: AdamW full batch, lr ${f.lr} (paper: tuned by Optuna), 10 warmup steps + cosine, **${f.steps} steps** (paper: 1000 epochs), ${f.restarts} restart(s); memorized = whole-set training MSE < ${f.threshold} (the paper's criterion) — a **${ARITHMETIC} measurement**. The data come from seed ${f.seed}; restart r's initial weights and batch order from seed ${f.seed} + 7919·(r + 1).`,
   "",
   "| n | N | minimum #blocks | final MSE per #blocks tried |",
   "|---|---|---|---|",

@@ -8,7 +8,7 @@
  */
 import { mahdaviCapacity } from "../../src/bounds/mahdavi.ts";
 import { MODEL_DEFAULTS } from "../../src/train/models.ts";
-import { fitLine, flags, say, trainOnce, writeTable } from "./common.ts";
+import { ARITHMETIC, fitLine, flags, say, trainOnce, writeTable } from "./common.ts";
 
 const f = flags({ seed: 1, steps: 1500, N: 256, d: 16, n: 8, dh: 8, classes: 10, lr: 1e-2, H: [1, 2, 4, 8, 16] });
 const rows: string[] = [];
@@ -28,7 +28,7 @@ writeTable("mahdavi-h", [
   "",
   `Model: memcap \`mha\` (per-head W_Q, W_K ∈ R^{d×d_h}, W_V ∈ R^{d×1}, W_O ∈ R^{H×d}, linear readout, scores /√d_h), d = ${f.d} (paper: 64), n = ${f.n} context tokens (paper: 32), d_h = ${f.dh}, N = ${f.N} examples with a new U[0,1]^d context each, ${f.classes} uniform classes, cross-entropy.`,
   `Training: Adam, full batch, lr ${f.lr}, 5% warmup + cosine, **${f.steps} steps** (paper: max(500N/256, 50 000) steps at lr 1e-3 with batch 256; reduced for a 2-core CPU), seed ${f.seed} + H.`,
-  "Accuracy = training-set argmax accuracy after training — a **float64 measurement**, not a certificate.",
+  "Accuracy = training-set argmax accuracy after training — a **" + ARITHMETIC + " measurement**, not a certificate.",
   "",
   "| H | parameters | accuracy | examples memorized | Theorem 1 H(min(n,d_h)−1)+1 | Theorem 1 as a fraction of N |",
   "|---|---|---|---|---|---|",

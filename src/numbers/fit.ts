@@ -49,3 +49,30 @@ export function crossover(xs: number[], small: number[], large: number[]): Cross
   if (!(fl.k > fs.k)) return { kind: "none", reason: `fitted exponents ${fs.k.toFixed(3)} ≥ ${fl.k.toFixed(3)}: no crossing under the fitted growth` };
   return { kind: "extrapolated", N: Math.pow(fs.a / fl.a, 1 / (fl.k - fs.k)), fit: { small: fs, large: fl } };
 }
+
+/** Two-sided 97.5% quantiles of Student's t for 1…30 degrees of freedom (beyond: the normal's 1.96). */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/**
+ * The fitted exponent k of y ~ x^k with its 95% confidence interval (least squares on log–log, t with
+ * n − 2 degrees of freedom); `halfWidth` is NaN with fewer than three points. Float: evidence, not proof.
+ * @example fitExponentCI([{ x: 1, y: 1 }, { x: 2, y: 2 }, { x: 4, y: 4 }]).k // 1
+ */
+export function fitExponentCI(points: { x: number; y: number }[]): { k: number; halfWidth: number; n: number } {
+  const p = points.filter((q) => q.x > 0 && q.y > 0).map((q) => ({ u: Math.log(q.x), v: Math.log(q.y) }));
+  const k = fitExponent(points);
+  if (p.length < 3 || !Number.isFinite(k)) return { k, halfWidth: NaN, n: p.length };
+  const mu = p.reduce((s, q) => s + q.u, 0) / p.length;
+  const mv = p.reduce((s, q) => s + q.v, 0) / p.length;
+  const sxx = p.reduce((s, q) => s + (q.u - mu) ** 2, 0);
+  const rss = p.reduce((s, q) => s + (q.v - mv - k * (q.u - mu)) ** 2, 0);
+  const se = Math.sqrt(rss / (p.length - 2) / sxx);
+  return { k, halfWidth: (T975[p.length - 3] ?? 1.96) * se, n: p.length };
+}
+
+/** c·f(x) with c fitted by least squares on logs (the geometric mean of y/f(x)), at the measured x. */
+export function fittedReference(points: { x: number; y: number }[], f: (x: number) => number): { c: number; points: { x: number; y: number }[] } {
+  const logs = points.filter((q) => q.y > 0 && f(q.x) > 0).map((q) => Math.log(q.y / f(q.x)));
+  const c = logs.length ? Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length) : NaN;
+  return { c, points: points.map((q) => ({ x: q.x, y: c * f(q.x) })) };
+}

@@ -216,3 +216,19 @@ export function useSplitSum(k: Kernel): boolean {
   return false;
 }
 
+
+/**
+ * A kernel rewritten for M models side by side (BatchedWebGpuBackend): every `mem[`/`ints[` access is
+ * shifted by the model's base (workgroup z index × stride), the rest of the kernel unchanged — so each
+ * model runs exactly the single-model arithmetic on its own slice of the buffers.
+ * @example batchedWgsl(WGSL.fill, 100, 1).includes("MB = id.z * 100u")
+ */
+export function batchedWgsl(code: string, memStride: number, intStride: number): string {
+  const zVar = code.includes("@builtin(global_invocation_id) id") ? "id" : code.includes("@builtin(workgroup_id) wid") ? "wid" : null;
+  if (zVar === null) throw new Error("batchedWgsl: kernel entry point has no id/wid builtin");
+  const fn = code.indexOf("fn main(");
+  if (fn < 0) throw new Error("batchedWgsl: no fn main");
+  const at = code.indexOf("{", fn) + 1;
+  const body = code.slice(0, at).replace(/\bmem\[/g, "mem[MB + ").replace(/\bints\[/g, "ints[IB + ") + `\n  MB = ${zVar}.z * ${memStride}u; IB = ${zVar}.z * ${intStride}u;` + code.slice(at).replace(/\bmem\[/g, "mem[MB + ").replace(/\bints\[/g, "ints[IB + ");
+  return `var<private> MB: u32;\nvar<private> IB: u32;\n${body}`;
+}

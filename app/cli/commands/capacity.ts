@@ -11,6 +11,8 @@ import { certifyCapacity } from "../../capacity/certify.ts";
 import { join } from "node:path";
 import { defaultWorkers, runSweep } from "../../capacity/run.ts";
 import { FLOAT_NOTE } from "../../capacity/search-job.ts";
+import { CAPACITY_DEFINITION, formatCapacity } from "../../capacity/definition.ts";
+import { BACKENDS, type BackendName } from "../../../src/train/backends.ts";
 import { MODEL_NAMES, type ModelName } from "../../../src/train/models.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
@@ -31,6 +33,8 @@ interface Flags {
   lr: number;
   batch: number;
   warmup: number;
+  backend: string;
+  batched?: boolean;
   json?: boolean;
   certify?: boolean;
   certificates?: string;
@@ -55,10 +59,14 @@ export function register(program: Command): void {
     .option("--lr <x>", "peak learning rate (grid key lr overrides)", numberFlag("lr", 1e-12, 10), DEFAULT_SEARCH.lr)
     .option("--batch <n>", "batch size, capped at n (full batch: early stop at 100%)", intFlag("batch", 1, 1 << 20), DEFAULT_SEARCH.batch)
     .option("--warmup <n>", "warmup steps", intFlag("warmup", 0, 10_000_000), DEFAULT_SEARCH.warmup)
+    .option("--backend <b>", `training backend: ${BACKENDS.join(" | ")} (webgpu: float32, configurations run in this thread)`, "cpu")
+    .option("--batched", "webgpu: train a probe's restarts side by side in one set of dispatches")
     .option("--json", "print the finished records as one JSON document")
     .option("--certify", "turn each capacity into a certified lower bound: retrain the successful restart from its seed, certify the examples its rationalized weights memorize (intervals for softmax), re-check with proofs-check")
     .option("--certificates <dir>", "with --certify: write each certificate there (capacity-<index>.json)")
     .action(async (f: Flags) => {
+      if (!(BACKENDS as readonly string[]).includes(f.backend)) throw new UserError(`--backend must be one of ${BACKENDS.join(", ")}, got "${f.backend}"`);
+      if (f.batched && f.backend !== "webgpu") throw new UserError("--batched needs --backend webgpu");
       if (!(MODEL_NAMES as readonly string[]).includes(f.model)) throw new UserError(`--model must be one of ${MODEL_NAMES.join(", ")}, got "${f.model}"`);
       if (f.criterion !== "acc" && f.criterion !== "loss") throw new UserError(`--criterion must be acc or loss, got "${f.criterion}"`);
       if (f.criterion === "loss" && f.threshold === undefined) throw new UserError("--criterion loss needs --threshold X");
@@ -78,6 +86,7 @@ export function register(program: Command): void {
       const settings: SearchSettings = {
         criterion: f.criterion, threshold: f.threshold ?? DEFAULT_SEARCH.threshold, restarts: f.restarts, seed: f.seed,
         min: f.minExamples, max: f.maxExamples, steps: f.steps, lr: f.lr, batch: f.batch, warmup: f.warmup,
+        ...(f.backend !== "cpu" ? { backend: f.backend as BackendName } : {}), ...(f.batched ? { batched: true } : {}),
       };
       const say = (s: string) => process.stderr.write(s + "\n");
       let res;
@@ -87,7 +96,7 @@ export function register(program: Command): void {
           onEvent: (e) => {
             if (e.type === "start") say(`capacity: ${e.total} configuration(s) in shard ${shard.index}/${shard.count}, ${e.skipped} already in ${f.out ?? "(no --out)"}, ${e.pending} to run on ${e.workers} worker(s)${e.truncatedBytes ? `; cut a half-written last line (${e.truncatedBytes} bytes)` : ""}`);
             else if (e.type === "probe") say(`  [${e.point}] n=${e.probe.n}: ${e.probe.ok ? "memorized" : "not memorized"} (${e.probe.restarts.length} restart(s), best acc ${Math.max(...e.probe.restarts.map((r) => r.accuracy)).toFixed(3)})`);
-            else say(`[${e.finished}/${e.pending}] ${e.point}: capacity ${e.record.capacity}${e.record.capped ? "+ (capped at max)" : ""} (${e.record.probes.length} probes, ${e.record.seconds.toFixed(1)}s)`);
+            else say(`[${e.finished}/${e.pending}] ${e.point}: capacity ${formatCapacity(e.record)}${e.record.capped ? " (capped at max)" : ""} (${e.record.probes.length} probes, ${e.record.seconds.toFixed(1)}s)`);
           },
         });
       } catch (e) {
@@ -111,10 +120,11 @@ export function register(program: Command): void {
         return c.lowerBound !== null ? `  certified lower bound ${c.lowerBound} (VERIFIED)` : `  certified ${c.certified}/${c.capacity} (${c.verdict}): the capacity stays FLOAT`;
       };
       const records = f.certify ? res.records.map((r) => ({ ...r, certified: certified.get(r.key) ?? null })) : res.records;
-      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, note: FLOAT_NOTE, records }, () =>
+      emit(!!f.json, { model, grid: f.grid, shard: `${shard.index}/${shard.count}`, out: f.out ?? null, skipped: res.skipped, computed: res.computed, seconds: res.seconds, definition: CAPACITY_DEFINITION, note: FLOAT_NOTE, records }, () =>
         [
-          `capacity search, --model ${model}, criterion ${settings.criterion === "acc" ? "100% training accuracy" : `loss < ${settings.threshold}`}, ${settings.restarts} restart(s), seed ${settings.seed}`,
-          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${String(r.capacity).padStart(6)}${r.capped ? "+" : " "}  parameters ${r.parameters}  (${r.probes.length} probes)${certLine(r.key)}`),
+          `capacity search, --model ${model}, criterion ${settings.criterion === "acc" ? "100% training accuracy" : `loss < ${settings.threshold}`}, best of ${settings.restarts} restart(s), seed ${settings.seed}, backend ${f.backend}${f.batched ? " (batched)" : ""}`,
+          `(${CAPACITY_DEFINITION})`,
+          ...res.records.map((r) => `  ${describePoint(r.point).padEnd(40)} capacity ${formatCapacity(r).padStart(7)}  parameters ${r.parameters}  (${r.probes.length} probes)${r.bestAccuracy ? `  best accuracy at n=${r.bestAccuracy.n}: ${r.bestAccuracy.correct}/${r.bestAccuracy.n}` : ""}${certLine(r.key)}`),
           `${res.computed} computed, ${res.skipped} resumed from ${f.out ?? "-"}, ${res.seconds.toFixed(1)}s`,
           `(${FLOAT_NOTE})`,
         ].join("\n"),

@@ -9,6 +9,7 @@ import { crosscheck, formatCrosscheck, PAPER_DEFAULTS, PAPERS, type CrosscheckRe
 import { UserError } from "../../../src/errors.ts";
 import { paperId, paperNames } from "../../../src/papers.ts";
 import { emit, intFlag } from "../output.ts";
+import { BACKENDS, type BackendName } from "../../../src/train/backends.ts";
 
 export function register(program: Command): void {
   program
@@ -22,8 +23,12 @@ export function register(program: Command): void {
     .option("--max-examples <n>", "largest probed size (aot: default vocab^S; mha/ks: 256)", intFlag("max-examples", 1, 1 << 20))
     .option("--workers <w>", "worker threads for training (default: cores)", intFlag("workers", 0, 256))
     .option("--seed <s>", "base seed", intFlag("seed", 0, 2 ** 31 - 1), 1)
+    .option("--backend <b>", "training backend: cpu | webgpu (float32; configurations run in this thread)", "cpu")
+    .option("--batched", "webgpu: train a probe's restarts side by side in one set of dispatches")
     .option("--json", "print the report(s) as JSON")
-    .action(async (f: { paper?: string; budget?: string; out?: string; steps: number; restarts: number; maxExamples?: number; workers?: number; seed: number; json?: boolean }) => {
+    .action(async (f: { paper?: string; budget?: string; out?: string; steps: number; restarts: number; maxExamples?: number; workers?: number; seed: number; backend: string; batched?: boolean; json?: boolean }) => {
+      if (!(BACKENDS as readonly string[]).includes(f.backend)) throw new UserError(`--backend must be one of ${BACKENDS.join(", ")}, got "${f.backend}"`);
+      if (f.batched && f.backend !== "webgpu") throw new UserError("--batched needs --backend webgpu");
       const named = f.paper === undefined ? undefined : paperId(f.paper);
       if (f.paper !== undefined && named === undefined) throw new UserError(`--paper must be one of ${paperNames()}, got "${f.paper}"`);
       if (f.budget !== undefined && f.paper === undefined) throw new UserError("--budget needs --paper (the grid keys depend on the model)");
@@ -31,7 +36,7 @@ export function register(program: Command): void {
       const reports: CrosscheckReport[] = [];
       for (const paper of papers) {
         try {
-          reports.push(await crosscheck({ paper, grid: f.budget, out: f.out, steps: f.steps, restarts: f.restarts, maxExamples: f.maxExamples, workers: f.workers ?? defaultWorkers(), seed: f.seed, progress: (s) => process.stderr.write(s + "\n") }));
+          reports.push(await crosscheck({ paper, grid: f.budget, out: f.out, steps: f.steps, restarts: f.restarts, maxExamples: f.maxExamples, workers: f.workers ?? defaultWorkers(), seed: f.seed, backend: f.backend as BackendName, batched: !!f.batched, progress: (s) => process.stderr.write(s + "\n") }));
         } catch (e) {
           if (e instanceof GridError || e instanceof RangeError) throw new UserError(`--budget: ${e.message}`);
           throw e;
