@@ -54,3 +54,15 @@ describe("lowerBoundHypotheses", () => {
     expect(lowerBoundHypotheses(net("uniform", "last"), distinctTokens, { shatters: true }).thm43.failed.join()).toMatch(/seq2seq/);
   });
 });
+
+import { spawnSync } from "node:child_process";
+describe("bounds ks refuses r < 1 and δ > 1 instead of clamping them", () => {
+  it("exits 2 with one memcap: line", () => {
+    for (const bad of [["--r", "1/2"], ["--delta", "2"]]) {
+      const r = spawnSync(process.execPath, ["bin/memcap.mjs", "bounds", "ks", "--N", "100", "--n", "4", "--d", "3", ...bad], { encoding: "utf8" });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^memcap: /);
+    }
+  });
+});

@@ -51,8 +51,11 @@ const KS: BoundFamily = {
       .option("--json", "print JSON"),
   run(raw) {
     const o = raw as { N: number; n: number; d: number; classes: number; r: Rational; delta: Rational; seq2seq?: boolean; json?: boolean };
-    const r = Rational.ONE.max(o.r);
-    const delta = Rational.ONE.min(o.delta);
+    // Theorem 4.1 takes (r, δ)-separated tokens with r ≥ 1 and 0 < δ ≤ 1 (its hypothesis 2, p. 6; Assumption 4.1): outside that range a flag is refused, never clamped
+    if (o.r.lt(Rational.ONE)) throw new UserError(`--r ${o.r} is below 1: Kajitsuka & Sato's bounds take a token norm bound r ≥ 1 (any r' ≥ r also bounds the tokens; pass --r 1)`);
+    if (o.delta.gt(Rational.ONE)) throw new UserError(`--delta ${o.delta} is above 1: Kajitsuka & Sato's bounds take a separation δ ≤ 1 (any δ' ≤ δ also separates; pass --delta 1)`);
+    const r = o.r;
+    const delta = o.delta;
     const bounds = ksBounds({ N: o.N, n: o.n, d: o.d, C: o.classes, r, delta }, !!o.seq2seq);
     emit(!!o.json, { paper: "Kajitsuka & Sato 2025", N: o.N, n: o.n, d: o.d, C: o.classes, r: r.toString(), delta: delta.toString(), seq2seq: !!o.seq2seq, width: 14, bounds }, () =>
       [
