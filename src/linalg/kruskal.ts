@@ -38,6 +38,8 @@ export interface KruskalResult {
 }
 
 export interface KruskalOptions {
+  /** Called every 65,536 subsets with the count so far and the subset size being searched (progress lines). */
+  onProgress?: (checked: number, size: number) => void;
   /** Stop with a RangeError after this many subsets (default 20 million). */
   maxSubsets?: number;
   /** Seed of the random prime (default 1). */
@@ -121,14 +123,14 @@ export function kruskalRank(V: readonly (readonly Rational[])[], opts: KruskalOp
   for (let attempt = 0; ; attempt++) {
     const prime = primes.next();
     if (K === 0) return { kruskalRank: 0, subsetsChecked: 0, prime };
-    const r = kruskalWithPrime(V, N, d, K, prime, maxSubsets);
+    const r = kruskalWithPrime(V, N, d, K, prime, maxSubsets, opts.onProgress);
     if (r) return r;
     // an unlucky prime made an independent prefix look dependent: try another one
     if (attempt > 20) throw new Error("kruskalRank: 20 unlucky primes in a row (bug)");
   }
 }
 
-function kruskalWithPrime(V: readonly (readonly Rational[])[], N: number, d: number, K: number, prime: number, maxSubsets: number): KruskalResult | null {
+function kruskalWithPrime(V: readonly (readonly Rational[])[], N: number, d: number, K: number, prime: number, maxSubsets: number, onProgress?: (checked: number, size: number) => void): KruskalResult | null {
   const R = IntMatrix.fromRationals(V).matrix.residues(prime);
   const ech = new ModEchelon(d, K, prime);
   let checked = 0;
@@ -141,7 +143,8 @@ function kruskalWithPrime(V: readonly (readonly Rational[])[], N: number, d: num
         idx[depth] = i;
         const independent = ech.push(R, i * d);
         if (depth === s - 1) {
-          if (++checked > maxSubsets)
+          if ((++checked & 0xffff) === 0) onProgress?.(checked, s);
+          if (checked > maxSubsets)
             throw new RangeError(`exact Kruskal search passed ${maxSubsets} subsets (${N} vectors in dimension ${d}); use the randomized estimate`);
           if (independent) ech.pop();
           else {

@@ -9,6 +9,8 @@
 import type { Command } from "commander";
 import { intFlag, emit } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
+import { statSync } from "node:fs";
+import { stepProgress } from "../progress.ts";
 
 export function register(program: Command): void {
   program
@@ -24,6 +26,8 @@ export function register(program: Command): void {
     .action(async (file: string, o: { json?: boolean; estimate?: boolean; samples: number; size?: number; seed: number; maxSubsets: number }) => {
       const { readMatrixFile } = await import("../../../src/linalg/read.ts");
       const { kruskalRank, kruskalEstimate } = await import("../../../src/linalg/kruskal.ts");
+      const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      if (size > 1 << 20) process.stderr.write(`memcap: kruskal: reading ${file} (${(size / 2 ** 20).toFixed(0)} MB)\n`);
       const f = readMatrixFile(file);
       const V = f.rational();
       if (o.estimate) {
@@ -40,7 +44,9 @@ export function register(program: Command): void {
       }
       let r;
       try {
-        r = kruskalRank(V, { seed: o.seed, maxSubsets: o.maxSubsets });
+        const progress = stepProgress(`kruskal (${f.m} vectors in dimension ${f.n}, exact)`, o.maxSubsets, { unit: "subsets at most" });
+        r = kruskalRank(V, { seed: o.seed, maxSubsets: o.maxSubsets, onProgress: (n, s) => progress.tick(`(size ${s})`, n) });
+        progress.stop();
       } catch (e) {
         if (e instanceof RangeError) throw new UserError(`${file}: ${e.message}`);
         throw e;
