@@ -48,7 +48,8 @@ export interface ExploreResult {
   seconds: number;
 }
 
-function prefix(ds: MhaDataset, T: number): MhaDataset {
+/** The first T examples of a dataset (the explorer's nested datasets). */
+export function prefix(ds: MhaDataset, T: number): MhaDataset {
   const values = ds.labels.values.slice(0, T);
   return { ...ds, queries: ds.queries.slice(0, T), contexts: ds.contexts.slice(0, T), labels: { ...ds.labels, values } as MhaDataset["labels"] };
 }
@@ -100,6 +101,24 @@ export function exploreCapacity(o: ExploreOptions): ExploreResult {
   const construction = bisect(Math.min(theorem, top), top, probeWith("construction"));
   const random = bisect(Math.min(theorem, top), top, probeWith("random"));
   return { d: o.d, n: o.n, H: o.H, dh: o.dh, context: o.context, seed: o.seed, theorem, ceiling, construction, random, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The construction's part of the explorer alone: the largest T ≤ ceiling + 1 with rank(Z) = T certified by the
+ * builder on prefixes of one seeded dataset, and that dataset (for a certificate at the T found).
+ */
+export function constructionCapacity(o: ExploreOptions): { largest: number; probes: Probe[]; theorem: number; ceiling: number; full: MhaDataset } {
+  const theorem = mahdaviCapacity({ H: o.H, n: o.n, dh: o.dh });
+  const Hd = o.H * o.d;
+  const ceiling = o.context === "shared" ? Math.min(proposition2Bound({ H: o.H, n: o.n }), Hd) : Hd;
+  const full = generateMhaDataset({ d: o.d, n: o.n, T: Hd + 1, context: o.context, seed: o.seed });
+  const top = Math.min(Hd, ceiling + 1);
+  const r = bisect(Math.min(theorem, top), top, (T) => {
+    o.progress?.(`capacity found: T = ${T}…`);
+    const b = buildMha(prefix(full, T), { H: o.H, dh: o.dh, seed: o.seed, precision: o.precision ?? 30, attention: "construction", certifyLabels: false });
+    return { T, certified: b.status === "CERTIFIED", detail: b.status === "CERTIFIED" ? `rank(Z) = ${T} certified` : b.reason ?? "" };
+  });
+  return { ...r, theorem, ceiling, full };
 }
 
 export function formatExploration(r: ExploreResult): string {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { generateMhaDataset } from "../../../src/data/mha.ts";
 import { certifyMha } from "../../../constructions/mahdavi/certify.ts";
+import { constructionCapacity, prefix } from "../../../constructions/mahdavi/explore.ts";
 import type { MhaBuild } from "../../../constructions/mahdavi/build.ts";
 import { MAHDAVI_RECONSTRUCTION_SOURCES, mahdaviCapacity, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
 import { seriesChart } from "../../plot/charts.ts";
@@ -23,6 +24,15 @@ export const MhaOptions = z
     context: z.enum(["shared", "random"]).default("shared"),
     /** ε of the regression claim |output − label| ≤ ε. */
     epsilon: z.string().regex(/^\d+(\.\d+)?(e-?\d+)?$/).default("1e-9"),
+    /**
+     * Capacity found: the largest T the construction certifies (rank(Z) = T, then every label certified and the
+     * certificate re-checked), searched up to Proposition 2's ceiling + 1, with n ≠ d_h so that the ceiling
+     * H(n − 1) + 1 and Theorem 1's H(min(n, d_h) − 1) + 1 differ. null: not searched.
+     */
+    found: z
+      .strictObject({ H: z.array(z.number().int().min(1).max(16)).min(1).max(8), n: z.number().int().min(2).max(32), dh: z.number().int().min(1).max(32) })
+      .nullable()
+      .default({ H: [1, 2, 3], n: 6, dh: 3 }),
   })
   .strict();
 export type MhaOptions = z.infer<typeof MhaOptions>;
@@ -40,7 +50,7 @@ export const mahdaviSection: Section<MhaOptions> = {
   description:
     "Theorem 1's count T = H(min(n,d_h)−1)+1 and its construction are " + MAHDAVI_RECONSTRUCTION_SOURCES + ". The saturated-softmax construction (head 1 takes min(n,d_h) examples, each later head min(n,d_h)−1 new ones) with a minimum-norm readout, built at that T for each H; outputs and rank(Z) certified by the builder with rigorous intervals, then the certificate re-checked by proofs-check. The paper's layer has 2Hd·d_h + 2Hd·d_v = Θ(Hd(d_h + d_v)) parameters (the abstract's Θ(Hd²) when d_h, d_v are of order d).",
   options: MhaOptions,
-  quick: { H: [1, 2, 4] },
+  quick: { H: [1, 2, 4], found: { H: [1, 2], n: 6, dh: 3 } },
   async run(o, ctx) {
     if (o.n >= o.d) throw new Error(`options.mha: n = ${o.n} must be below d = ${o.d} (the construction assumes n < d)`);
     ctx.progress.total(o.H.length);
@@ -52,6 +62,16 @@ export const mahdaviSection: Section<MhaOptions> = {
       const check = build.certificate ? recheckCertificate(build.certificate, `mha H=${H} T=${T}`) : null;
       points.push({ H, T, build, check });
       ctx.progress.tick(`H=${H} T=${T}: ${build.status}${check ? `, checker ${check.verdict.status}` : ""}`);
+    }
+    // capacity found beyond the theorem's T (shared context, n ≠ d_h)
+    const found: { H: number; theorem: number; ceiling: number; T: number; probes: number; check: Recheck | null }[] = [];
+    for (const H of o.found?.H ?? []) {
+      const f = o.found!;
+      if (f.n >= o.d) throw new Error(`options.mahdavi.found: n = ${f.n} must be below d = ${o.d}`);
+      const c = constructionCapacity({ d: o.d, n: f.n, H, dh: f.dh, context: "shared", seed: ctx.seed });
+      const b = c.largest > 0 ? certifyMha(prefix(c.full, c.largest), { H, dh: f.dh, seed: ctx.seed, epsilon: o.epsilon }) : null;
+      const check = b?.certificate ? recheckCertificate(b.certificate, `mha found H=${H} n=${f.n} d_h=${f.dh} T=${c.largest}`) : null;
+      found.push({ H, theorem: c.theorem, ceiling: c.ceiling, T: check?.verdict.status === "VERIFIED" ? c.largest : 0, probes: c.probes.length, check });
     }
     const verdicts: Verdict[] = points.map((p) =>
       p.check
@@ -105,11 +125,32 @@ export const mahdaviSection: Section<MhaOptions> = {
           caption: `Examples memorized by the built layer (d = ${o.d}, n = ${o.n}, d_h = ${o.dh}) against Theorem 1's line${o.context === "shared" ? " and Proposition 2's rank ceiling for a shared context" : ""}.`,
           spec: seriesChart({ title: "Mahdavi et al.: certified T vs H", xTitle: "H (heads)", xInteger: true, yTitle: "T (examples memorized)", series }),
         },
+        ...(found.length
+          ? [
+              {
+                id: "capacity-found",
+                title: "Mahdavi et al.: capacity found vs H (n ≠ d_h)",
+                caption: `The largest T at which the construction certifies rank(Z) = T and every label (certificate VERIFIED by proofs-check), searched up to Proposition 2's ceiling + 1 on one seeded dataset with a shared context (d = ${o.d}, n = ${o.found!.n}, d_h = ${o.found!.dh}), against the reconstructed Theorem 1's H(min(n,d_h)−1)+1 and Proposition 2's H(n−1)+1.`,
+                spec: seriesChart({
+                  title: "Mahdavi et al.: capacity found (certified) vs H",
+                  xTitle: "H (heads)",
+                  xInteger: true,
+                  yTitle: "largest T certified",
+                  series: [
+                    { name: "capacity found, VERIFIED", role: "measured", points: found.filter((f) => f.T > 0).map((f) => ({ x: f.H, y: f.T })) },
+                    { name: "Theorem 1 (reconstructed): H(min(n,d_h)−1)+1", role: "bound", points: found.map((f) => ({ x: f.H, y: f.theorem })) },
+                    { name: "Proposition 2 ceiling: H(n−1)+1", role: "reference", points: found.map((f) => ({ x: f.H, y: f.ceiling })) },
+                  ],
+                }),
+              },
+            ]
+          : []),
       ],
-      verdicts,
+      verdicts: [...verdicts, ...found.flatMap((f) => (f.check ? [f.check.verdict] : []))],
       json: {
         options: o,
         seed: ctx.seed,
+        capacityFound: found.map((f) => ({ H: f.H, theorem: f.theorem, proposition2Ceiling: f.ceiling, largestCertified: f.T, probes: f.probes, verdict: f.check?.verdict ?? null })),
         points: points.map((p) => ({ H: p.H, T: p.T, status: p.build.status, reason: p.build.reason ?? null, c: p.build.c, precisionDigits: p.build.precisionDigits, attempts: p.build.attempts, parameters: p.build.parameters ?? null, cond: p.build.cond ?? null, seconds: p.build.seconds, checker: p.check ? { verdict: p.check.verdict, claims: p.check.claims, bytes: p.check.bytes, seconds: p.check.seconds } : null })),
       },
     };
