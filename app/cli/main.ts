@@ -77,10 +77,21 @@ export function normalizeSpellings(argv: string[]): string[] {
   ];
 }
 
+/**
+ * Commands whose long phases return to the event loop (worker threads, awaited training steps): they take
+ * SIGINT/SIGTERM with one line saying what was kept. Every other command keeps Node's default, so that an
+ * interrupt stops it at once even inside a long exact computation (a JavaScript handler would run only
+ * when that computation ends); its outputs are written atomically, so nothing half-written is left.
+ */
+const INTERRUPT_LINE = new Set(["report", "train", "capacity", "crosscheck"]);
+
 export async function main(rawArgv: string[]): Promise<void> {
-  process.once("SIGINT", onInterrupt);
-  process.once("SIGTERM", onInterrupt);
   const argv = normalizeSpellings(rawArgv);
+  const top = argv.slice(2).find((a) => !a.startsWith("-"));
+  if (top && INTERRUPT_LINE.has(top)) {
+    process.once("SIGINT", onInterrupt);
+    process.once("SIGTERM", onInterrupt);
+  }
   try {
     const program = buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);

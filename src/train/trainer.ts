@@ -169,7 +169,13 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     const recent: number[] = [];
     const perEpoch = Math.ceil(setup.data.size / setup.batch);
     const t0 = performance.now();
+    let lastYield = performance.now();
     for (let t = 0; t < o.steps; t++) {
+      // let the event loop run every ~0.2 s, so that an interrupt (SIGINT) is handled during a long run
+      if (performance.now() - lastYield > 200) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       be.setBatch(assembleBatch(setup.data, next()));
       be.forwardBackward();
       if (o.recentBatches && t >= o.steps - o.recentBatches) recent.push((await be.stats()).accuracy); // this batch, before its update

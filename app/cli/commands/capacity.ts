@@ -16,6 +16,7 @@ import { BACKENDS, type BackendName } from "../../../src/train/backends.ts";
 import { MODEL_NAMES, type ModelName } from "../../../src/train/models.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
+import { checkOutput } from "../../../src/io/output.ts";
 
 interface Flags {
   model: string;
@@ -72,6 +73,7 @@ export function register(program: Command): void {
       if (f.criterion === "loss" && f.threshold === undefined) throw new UserError("--criterion loss needs --threshold X");
       if (f.criterion === "acc" && f.threshold !== undefined) throw new UserError("--threshold applies only to --criterion loss");
       if (f.out !== undefined && !f.out.endsWith(".jsonl")) throw new UserError(`--out must name a .jsonl file, got "${f.out}"`);
+      if (f.out !== undefined) checkOutput(f.out, { what: "capacity log" }); // before any training
       if (f.certify && f.criterion !== "acc") throw new UserError("--certify needs --criterion acc (a loss threshold is not a per-example memorization criterion)");
       if (f.certificates && !f.certify) throw new UserError("--certificates needs --certify");
       const model = f.model as ModelName;

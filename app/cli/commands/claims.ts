@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { STATUS_MEANING, claimInputToJson, claimStatus, replayKnownCounterexample, searchCounterexample, type SearchResult } from "../../../src/claims/claim.ts";
 import { readStatuses, recordResults } from "../../claims/status.ts";
-import { writeFileAtomic } from "../../../src/io/output.ts";
+import { checkOutput, writeFileAtomic } from "../../../src/io/output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
 import { loadUserClaims } from "../../claims/user.ts";
@@ -85,6 +85,7 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { runs: number; seed: number; out?: string; from?: string; json?: boolean }) => {
       const claim = opts.from ? (await loadUserClaims(opts.from)).find((c) => c.id === id) : (await import("../../../constructions/claims.ts")).getClaim(id);
       if (!claim) throw new UserError(`unknown claim "${id}" (see \`memcap claims${opts.from ? ` --from ${opts.from}` : ""}\` for the ids)`);
+      if (opts.out !== undefined) checkOutput(opts.out, { what: "counterexample file" }); // before the search
       const r = searchCounterexample(claim, { runs: opts.runs, seed: opts.seed });
       if (!opts.from) recordResults([{ claim, result: r }]);
       const status = claimStatus(claim, r);
