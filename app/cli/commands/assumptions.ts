@@ -21,6 +21,7 @@ import { kruskalRank, kruskalEstimate } from "../../../src/linalg/index.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
 import { UserError } from "../../../src/errors.ts";
 import { emit, intFlag } from "../output.ts";
+import { statSync } from "node:fs";
 
 interface Row {
   assumption: string;
@@ -139,6 +140,9 @@ export function register(program: Command): void {
         extra = { dataset: r.dataset, outcome: r.outcome };
       } else {
         if (!file) throw new UserError("give a dataset FILE, or --violate KIND");
+        const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+        // large inputs take a while (exact ranks, Kruskal ranks): say what is happening
+        if (size > 1 << 20) process.stderr.write(`memcap: assumptions: reading and checking ${file} (${(size / 2 ** 20).toFixed(0)} MB; exact ranks can take a while)\n`);
         const data = readJsonFile(file);
         if (Array.isArray(data)) {
           kind = "matrix";
