@@ -8,29 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkCertificate } from "../../proofs-check/check.ts";
 import { decodeSafetensors, encodeSafetensors, type StTensor } from "../../src/io/safetensors.ts";
-import { main } from "../../app/cli/main.ts";
+import { runInProcess } from "../fixtures/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "memcap-import-"));
 const FX = "test/fixtures/interop";
 
-async function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(["node", "memcap", ...args]);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const status = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { status, stdout, stderr };
-}
+const run = runInProcess;
 
 const memorizes = (file: string) => JSON.parse(readFileSync(file, "utf8")).claims.find((c: { kind: string }) => c.kind === "memorizes");
 

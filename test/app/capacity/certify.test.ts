@@ -7,27 +7,12 @@ import { join } from "node:path";
 import { certifyCapacity } from "../../../app/capacity/certify.ts";
 import { DEFAULT_SEARCH, makeJob } from "../../../app/capacity/probe.ts";
 import { searchJob } from "../../../app/capacity/search-job.ts";
-import { main } from "../../../app/cli/main.ts";
 import { checkCertificate } from "../../../proofs-check/check.ts";
+import { runInProcess } from "../../fixtures/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cap-cert-"));
 
-async function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(["node", "memcap", ...args]);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const status = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { status, stdout, stderr };
-}
+const run = runInProcess;
 
 describe("certified capacity", () => {
   for (const [model, point] of [["aot", { H: 1, d: 2, dh: 2, vocab: 5, attn: "softmax" }], ["mha", { H: 2, d: 4, dh: 2, n: 3, classes: 3 }]] as const) {

@@ -6,29 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CertificateSchema } from "../../../src/certificate/format.ts";
 import { checkCertificate } from "../../../proofs-check/check.ts";
-import { main } from "../../../app/cli/main.ts";
+import { runInProcess } from "../../fixtures/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ks-cli-"));
 
-/** Runs the CLI in-process, capturing stdout and stderr and the exit code. */
-async function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(["node", "memcap", ...args]);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const status = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { status, stdout, stderr };
-}
+const run = runInProcess;
 
 describe("memcap construct ks-next-token / ks-seq2seq", () => {
   it("refuses an inconsistent dataset with exit 2 and one line naming both sequences (a real process), writing nothing", () => {
