@@ -52,7 +52,7 @@ export const kajitsukaSatoSection: Section<KsOptions> = {
   description:
     "Theorem 4.1 (E_out∘F2∘F_UA∘F1∘E_in, width 14, one uniform-attention layer) and Corollary 4.1 built on seeded (r,δ)-separated datasets over a sweep of N; every network is evaluated exactly by its builder and its certificate re-checked by proofs-check.",
   options: KsOptions,
-  quick: { nextTokenN: [30, 60], seq2seqN: [8], variantsN: [30] },
+  quick: { nextTokenN: [20, 40], seq2seqN: [8], variantsN: [20] },
   async run(o, ctx) {
     const jobs = [
       ...o.nextTokenN.map((N) => ({ seq2seq: false, N })),

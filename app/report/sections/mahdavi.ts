@@ -50,7 +50,7 @@ export const mahdaviSection: Section<MhaOptions> = {
   description:
     "Theorem 1's count T = H(min(n,d_h)−1)+1 and its construction are " + MAHDAVI_RECONSTRUCTION_SOURCES + ". The saturated-softmax construction (head 1 takes min(n,d_h) examples, each later head min(n,d_h)−1 new ones) with a minimum-norm readout, built at that T for each H; outputs and rank(Z) certified by the builder with rigorous intervals, then the certificate re-checked by proofs-check. The paper's layer has 2Hd·d_h + 2Hd·d_v = Θ(Hd(d_h + d_v)) parameters (the abstract's Θ(Hd²) when d_h, d_v are of order d).",
   options: MhaOptions,
-  quick: { H: [1, 2, 4], found: { H: [1, 2], n: 6, dh: 3 } },
+  quick: { H: [1, 2], found: { H: [2], n: 6, dh: 3 } },
   async run(o, ctx) {
     if (o.n >= o.d) throw new Error(`options.mha: n = ${o.n} must be below d = ${o.d} (the construction assumes n < d)`);
     ctx.progress.total(o.H.length);
