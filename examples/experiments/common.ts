@@ -26,9 +26,9 @@ function takeBackendFlag(argv: string[]): BackendName {
   return v as BackendName;
 }
 
-/** Parses `--key value` pairs over defaults (numbers, or comma lists of numbers) and bare `--key` switches (booleans). */
-export function flags<T extends Record<string, number | number[] | boolean>>(defaults: T): T {
-  const out: Record<string, number | number[] | boolean> = { ...defaults };
+/** Parses `--key value` pairs over defaults (numbers, comma lists of numbers, or strings) and bare `--key` switches (booleans). */
+export function flags<T extends Record<string, number | number[] | boolean | string>>(defaults: T): T {
+  const out: Record<string, number | number[] | boolean | string> = { ...defaults };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
     const k = a[i]!.replace(/^--/, "");
@@ -39,6 +39,10 @@ export function flags<T extends Record<string, number | number[] | boolean>>(def
       continue;
     }
     const v = a[i + 1] ?? "";
+    if (typeof defaults[k] === "string") {
+      out[k] = v;
+      continue;
+    }
     const nums = v.split(",").map(Number);
     if (nums.some((x) => !Number.isFinite(x))) throw new Error(`--${k} needs a number, got "${v}"`);
     out[k] = Array.isArray(defaults[k]) ? nums : nums[0]!;

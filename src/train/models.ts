@@ -74,6 +74,19 @@ export const MODEL_DEFAULTS: Record<ModelName, ModelConfig> = {
   transformer: { model: "transformer", d: 16, dh: 8, heads: 2, vocab: 10, seqLen: 2, examples: 0, classes: 0, blocks: 0, width: 0, hidden: 64, attention: "softmax", tol: 0 },
 };
 
+/**
+ * Parameter count of Kajitsuka & Sato's experimental model, eq. (165) (p. 40), from the paper's pieces: E_in and
+ * E_out token-wise linear maps R^d → R^m and R^m → R^1 (eq. (4), p. 4: d·m + m), F1 and F2 each #blocks token-wise
+ * FFN blocks of eq. (3) (p. 4: W1 ∈ R^{q×m}, b1 ∈ R^q, W2 ∈ R^{m×q}, b2 ∈ R^m, so 2mq + q + m each), and one
+ * uniform-attention layer of eq. (39) (p. 20: W_V ∈ R^{s×m}, W_O ∈ R^{m×s}, 2ms). App. H gives q = 4m, m = 2 and
+ * leaves the head size s unstated; s = m is memcap's reading. Independent of the sequence length n.
+ * @example ksPaperParameterCount({ d: 6, m: 2, q: 8, s: 2, blocks: 4 }) // 358
+ */
+export function ksPaperParameterCount(p: { d: number; m: number; q: number; s: number; blocks: number }): number {
+  const ffn = 2 * p.m * p.q + p.q + p.m;
+  return p.d * p.m + 2 * p.blocks * ffn + 2 * p.m * p.s + p.m;
+}
+
 /** A dataset: per-example float and int arrays keyed by the graph's input names. */
 export interface Dataset {
   size: number;
