@@ -11,7 +11,7 @@
  * trainer is worse". `--trials 0` trains once per #blocks with `--lr` and `--warmup` (no tuning).
  *
  *   npx tsx examples/experiments/ks-random.ts [--N 500 --n 10,100,1000 --minBlocks 1 --maxBlocks 6 --epochs 1000
- *       --trials 2 --lrMin 0.001 --lrMax 0.3 --warmupMin 0 --warmupMax 300 --weightDecay 0.01 --schedule cosine
+ *       --trials 2 --lrMin 0.001 --lrMax 0.1 --warmupMin 0 --warmupMax 200 --weightDecay 0.01 --schedule cosine
  *       --precision f32 --workers 2 --seed 1 --peer --peerInit memcap|torch --python /tmp/train-f32-venv/bin/python
  *       --out ks-random --json]
  *
@@ -23,16 +23,17 @@ import { writeFileAtomic } from "../../src/io/output.ts";
 import { SCHEDULES, type Schedule } from "../../src/train/schedule.ts";
 import { buildModel, ksPaperParameterCount } from "../../src/train/models.ts";
 import { BACKEND, flags, say } from "./common.ts";
+import { readParts, renderDocument, type Engine, type EngineCell, type Part, type PartRow } from "./ks-random-doc.ts";
 import { bestTrial, DEFAULT_SPACE, ksConfig, memcapJob, minimumBlocks, PeerData, runPeerTrial, runTasks, trialSpecs, type PoolTask, type SearchSpace, type TrialOutcome, type TrialSettings, type TrialSpec } from "./ks-tuning.ts";
 
 const PAPER_MINIMUM = 4; // p. 41: #blocks = 4 is the smallest model that memorizes, for every n
 const PEER_SCRIPT = new URL("../../bench/ks_random_torch.py", import.meta.url).pathname;
 
 const f = parseFlags(() => flags({
-  seed: 1, N: 500, n: [10, 100, 1000], minBlocks: 1, maxBlocks: 6, epochs: 1000, trials: 2, lr: 0.03, warmup: 10,
+  seed: 1, N: 500, n: [10, 100, 1000], minBlocks: 1, maxBlocks: 6, epochs: [1000], trials: 2, lr: 0.03, warmup: 10,
   lrMin: DEFAULT_SPACE.lr[0], lrMax: DEFAULT_SPACE.lr[1], warmupMin: DEFAULT_SPACE.warmup[0], warmupMax: DEFAULT_SPACE.warmup[1],
   weightDecay: 0.01, schedule: "cosine", precision: "f32", threshold: 0.01, workers: 2, peer: false, peerInit: "memcap",
-  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", json: false,
+  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", json: false,
 }));
 
 /** Bad flags: one `ks-random: …` line and exit 2, no stack trace. */
@@ -54,7 +55,8 @@ function check(): void {
   f.n.forEach((n) => int(n, "n", 1));
   int(f.minBlocks, "minBlocks", 0);
   int(f.maxBlocks, "maxBlocks", f.minBlocks);
-  int(f.epochs, "epochs", 1);
+  f.epochs.forEach((e) => int(e, "epochs", 1));
+  if (!/^[A-Za-z0-9_-]+$/.test(f.part)) throw new RangeError(`--part must be a plain name (letters, digits, _ -), got "${f.part}"`);
   int(f.trials, "trials", 0);
   int(f.warmup, "warmup", 0);
   int(f.workers, "workers", 0);
@@ -68,7 +70,8 @@ function check(): void {
 }
 
 interface TrialRecord extends TrialSpec, TrialOutcome {
-  engine: "memcap" | "pytorch";
+  engine: Engine;
+  epochs: number;
   cpuSeconds?: number;
 }
 
@@ -76,118 +79,78 @@ async function main(): Promise<void> {
   check();
   const space: SearchSpace = { lr: [f.lrMin, f.lrMax], warmup: [f.warmupMin, f.warmupMax] };
   const blocksList = Array.from({ length: f.maxBlocks - f.minBlocks + 1 }, (_, i) => f.minBlocks + i);
-  const settings = (n: number, blocks: number): TrialSettings => ({ N: f.N, n, blocks, epochs: f.epochs, dataSeed: f.seed, precision: f.precision as "f32" | "f64", weightDecay: f.weightDecay, schedule: f.schedule as Schedule });
+  const settings = (n: number, blocks: number, epochs: number): TrialSettings => ({ N: f.N, n, blocks, epochs, dataSeed: f.seed, precision: f.precision as "f32" | "f64", weightDecay: f.weightDecay, schedule: f.schedule as Schedule });
+  // the same K trials (hyperparameters and initial weights) for every epoch budget: they depend on (seed, n, #blocks, k) only
   const specsFor = (n: number, blocks: number): TrialSpec[] =>
     f.trials > 0 ? trialSpecs({ seed: f.seed, n, blocks, trials: f.trials, space }) : trialSpecs({ seed: f.seed, n, blocks, trials: 1, space: { lr: [f.lr, f.lr], warmup: [f.warmup, f.warmup] } });
-  const work: { engine: TrialRecord["engine"]; spec: TrialSpec; cost: number }[] = [];
-  for (const n of f.n) for (const b of blocksList) for (const spec of specsFor(n, b)) for (const engine of f.peer ? (["memcap", "pytorch"] as const) : (["memcap"] as const)) work.push({ engine, spec, cost: n * (b + 1) });
+  const engines = f.peer ? (["memcap", "pytorch"] as const) : (["memcap"] as const);
+  const work: { engine: Engine; spec: TrialSpec; epochs: number; cost: number }[] = [];
+  for (const n of f.n) for (const epochs of f.epochs) for (const b of blocksList) for (const spec of specsFor(n, b)) for (const engine of engines) work.push({ engine, spec, epochs, cost: n * (b + 1) * epochs });
   // longest first, so that the two workers finish together
   const order = work.map((_, i) => i).sort((a, b) => work[b]!.cost - work[a]!.cost || a - b);
   const peerData = f.peer ? new PeerData() : null;
   const records: (TrialRecord | undefined)[] = new Array(work.length);
   const tasks: PoolTask<TrialOutcome>[] = order.map((i) => {
-    const w = work[i]!, job = memcapJob(settings(w.spec.n, w.spec.blocks), w.spec);
+    const w = work[i]!, job = memcapJob(settings(w.spec.n, w.spec.blocks, w.epochs), w.spec);
     return w.engine === "memcap" ? { kind: "memcap", job } : { kind: "peer", run: () => runPeerTrial(job, peerData!, f.python, PEER_SCRIPT, f.peerInit as "memcap" | "torch") };
   });
-  say(`ks-random: ${work.length} trials (${f.n.length} n × ${blocksList.length} #blocks × ${Math.max(1, f.trials)} trial(s)${f.peer ? " × 2 engines" : ""}) on ${f.workers} worker(s), ${f.epochs} epochs each, ${f.precision}`);
+  say(`ks-random: ${work.length} trials (${f.n.length} n × ${f.epochs.length} epoch budget(s) × ${blocksList.length} #blocks × ${Math.max(1, f.trials)} trial(s)${f.peer ? " × 2 engines" : ""}) on ${f.workers} worker(s), ${f.precision}`);
   const t0 = performance.now();
   let finished = 0;
   try {
     await runTasks(tasks, f.workers, (k, r) => {
       const i = order[k]!, w = work[i]!;
-      records[i] = { engine: w.engine, ...w.spec, ...(r as TrialOutcome) };
+      records[i] = { engine: w.engine, epochs: w.epochs, ...w.spec, ...(r as TrialOutcome) };
       finished++;
       const el = (performance.now() - t0) / 1000;
-      say(`[${finished}/${work.length}] ${w.engine} n=${w.spec.n} blocks=${w.spec.blocks} trial ${w.spec.trial} (init seed ${w.spec.initSeed}): lr ${w.spec.lr.toExponential(3)} warmup ${w.spec.warmup} → MSE ${r.mse.toExponential(3)} sign-error ${r.signError.toFixed(3)} (${r.seconds.toFixed(1)} s; ${el.toFixed(0)} s elapsed)`);
+      say(`[${finished}/${work.length}] ${w.engine} n=${w.spec.n} epochs=${w.epochs} blocks=${w.spec.blocks} trial ${w.spec.trial} (init seed ${w.spec.initSeed}): lr ${w.spec.lr.toExponential(3)} warmup ${w.spec.warmup} → MSE ${r.mse.toExponential(3)} sign-error ${r.signError.toFixed(3)} (${r.seconds.toFixed(1)} s; ${el.toFixed(0)} s elapsed)`);
     });
   } finally {
     peerData?.dispose();
   }
   const wall = (performance.now() - t0) / 1000;
   const all = records as TrialRecord[];
-
-  const engines = f.peer ? (["memcap", "pytorch"] as const) : (["memcap"] as const);
-  const rows = f.n.map((n) => {
-    const byBlocks = blocksList.map((blocks) => {
-      const built = buildModel(ksConfig({ N: 1, n, blocks }), 1).paramCount;
-      const paper = ksPaperParameterCount({ d: 6, m: 2, q: 8, s: 2, blocks });
-      const per = Object.fromEntries(engines.map((e) => {
-        const trials = all.filter((r) => r.engine === e && r.n === n && r.blocks === blocks).sort((a, b) => a.trial - b.trial);
+  const rows: PartRow[] = f.n.flatMap((n) => f.epochs.map((epochs) => {
+    const byBlocks = blocksList.map((blocks): PartRow["byBlocks"][number] => {
+      const per: Record<string, EngineCell> = {};
+      for (const e of engines) {
+        const trials = all.filter((r) => r.engine === e && r.n === n && r.epochs === epochs && r.blocks === blocks).sort((a, b) => a.trial - b.trial);
         const best = bestTrial(trials.map((t) => t.mse));
-        return [e, { best, bestMse: best >= 0 ? trials[best]!.mse : NaN, bestSignError: best >= 0 ? trials[best]!.signError : NaN, trials: trials.map(({ engine: _e, n: _n, blocks: _b, ...t }) => t) }];
-      }));
-      return { blocks, parameters: built, paperParameters: paper, ...per };
+        per[e] = { best, bestMse: best >= 0 ? trials[best]!.mse : NaN, bestSignError: best >= 0 ? trials[best]!.signError : NaN, trials: trials.map(({ engine: _e, n: _n, blocks: _b, epochs: _p, ...t }) => t) };
+      }
+      return { blocks, parameters: buildModel(ksConfig({ N: 1, n, blocks }), 1).paramCount, paperParameters: ksPaperParameterCount({ d: 6, m: 2, q: 8, s: 2, blocks }), ...per };
     });
-    const minimum = Object.fromEntries(engines.map((e) => [e, minimumBlocks(new Map(byBlocks.map((b) => [b.blocks, (b as unknown as Record<string, { bestMse: number }>)[e]!.bestMse])), f.threshold)]));
-    const minimumSignError = Object.fromEntries(engines.map((e) => [e, minimumBlocks(new Map(byBlocks.map((b) => [b.blocks, (b as unknown as Record<string, { bestSignError: number }>)[e]!.bestSignError])), f.threshold)]));
-    return { n, paperMinimum: PAPER_MINIMUM, minimum, minimumSignError, byBlocks };
-  });
-  const initGap = f.peer && f.peerInit === "memcap" ? Math.max(...f.n.flatMap((n) => blocksList.flatMap((b) => all.filter((r) => r.n === n && r.blocks === b && r.engine === "memcap").map((m) => {
-    const p = all.find((r) => r.engine === "pytorch" && r.n === n && r.blocks === b && r.trial === m.trial)!;
-    return Math.abs(p.initMse - m.initMse);
-  })))) : null;
+    const minOf = (key: "bestMse" | "bestSignError") => Object.fromEntries(engines.map((e) => [e, minimumBlocks(new Map(byBlocks.map((b) => [b.blocks, (b[e] as EngineCell)[key]])), f.threshold)]));
+    return { n, epochs, paperMinimum: PAPER_MINIMUM, minimum: minOf("bestMse"), minimumSignError: minOf("bestSignError"), byBlocks };
+  }));
+  const initGap = f.peer && f.peerInit === "memcap"
+    ? Math.max(...all.filter((r) => r.engine === "memcap").map((m) => Math.abs(all.find((p) => p.engine === "pytorch" && p.n === m.n && p.epochs === m.epochs && p.blocks === m.blocks && p.trial === m.trial)!.initMse - m.initMse)))
+    : null;
   const sum = (e: string) => all.filter((r) => r.engine === e).reduce((a, r) => a + r.seconds, 0);
-  const result = {
-    experiment: "Kajitsuka & Sato ICLR 2025, App. H.2 random data (pp. 41–42)", measurement: "FLOAT",
-    N: f.N, d: 6, m: 2, q: 8, s: 2, threshold: f.threshold, dataSeed: f.seed, seed: f.seed,
+  const result: Part = {
+    experiment: "Kajitsuka & Sato ICLR 2025, App. H.2 random data (pp. 41–42)", measurement: "FLOAT", part: f.part, command: commandLine(),
+    N: f.N, d: 6, m: 2, q: 8, s: 2, threshold: f.threshold, dataSeed: f.seed, seed: f.seed, blocks: [f.minBlocks, f.maxBlocks],
     tuning: f.trials > 0 ? { sampler: "seeded random search", trials: f.trials, lr: space.lr, lrScale: "log-uniform", warmup: space.warmup, warmupScale: "uniform integer (epochs)", keep: "best-of trials (lowest final training MSE)" } : { sampler: "none", trials: 0, lr: f.lr, warmup: f.warmup },
     training: { optimizer: "AdamW", batch: "full", epochs: f.epochs, weightDecay: f.weightDecay, betas: [0.9, 0.999], eps: 1e-8, schedule: `linear warmup, then ${f.schedule}`, precision: f.precision, init: "memcap N(0, 1/fan_in) weights, zero biases" },
     peer: f.peer ? { script: "bench/ks_random_torch.py", threads: 1, sameData: true, init: f.peerInit === "memcap" ? "memcap's initial weights (the same as memcap's trial)" : "PyTorch nn.Linear defaults U(±1/√fan_in) for weights and biases, from the trial's init seed", maxInitMseGap: initGap } : null,
     workers: f.workers, wallSeconds: wall, trainSeconds: Object.fromEntries(engines.map((e) => [e, sum(e)])),
     rows,
   };
-  const md = document(result);
   if (f.out !== "-") {
-    writeFileAtomic(new URL(`./${f.out}.json`, import.meta.url).pathname, JSON.stringify(result, null, 1) + "\n");
-    writeFileAtomic(new URL(`./${f.out}.md`, import.meta.url).pathname, md);
-    say(`wrote examples/experiments/${f.out}.md and .json`);
-  }
-  process.stdout.write(f.json ? JSON.stringify(result) + "\n" : md);
+    const dir = new URL("./", import.meta.url).pathname;
+    writeFileAtomic(`${dir}${f.out}.${f.part}.json`, JSON.stringify(result, null, 1) + "\n");
+    const md = renderDocument(readParts(dir, f.out));
+    writeFileAtomic(`${dir}${f.out}.md`, md);
+    say(`wrote examples/experiments/${f.out}.${f.part}.json and ${f.out}.md (from every ${f.out}.*.json part)`);
+    if (!f.json) process.stdout.write(md);
+  } else if (!f.json) process.stdout.write(renderDocument([result]));
+  if (f.json) process.stdout.write(JSON.stringify(result) + "\n");
 }
 
-type Result = {
-  rows: { n: number; minimum: Record<string, number | null>; minimumSignError: Record<string, number | null>; byBlocks: ({ blocks: number; parameters: number; paperParameters: number } & Record<string, unknown>)[] }[];
-  peer: { maxInitMseGap: number | null } | null;
-  wallSeconds: number;
-  trainSeconds: Record<string, number>;
-};
-
-function document(r: Result): string {
-  const e3 = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
-  const min = (v: number | null) => (v === null ? `> ${f.maxBlocks}` : String(v));
-  const engines = f.peer ? ["memcap", "pytorch"] : ["memcap"];
-  const bestCol = (row: Result["rows"][number], e: string) => row.byBlocks.map((b) => `${b.blocks}: ${e3((b[e] as { bestMse: number }).bestMse)}`).join("; ");
-  const tuning = f.trials > 0
-    ? `**${f.trials} trial(s)** per (n, #blocks), seeded random search: learning rate log-uniform in [${f.lrMin}, ${f.lrMax}], warmup interval a uniform integer in [${f.warmupMin}, ${f.warmupMax}] epochs; the trial with the lowest final training MSE is kept (best-of)`
-    : `no tuning: lr ${f.lr}, warmup ${f.warmup} epochs, one run per #blocks`;
-  const cmd = `npx tsx examples/experiments/ks-random.ts --seed ${f.seed} --N ${f.N} --n ${f.n.join(",")} --minBlocks ${f.minBlocks} --maxBlocks ${f.maxBlocks} --epochs ${f.epochs} --trials ${f.trials}` +
+function commandLine(): string {
+  return `npx tsx examples/experiments/ks-random.ts --seed ${f.seed} --N ${f.N} --n ${f.n.join(",")} --minBlocks ${f.minBlocks} --maxBlocks ${f.maxBlocks} --epochs ${f.epochs.join(",")} --trials ${f.trials}` +
     (f.trials > 0 ? ` --lrMin ${f.lrMin} --lrMax ${f.lrMax} --warmupMin ${f.warmupMin} --warmupMax ${f.warmupMax}` : ` --lr ${f.lr} --warmup ${f.warmup}`) +
-    ` --weightDecay ${f.weightDecay} --schedule ${f.schedule} --precision ${f.precision} --threshold ${f.threshold} --workers ${f.workers}${f.peer ? ` --peer --peerInit ${f.peerInit}` : ""} --out ${f.out}`;
-  const lines = [
-    "# Kajitsuka & Sato's random-data experiment: minimum #blocks vs sequence length n",
-    "",
-    "Every MSE here is a **FLOAT measurement** (" + (f.precision === "f32" ? "float32" : "float64") + " training of a float model), not a certificate. Generated by `examples/experiments/ks-random.ts`; all trials, seeds and hyperparameters are in `" + f.out + ".json`.",
-    "",
-    "## Table",
-    "",
-    `N = ${f.N}, tokens in R^6 with U[0,1) entries, Rademacher ±1 labels, memorized = best training MSE < ${f.threshold}. ${tuning}. Columns: minimum #blocks, then the best trial's final MSE for every #blocks tried.`,
-    "",
-    `| n | paper's minimum #blocks | memcap's minimum #blocks | memcap best MSE per #blocks |${f.peer ? " PyTorch peer's minimum #blocks | peer best MSE per #blocks |" : ""}`,
-    `|---|---|---|---|${f.peer ? "---|---|" : ""}`,
-    ...r.rows.map((row) => `| ${row.n} | ${PAPER_MINIMUM} | ${min(row.minimum.memcap ?? null)} | ${bestCol(row, "memcap")} |${f.peer ? ` ${min(row.minimum.pytorch ?? null)} | ${bestCol(row, "pytorch")} |` : ""}`),
-    "",
-    `Reading "training error" as the sign error of the best-MSE trial instead (fraction of examples with the wrong sign < ${f.threshold}): minimum #blocks ` +
-      r.rows.map((row) => `n = ${row.n}: ${engines.map((e) => `${e} ${min(row.minimumSignError[e] ?? null)}`).join(", ")}`).join("; ") + ".",
-    "",
-    `Parameters (counted in the built network; equal to the paper's formula d·m + 2·#blocks·(2mq + q + m) + 2ms + m with d 6, m 2, q 8, s 2, for every n): ` +
-      r.rows[0]!.byBlocks.map((b) => `${b.blocks} blocks ${b.parameters}${b.parameters === b.paperParameters ? "" : ` (paper formula ${b.paperParameters}!)`}`).join(", ") + ".",
-    "",
-    r.peer ? `PyTorch peer: bench/ks_random_torch.py, torch.optim.AdamW, one thread, the same data, hyperparameters and ${f.precision === "f32" ? "float32" : "float64"}` + (f.peerInit === "memcap" ? `, memcap's initial weights; largest |initial MSE memcap − peer| over all trials ${e3(r.peer.maxInitMseGap ?? NaN)} (the two compute the same function).` : `, PyTorch's nn.Linear initialization (weights and biases U(±1/√fan_in)) instead of memcap's.`) + ` Training time: memcap ${r.trainSeconds.memcap!.toFixed(0)} s, PyTorch ${r.trainSeconds.pytorch!.toFixed(0)} s summed over trials; ${r.wallSeconds.toFixed(0)} s wall on ${f.workers} worker(s) on a shared 2-core machine.` : `Training time: ${r.trainSeconds.memcap!.toFixed(0)} s summed over trials, ${r.wallSeconds.toFixed(0)} s wall on ${f.workers} worker(s) on a shared 2-core machine.`,
-    "",
-    `Regenerate: \`${cmd}\``,
-    "",
-  ];
-  return lines.join("\n");
+    ` --weightDecay ${f.weightDecay} --schedule ${f.schedule} --precision ${f.precision} --threshold ${f.threshold} --workers ${f.workers}${f.peer ? ` --peer --peerInit ${f.peerInit}` : ""} --out ${f.out} --part ${f.part}`;
 }
 
 main().catch((e: unknown) => {

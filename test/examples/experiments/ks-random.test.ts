@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildModel, ksPaperParameterCount, MODEL_DEFAULTS } from "../../../src/train/models.ts";
+import { renderDocument } from "../../../examples/experiments/ks-random-doc.ts";
 import { bestTrial, DEFAULT_SPACE, ksConfig, memcapJob, minimumBlocks, PeerData, runMemcapTrial, runPeerTrial, runTasks, trialSpecs, type TrialOutcome, type TrialSettings } from "../../../examples/experiments/ks-tuning.ts";
 
 const SCRIPT = "examples/experiments/ks-random.ts";
@@ -95,15 +96,29 @@ describe("ks-random.ts end to end", () => {
     };
     const a = run(0), b = run(20);
     expect(a.tuning).toEqual({ sampler: "none", trials: 0, lr: 0.02, warmup: 0 });
-    expect(a.training.epochs).toBe(25);
+    expect(a.training.epochs).toEqual([25]);
+    expect(a.rows[0].epochs).toBe(25);
     const ta = a.rows[0].byBlocks[0].memcap.trials, tb = b.rows[0].byBlocks[0].memcap.trials;
     expect(ta).toHaveLength(1);
     expect([ta[0].lr, ta[0].warmup, tb[0].warmup]).toEqual([0.02, 0, 20]);
     expect(ta[0].initSeed).toBe(tb[0].initSeed);
     expect(ta[0].mse).not.toBe(tb[0].mse);
   });
+  it("--epochs E1,E2 gives one row per budget with the same trials (seeds, lr, warmup), and the document shows both", () => {
+    const r = tsx(["--N", "10", "--n", "3", "--minBlocks", "1", "--maxBlocks", "1", "--epochs", "5,30", "--trials", "2", "--precision", "f64", "--out", "-", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows.map((row: { epochs: number }) => row.epochs)).toEqual([5, 30]);
+    const [short, long] = out.rows.map((row: { byBlocks: { memcap: { trials: { initSeed: number; lr: number; warmup: number; mse: number }[] } }[] }) => row.byBlocks[0]!.memcap.trials);
+    expect(short.map((t: { initSeed: number; lr: number }) => [t.initSeed, t.lr])).toEqual(long.map((t: { initSeed: number; lr: number }) => [t.initSeed, t.lr]));
+    expect(short[0].mse).not.toBe(long[0].mse);
+    const md = renderDocument([out]);
+    expect(md).toMatch(/\| 3 \| 5 \| 2 \(lr 0\.001 … 0\.1, warmup 0 … 200\) \| 4 \| > 1 \|/);
+    expect(md).toMatch(/\| 3 \| 30 \| 2 /);
+    expect(md).toContain("FLOAT measurement");
+  });
   it("bad flags: one ks-random line, exit 2", () => {
-    for (const bad of [["--trials", "-1"], ["--precision", "f16"], ["--workers", "3"], ["--bogus", "1"], ["--schedule", "step"]]) {
+    for (const bad of [["--trials", "-1"], ["--precision", "f16"], ["--workers", "3"], ["--bogus", "1"], ["--schedule", "step"], ["--part", "../x"], ["--epochs", "0"]]) {
       const r = tsx(["--out", "-", ...bad]);
       expect(r.status, bad.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
