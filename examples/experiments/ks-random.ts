@@ -13,10 +13,12 @@
  *   npx tsx examples/experiments/ks-random.ts [--N 500 --n 10,100,1000 --minBlocks 1 --maxBlocks 6 --epochs 1000
  *       --trials 2 --lrMin 0.001 --lrMax 0.1 --warmupMin 0 --warmupMax 200 --weightDecay 0.01 --schedule cosine
  *       --precision f32 --workers 2 --seed 1 --peer --peerInit memcap|torch --python /tmp/train-f32-venv/bin/python
- *       --out ks-random --json]
+ *       --out ks-random --part main --json]
  *
- * Writes <out>.md and <out>.json next to this script (`--out -`: neither), `--json` prints the JSON on stdout;
- * progress goes to stderr. Every MSE is a FLOAT measurement of a float model, not a certificate.
+ * `--epochs` takes a list (E1,E2,…): the same trials (seeds, learning rates, warmups) are trained at every budget.
+ * Writes the part's results to <out>.<part>.json next to this script and renders <out>.md from every
+ * <out>.*.json part there (`--out -`: writes nothing, prints this part's document); `--json` prints the part's
+ * JSON on stdout; progress goes to stderr. Every MSE is a FLOAT measurement of a float model, not a certificate.
  */
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../src/io/output.ts";
@@ -56,6 +58,7 @@ function check(): void {
   int(f.minBlocks, "minBlocks", 0);
   int(f.maxBlocks, "maxBlocks", f.minBlocks);
   f.epochs.forEach((e) => int(e, "epochs", 1));
+  if (f.out !== "-" && !/^[A-Za-z0-9_-]+$/.test(f.out)) throw new RangeError(`--out must be a plain name (letters, digits, _ -) or -, got "${f.out}"`);
   if (!/^[A-Za-z0-9_-]+$/.test(f.part)) throw new RangeError(`--part must be a plain name (letters, digits, _ -), got "${f.part}"`);
   int(f.trials, "trials", 0);
   int(f.warmup, "warmup", 0);
