@@ -13,15 +13,15 @@
  *   npx tsx examples/experiments/ks-random.ts [--N 500 --n 10,100,1000 --minBlocks 1 --maxBlocks 6 --epochs 1000
  *       --trials 2 --lrMin 0.001 --lrMax 0.1 --warmupMin 0 --warmupMax 200 --weightDecay 0.01 --schedule cosine
  *       --precision f32 --workers 2 --seed 1 --peer --peerInit memcap|torch --python /tmp/train-f32-venv/bin/python
- *       --out ks-random --part main --json]
+ *       --out ks-random --part main --log trials.jsonl --json]
  *
  * `--epochs` takes a list (E1,E2,…): the same trials (seeds, learning rates, warmups) are trained at every budget.
  * Writes the part's results to <out>.<part>.json next to this script and renders <out>.md from every
  * <out>.*.json part there (`--out -`: writes nothing, prints this part's document); `--json` prints the part's
- * JSON on stdout; progress goes to stderr. Every MSE is a FLOAT measurement of a float model, not a certificate.
+ * JSON on stdout; progress goes to stderr, and `--log FILE` appends every finished trial to FILE as it ends. Every MSE is a FLOAT measurement of a float model, not a certificate.
  */
 import { existsSync } from "node:fs";
-import { writeFileAtomic } from "../../src/io/output.ts";
+import { openJsonlLog, writeFileAtomic } from "../../src/io/output.ts";
 import { SCHEDULES, type Schedule } from "../../src/train/schedule.ts";
 import { buildModel, ksPaperParameterCount } from "../../src/train/models.ts";
 import { BACKEND, flags, say } from "./common.ts";
@@ -35,7 +35,7 @@ const f = parseFlags(() => flags({
   seed: 1, N: 500, n: [10, 100, 1000], minBlocks: 1, maxBlocks: 6, epochs: [1000], trials: 2, lr: 0.03, warmup: 10,
   lrMin: DEFAULT_SPACE.lr[0], lrMax: DEFAULT_SPACE.lr[1], warmupMin: DEFAULT_SPACE.warmup[0], warmupMax: DEFAULT_SPACE.warmup[1],
   weightDecay: 0.01, schedule: "cosine", precision: "f32", threshold: 0.01, workers: 2, peer: false, peerInit: "memcap",
-  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", json: false,
+  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", log: "", json: false,
 }));
 
 /** Bad flags: one `ks-random: …` line and exit 2, no stack trace. */
@@ -100,16 +100,20 @@ async function main(): Promise<void> {
   say(`ks-random: ${work.length} trials (${f.n.length} n × ${f.epochs.length} epoch budget(s) × ${blocksList.length} #blocks × ${Math.max(1, f.trials)} trial(s)${f.peer ? " × 2 engines" : ""}) on ${f.workers} worker(s), ${f.precision}`);
   const t0 = performance.now();
   let finished = 0;
+  // every finished trial as one JSON line, so that an interrupted long run keeps what it measured
+  const log = f.log ? openJsonlLog(f.log) : null;
   try {
     await runTasks(tasks, f.workers, (k, r) => {
       const i = order[k]!, w = work[i]!;
       records[i] = { engine: w.engine, epochs: w.epochs, ...w.spec, ...(r as TrialOutcome) };
+      log?.append(records[i]!);
       finished++;
       const el = (performance.now() - t0) / 1000;
       say(`[${finished}/${work.length}] ${w.engine} n=${w.spec.n} epochs=${w.epochs} blocks=${w.spec.blocks} trial ${w.spec.trial} (init seed ${w.spec.initSeed}): lr ${w.spec.lr.toExponential(3)} warmup ${w.spec.warmup} → MSE ${r.mse.toExponential(3)} sign-error ${r.signError.toFixed(3)} (${r.seconds.toFixed(1)} s; ${el.toFixed(0)} s elapsed)`);
     });
   } finally {
     peerData?.dispose();
+    log?.close();
   }
   const wall = (performance.now() - t0) / 1000;
   const all = records as TrialRecord[];
