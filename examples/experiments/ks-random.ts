@@ -18,7 +18,7 @@
  * `--epochs` takes a list (E1,E2,…): the same trials (seeds, learning rates, warmups) are trained at every budget.
  * Writes the part's results to <out>.<part>.json next to this script and renders <out>.md from every
  * <out>.*.json part there (`--out -`: writes nothing, prints this part's document); `--json` prints the part's
- * JSON on stdout; progress goes to stderr, and `--log FILE` appends every finished trial to FILE as it ends. Every MSE is a FLOAT measurement of a float model, not a certificate.
+ * JSON on stdout; `--renderOnly` re-renders <out>.md from the parts present and trains nothing; progress goes to stderr, and `--log FILE` appends every finished trial to FILE as it ends. Every MSE is a FLOAT measurement of a float model, not a certificate.
  */
 import { existsSync } from "node:fs";
 import { openJsonlLog, writeFileAtomic } from "../../src/io/output.ts";
@@ -35,7 +35,7 @@ const f = parseFlags(() => flags({
   seed: 1, N: 500, n: [10, 100, 1000], minBlocks: 1, maxBlocks: 6, epochs: [1000], trials: 2, lr: 0.03, warmup: 10,
   lrMin: DEFAULT_SPACE.lr[0], lrMax: DEFAULT_SPACE.lr[1], warmupMin: DEFAULT_SPACE.warmup[0], warmupMax: DEFAULT_SPACE.warmup[1],
   weightDecay: 0.01, schedule: "cosine", precision: "f32", threshold: 0.01, workers: 2, peer: false, peerInit: "memcap",
-  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", log: "", json: false,
+  python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", log: "", json: false, renderOnly: false,
 }));
 
 /** Bad flags: one `ks-random: …` line and exit 2, no stack trace. */
@@ -80,6 +80,15 @@ interface TrialRecord extends TrialSpec, TrialOutcome {
 
 async function main(): Promise<void> {
   check();
+  if (f.renderOnly) {
+    // re-render <out>.md from the parts already written, training nothing
+    const dir = new URL("./", import.meta.url).pathname;
+    const parts = readParts(dir, f.out);
+    if (!parts.length) throw new RangeError(`--renderOnly: no ${f.out}.*.json parts next to the script`);
+    writeFileAtomic(`${dir}${f.out}.md`, renderDocument(parts));
+    say(`wrote examples/experiments/${f.out}.md from ${parts.length} part(s)`);
+    return;
+  }
   const space: SearchSpace = { lr: [f.lrMin, f.lrMax], warmup: [f.warmupMin, f.warmupMax] };
   const blocksList = Array.from({ length: f.maxBlocks - f.minBlocks + 1 }, (_, i) => f.minBlocks + i);
   const settings = (n: number, blocks: number, epochs: number): TrialSettings => ({ N: f.N, n, blocks, epochs, dataSeed: f.seed, precision: f.precision as "f32" | "f64", weightDecay: f.weightDecay, schedule: f.schedule as Schedule });

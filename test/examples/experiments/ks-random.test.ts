@@ -2,10 +2,12 @@
 // parameter count against the paper's formula, the seeded tuning loop (K trials with recorded seeds, best-of,
 // reproducible), the --warmup / --epochs / --trials flags end to end, and the PyTorch peer computing the same thing.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel, ksPaperParameterCount, MODEL_DEFAULTS } from "../../../src/train/models.ts";
-import { renderDocument } from "../../../examples/experiments/ks-random-doc.ts";
+import { readParts, renderDocument } from "../../../examples/experiments/ks-random-doc.ts";
 import { bestTrial, DEFAULT_SPACE, ksConfig, memcapJob, minimumBlocks, PeerData, runMemcapTrial, runPeerTrial, runTasks, trialSpecs, type TrialOutcome, type TrialSettings } from "../../../examples/experiments/ks-tuning.ts";
 
 const SCRIPT = "examples/experiments/ks-random.ts";
@@ -116,6 +118,20 @@ describe("ks-random.ts end to end", () => {
     expect(md).toMatch(/\| 3 \| 5 \| 2 \(lr 0\.001 … 0\.1, warmup 0 … 200\) \| 4 \| > 1 \|/);
     expect(md).toMatch(/\| 3 \| 30 \| 2 /);
     expect(md).toContain("FLOAT measurement");
+    // parts on disk: main first, every part's rows in the one table
+    const dir = mkdtempSync(join(tmpdir(), "ks-parts-"));
+    try {
+      writeFileSync(join(dir, "x.zeta.json"), JSON.stringify({ ...out, part: "zeta", rows: [{ ...out.rows[0], n: 7 }] }));
+      writeFileSync(join(dir, "x.main.json"), JSON.stringify(out));
+      writeFileSync(join(dir, "y.main.json"), JSON.stringify(out));
+      const parts = readParts(dir, "x");
+      expect(parts.map((p) => p.part)).toEqual(["main", "zeta"]);
+      const both = renderDocument(parts);
+      expect(both).toMatch(/\| 7 \| 5 \|/);
+      expect(both).toMatch(/\| 3 \| 30 \|/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("bad flags: one ks-random line, exit 2", () => {
     for (const bad of [["--trials", "-1"], ["--precision", "f16"], ["--workers", "3"], ["--bogus", "1"], ["--schedule", "step"], ["--part", "../x"], ["--epochs", "0"]]) {
