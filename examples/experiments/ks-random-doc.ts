@@ -140,6 +140,14 @@ function reading(rows: Row[], threshold: number): string[] {
     const low = ran.reduce((a, c) => (c[e]!.bestMse < a[e]!.bestMse ? c : a));
     out.push(`- ${e === "memcap" ? "memcap" : "The PyTorch peer"}: MSE < ${threshold} ${hit.length ? `at ${hit.map((c) => `(n ${c.n}, ${c.epochs} epochs, ${c.blocks} blocks)`).join(", ")}` : "in **none** of the " + ran.length + " (n, epochs, #blocks) cells tried"}; lowest best MSE ${e2(low[e]!.bestMse)} (n = ${low.n}, ${low.epochs} epochs, ${low.blocks} blocks; sign error ${low[e]!.bestSignError.toFixed(3)}).`);
   }
+  const signMin = (r: PartRow, e: Engine) => {
+    if (!r.byBlocks.some((b) => b[e])) return null;
+    const v = r.minimumSignError[e];
+    const lowest = Math.min(...r.byBlocks.map((b) => b[e]?.bestSignError ?? Infinity));
+    return `${e} ${v === null || v === undefined ? `> ${Math.max(...r.byBlocks.map((b) => b.blocks))}` : v} (lowest ${lowest.toFixed(3)})`;
+  };
+  out.push(`- Reading "training error" as the sign error of the best-MSE trial (fraction of the ${rows[0]?.part.N ?? 500} examples whose output has the wrong sign) < ${threshold} instead: minimum #blocks ` +
+    rows.map(({ r, epochs }) => `n = ${r.n}, ${epochs} epochs: ${(["memcap", "pytorch"] as const).map((e) => signMin(r, e)).filter(Boolean).join(", ")}`).join("; ") + ".");
   const at4 = cells.filter((c) => c.blocks === 4);
   if (at4.length) out.push(`- At the paper's minimum, 4 blocks: best MSE ${at4.map((c) => `n = ${c.n}, ${c.epochs} epochs: memcap ${e2(c.memcap?.bestMse ?? NaN)}${c.pytorch ? `, peer ${e2(c.pytorch.bestMse)}` : ""}`).join("; ")}.`);
   // the same trial in both engines from the same initial weights: does memcap's trainer end higher?
