@@ -114,6 +114,10 @@ export function renderDocument(parts: Part[]): string {
     "",
     ...reading(rows.map((x) => ({ ...x, part: x.p })), threshold),
     "",
+    "## Earlier measurements (before the tuning procedure)",
+    "",
+    "At commit 67c5174 this file held an untuned run (AdamW lr 0.03, 10 warmup steps + cosine, 1000 steps, 2 restarts, float64): at N = 50 — a tenth of the paper's N — the minimum #blocks was 2, 1 and 3 for n = 10, 100, 1000; at N = 500 no #blocks up to 4 reached 0.01 (final MSE 0.58–0.94, in ks-random-N500.md, now folded in here). Issue 18 records a grid lr ∈ {1e-3 … 1e-1} × warmup {10, 100}, up to 8 blocks, 5000 steps: best MSE 0.22–0.81 at 4 blocks, still falling.",
+    "",
     "## Parts, time and regeneration",
     "",
     ...parts.flatMap((p) => [
