@@ -140,9 +140,11 @@ function reading(rows: Row[], threshold: number): string[] {
   for (const e of ["memcap", "pytorch"] as const) {
     const ran = cells.filter((c) => c[e]);
     if (!ran.length) continue;
-    const hit = reached(e);
+    // a cell counted once however many parts ran it (parts may repeat memcap's trials, e.g. beside a peer variant)
+    const distinct = (list: typeof cells) => [...new Map(list.map((c) => [`${c.n}/${c.epochs}/${c.blocks}/${e === "pytorch" ? c.peerInit : ""}`, c])).values()];
+    const hit = distinct(reached(e));
     const low = ran.reduce((a, c) => (c[e]!.bestMse < a[e]!.bestMse ? c : a));
-    out.push(`- ${e === "memcap" ? "memcap" : "The PyTorch peer"}: MSE < ${threshold} ${hit.length ? `at ${hit.map((c) => `(n ${c.n}, ${c.epochs} epochs, ${c.blocks} blocks)`).join(", ")}` : "in **none** of the " + ran.length + " (n, epochs, #blocks) cells tried"}; lowest best MSE ${e2(low[e]!.bestMse)} (n = ${low.n}, ${low.epochs} epochs, ${low.blocks} blocks; sign error ${low[e]!.bestSignError.toFixed(3)}).`);
+    out.push(`- ${e === "memcap" ? "memcap" : "The PyTorch peer"}: MSE < ${threshold} ${hit.length ? `at ${hit.map((c) => `(n ${c.n}, ${c.epochs} epochs, ${c.blocks} blocks)`).join(", ")}` : "in **none** of the " + distinct(ran).length + " (n, epochs, #blocks" + (e === "pytorch" ? ", initialization" : "") + ") cells tried"}; lowest best MSE ${e2(low[e]!.bestMse)} (n = ${low.n}, ${low.epochs} epochs, ${low.blocks} blocks; sign error ${low[e]!.bestSignError.toFixed(3)}).`);
   }
   const signMin = (r: PartRow, e: Engine) => {
     if (!r.byBlocks.some((b) => b[e])) return null;
@@ -153,7 +155,7 @@ function reading(rows: Row[], threshold: number): string[] {
   out.push(`- Reading "training error" as the sign error of the best-MSE trial (fraction of the ${rows[0]?.part.N ?? 500} examples whose output has the wrong sign) < ${threshold} instead: minimum #blocks ` +
     rows.map(({ r, epochs }) => `n = ${r.n}, ${epochs} epochs: ${(["memcap", "pytorch"] as const).map((e) => signMin(r, e)).filter(Boolean).join(", ")}`).join("; ") + ".");
   const at4 = cells.filter((c) => c.blocks === 4);
-  if (at4.length) out.push(`- At the paper's minimum, 4 blocks: best MSE ${at4.map((c) => `n = ${c.n}, ${c.epochs} epochs: memcap ${e2(c.memcap?.bestMse ?? NaN)}${c.pytorch ? `, peer ${e2(c.pytorch.bestMse)}` : ""}`).join("; ")}.`);
+  if (at4.length) out.push(`- At the paper's minimum, 4 blocks: best MSE ${at4.map((c) => `n = ${c.n}, ${c.epochs} epochs: memcap ${e2(c.memcap?.bestMse ?? NaN)}${c.pytorch ? `, peer${c.peerInit.startsWith("PyTorch") ? " (PyTorch init)" : ""} ${e2(c.pytorch.bestMse)}` : ""}`).join("; ")}.`);
   // the same trial in both engines from the same initial weights: does memcap's trainer end higher?
   const pairs = cells.filter((c) => c.memcap && c.pytorch && !c.peerInit.startsWith("PyTorch")).flatMap((c) => c.memcap!.trials.map((t, k) => ({ m: t.mse, p: c.pytorch!.trials[k]?.mse ?? NaN }))).filter((x) => Number.isFinite(x.m) && Number.isFinite(x.p) && x.m < 10 && x.p < 10);
   if (pairs.length) {
