@@ -9,11 +9,11 @@
  * @example
  *   npx tsx proofs-check/main.ts out/ks.json   # "VERIFIED (4 claims, 0.21 s)", exit 0
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { MAX_PRECISION_DIGITS } from "../src/certificate/format.ts";
 import type { Report } from "./check.ts";
-import { checkBytesInParallel, sharedBytes } from "./parallel.ts";
+import { checkBytesInParallel, readFileShared } from "./parallel.ts";
 import { Invalid } from "./validate.ts";
 
 /** V8 cannot hold a longer string, so larger files cannot be JSON.parsed. */
@@ -53,7 +53,7 @@ function read(file: string): Uint8Array {
   try {
     const bytes = statSync(file).size;
     if (bytes > MAX_BYTES) throw new Invalid(`${file}: ${bytes} bytes is beyond what a JavaScript string holds (about 512 MiB)`);
-    raw = readFileSync(file);
+    raw = readFileShared(file);
   } catch (e) {
     if (e instanceof Invalid) throw e;
     throw new Invalid(`${file}: cannot read certificate (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     const o = parseArgs(argv);
     const t0 = performance.now();
     // the strict reader (parallel.ts → json.ts): duplicate keys, inexact integers, invalid UTF-8 are Invalid
-    const r = await checkBytesInParallel(sharedBytes(read(o.file)), { precision: o.precision, decimalOnly: o.decimalOnly, threads: o.threads });
+    const r = await checkBytesInParallel(read(o.file), { precision: o.precision, decimalOnly: o.decimalOnly, threads: o.threads });
     const seconds = (performance.now() - t0) / 1000;
     process.stdout.write((o.json ? JSON.stringify({ file: o.file, ...r, seconds }) : text(r, seconds)) + "\n");
     return EXIT[r.verdict];

@@ -14,6 +14,7 @@
  * @example
  *   const r = await checkBytesInParallel(sharedBytes, { threads: 2 }); r.verdict // "VERIFIED"
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { Rational } from "../src/numbers/rational.ts";
 import { checkValidated, type CheckOptions, type Report } from "./check.ts";
@@ -33,6 +34,24 @@ export function sharedBytes(bytes: Uint8Array): Uint8Array {
   const view = new Uint8Array(new SharedArrayBuffer(bytes.length));
   view.set(bytes);
   return view;
+}
+
+/** Reads a file straight into shared memory (no second copy of its bytes). Throws the fs error. */
+export function readFileShared(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const view = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    while (at < size) {
+      const got = readSync(fd, view, at, size - at, at);
+      if (got === 0) break;
+      at += got;
+    }
+    return at === size ? view : view.slice(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function fromWorker(v: WorkerValue): Enc[][] | Undecided {

@@ -5,7 +5,7 @@
  * @example
  *   node bin/memcap.mjs check out/ks.json --json
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import type { Report } from "../../../proofs-check/check.ts";
@@ -26,14 +26,15 @@ async function load(file: string): Promise<{ raw: Uint8Array; bytes: number }> {
   try {
     bytes = statSync(file).size;
     if (bytes > MAX_STRING) throw new UserError(`${file}: ${bytes} bytes is beyond the ${MAX_STRING}-character limit of a JavaScript string; the checker reads certificates up to about 512 MiB`);
-    raw = readFileSync(file);
+    // straight into shared memory, so that the checker's threads read the same bytes (and no second copy is made)
+    const { readFileShared } = await import("../../../proofs-check/parallel.ts");
+    raw = readFileShared(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${file}: cannot read certificate${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
   }
-  const { sharedBytes } = await import("../../../proofs-check/parallel.ts");
-  return { raw: sharedBytes(raw), bytes };
+  return { raw, bytes };
 }
 
 function text(file: string, bytes: number, r: Report, seconds: number): string {
