@@ -13,6 +13,8 @@
  *   npx tsx bench/ks-scale.ts --variant paper 1000 10000
  *   npx tsx bench/ks-scale.ts --one 100000             # one size, the whole pipeline, ends VERIFIED or not
  *   npx tsx bench/ks-scale.ts --one 10000 --variant paper --threads 2
+ *   npx tsx bench/ks-scale.ts --estimate 100000 --sample 300   # per-example CPU of both evaluators on a sample,
+ *                                                              # extrapolated to N (a FLOAT estimate, not a run)
  *
  * CPU time is user + system of each process, all its threads: under contention wall time also
  * measures the other jobs on the machine, so the load average is printed beside it.
@@ -27,6 +29,11 @@ import { generateSequenceDataset } from "../src/data/sequences.ts";
 import { ksCertificate, runKs, runKsParallel } from "../constructions/kajitsuka-sato/certify.ts";
 import type { KsVariant } from "../constructions/kajitsuka-sato/theorem-4-1.ts";
 import { writeJsonAtomic } from "../src/io/output.ts";
+import { compileExact } from "../src/eval/exact.ts";
+import { buildKsVariant } from "../constructions/kajitsuka-sato/variants.ts";
+import { validateCertificate } from "../proofs-check/validate.ts";
+import { Evaluator } from "../proofs-check/evaluate.ts";
+import { exactArith } from "../proofs-check/exact.ts";
 import { fitExponentXY as fitExponent } from "../src/numbers/fit.ts";
 
 const SHAPE = { n: 16, d: 8, classes: 2, vocab: 256, seed: 1 };
@@ -138,6 +145,32 @@ function verdictLine(r: One): string {
   return `${r.variant} N = ${r.N}: ${r.check.verdict}; ${wall.toFixed(1)} s wall (build + verify + write ${r.builder.wall.toFixed(1)} s, check ${r.check.wall.toFixed(1)} s), CPU ${(r.builder.cpu + r.check.cpu).toFixed(1)} s, peak ${peak(r).toFixed(0)} MiB on ${r.threads} threads — budget ${BUDGET_S} s and ${BUDGET_MIB} MiB: ${met ? "met" : "NOT met"} (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`;
 }
 
+/**
+ * Per-example CPU time of the builder's evaluator and of the checker's on K evenly spaced sequences,
+ * extrapolated to all N on `threads` threads. Labelled an estimate: nothing is verified by it.
+ */
+function estimate(N: number, K: number, v: KsVariant, threads: number): void {
+  const ds = generateSequenceDataset({ N, ...SHAPE });
+  const t0 = performance.now();
+  const { network } = buildKsVariant(ds, { seq2seq: false, seed: SHAPE.seed, variant: v });
+  const build = (performance.now() - t0) / 1000;
+  const pick = Array.from({ length: K }, (_, k) => Math.floor((k * N) / K));
+  const c0 = process.cpuUsage();
+  compileExact(network).evaluate(pick.map((i) => ds.sequences[i]!), ds.tokens);
+  const builderMs = (cpuSeconds(process.cpuUsage(c0)) * 1000) / K;
+  const cert = JSON.parse(JSON.stringify({ format: "memcap-certificate", version: 1, construction: { id: "ks-next-token", paper: "", options: {}, seed: 1 }, network, dataset: { vocabulary: ds.tokens.map((r) => r.map(String)), sequences: ds.sequences, labels: ds.labels.map(String) }, evaluation: { mode: "exact" }, claims: [{ kind: "memorizes", id: "m", criterion: { type: "exact" }, examples: "all", count: N }] }));
+  const c1 = process.cpuUsage();
+  const checked = validateCertificate(cert);
+  const validate = cpuSeconds(process.cpuUsage(c1));
+  const e = new Evaluator(checked, exactArith());
+  const c2 = process.cpuUsage();
+  for (const i of pick) e.outputs(i);
+  const checkerMs = (cpuSeconds(process.cpuUsage(c2)) * 1000) / K;
+  const perThread = (N * (builderMs + checkerMs)) / 1000 / threads;
+  console.log(`${v} N = ${N}: built in ${build.toFixed(1)} s; on ${K} sampled sequences the builder's evaluator takes ${builderMs.toFixed(2)} ms CPU per sequence, the checker's ${checkerMs.toFixed(2)} ms (validation ${validate.toFixed(1)} s CPU)`);
+  console.log(`  estimate (FLOAT, extrapolated from the sample, not a run): ${(N * builderMs / 1000).toFixed(0)} s + ${(N * checkerMs / 1000).toFixed(0)} s CPU of exact evaluation, ≈ ${(perThread + build + 2 * validate).toFixed(0)} s wall on ${threads} threads — budget ${BUDGET_S} s (load average ${loadavg()[0]!.toFixed(1)})`);
+}
+
 const HEAD = "variant\tN\tmemorized\tdepth\tparameters\tbits\tcert MiB\tbuild s\tverify s\twrite s\tbuilder cpu s\tbuilder MiB\tcheck s\tcheck cpu s\tcheck MiB\tcheck\ttotal wall s";
 
 const args = process.argv.slice(2);
@@ -150,6 +183,8 @@ if (!["compact", "paper"].includes(variant)) throw new RangeError("--variant com
 const threads = Number(flag("--threads") ?? availableParallelism());
 if (args[0] === "--child") {
   process.stdout.write(JSON.stringify(await one(Number(args[1]), variant, threads, args.includes("--peer"))) + "\n");
+} else if (args[0] === "--estimate") {
+  estimate(Number(args[1]), Number(flag("--sample") ?? 300), variant, threads);
 } else if (args[0] === "--one") {
   const r = runChild(Number(args[1]), variant, threads, false);
   console.log(HEAD);
