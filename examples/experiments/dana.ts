@@ -14,14 +14,15 @@
  *             (experiments.ipynb: sum(Acc[-101:-1])/100), then averaged over restarts (not best-of)
  *
  * The paper's figures are the authors' CSV files (Scaling laws/Data_exp_1_10.csv and Data_exp_6.csv).
- * Every number is a float64 training measurement, not a certificate.
+ * Every number is a float training measurement (float64 by default, `--precision f32` for float32), not a
+ * certificate. bench/authors-dana.ts runs this script beside the authors' own code at the same settings.
  *
- *   npx tsx examples/experiments/dana.ts --exp 1 [--H 1,6,11 --restarts 3 --seed 1 --json]   → dana-exp1.md
+ *   npx tsx examples/experiments/dana.ts --exp 1 [--H 1,6,11 --restarts 3 --seed 1 --epochs 64 --precision f64 --json]   → dana-exp1.md
  *   npx tsx examples/experiments/dana.ts --exp 6 [--restarts 20]                              → dana-exp6.md
  */
 import { danaBounds } from "../../src/bounds/dana.ts";
 import { MODEL_DEFAULTS, type ModelConfig } from "../../src/train/models.ts";
-import { ARITHMETIC, flags, say, trainOnce, writeTable } from "./common.ts";
+import { ARITHMETIC, BACKEND, PRECISION, flags, say, trainOnce, writeTable } from "./common.ts";
 
 const RECIPE = { examples: 2 ** 8 * 2 ** 6, batch: 2 ** 8, epochs: 2 ** 6, lr: 0.1, start: 0.1, end: 0.1 * 5e-2, lastBatches: 100 };
 const SPECS = {
@@ -68,7 +69,8 @@ for (const H of Hs) {
 
 const recipe = `${RECIPE.examples} sequences drawn with replacement (seed ${f.seed}), batch ${RECIPE.batch}, ${f.epochs} epochs (${steps} steps), Adam lr ${RECIPE.lr} × LinearLR(${RECIPE.start} → ${+RECIPE.end.toPrecision(6)}) per epoch, PyTorch initialization; accuracy on-batch before each update over the last ${RECIPE.lastBatches} batches, mean of ${restarts} restart(s)`;
 if (f.json) {
-  process.stdout.write(JSON.stringify({ experiment: f.exp, paper: "Dana, Pydi & Chevaleyre 2025", N: spec.N, d: spec.d, dh: spec.dh, seed: f.seed, recipe, measurement: "FLOAT", rows }, null, 1) + "\n");
+  const initSeeds = "seed + 1000·(restart + 1) + H (restart 0-based)";
+  process.stdout.write(JSON.stringify({ experiment: f.exp, paper: "Dana, Pydi & Chevaleyre 2025", N: spec.N, d: spec.d, dh: spec.dh, seed: f.seed, initSeeds, epochs: f.epochs, batch: RECIPE.batch, examples: RECIPE.examples, backend: BACKEND, arithmetic: ARITHMETIC, recipe, measurement: "FLOAT", rows }, null, 1) + "\n");
 } else {
   const fmt = (x: number) => x.toFixed(3);
   writeTable(`dana-exp${f.exp}`, [
@@ -81,6 +83,6 @@ if (f.json) {
     "|---|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${r.H} | ${r.paper === null ? "—" : fmt(r.paper)} | ${fmt(r.accuracy)} | ${r.restarts.length} (${fmt(r.sd)}) | ${r.paper === null || r.restarts.length < 2 ? "—" : Math.abs(r.accuracy - r.paper) <= 2 * r.sd ? "yes" : "no"} | ${r.parameters} | ${fmt(r.corollary2)} |`),
     "",
-    `Regenerate: \`npx tsx examples/experiments/dana.ts --exp ${f.exp} --seed ${f.seed} --restarts ${restarts}${f.H.length ? ` --H ${f.H.join(",")}` : ""}\` (${rows.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s of training on this machine).`,
+    `Regenerate: \`npx tsx examples/experiments/dana.ts --exp ${f.exp} --seed ${f.seed} --restarts ${restarts}${f.H.length ? ` --H ${f.H.join(",")}` : ""}${f.epochs !== RECIPE.epochs ? ` --epochs ${f.epochs}` : ""}${BACKEND !== "cpu" ? ` --backend ${BACKEND}` : ""}${BACKEND === "cpu" && PRECISION !== "f64" ? ` --precision ${PRECISION}` : ""}\` (${rows.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s of training on this machine).`,
   ].join("\n"));
 }
