@@ -129,7 +129,7 @@ export interface MemcapResult {
   batch: number;
   examples: number;
   arithmetic: string;
-  rows: { H: number; accuracy: number; restarts: number[]; parameters: number; seconds: number }[];
+  rows: { H: number; accuracy: number; restarts: number[]; parameters: number; seconds: number; cpuSeconds: number }[];
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -143,7 +143,7 @@ export const sd = (xs: readonly number[]) => {
 export interface ComparisonRow {
   H: number;
   authors: { mean: number; sd: number; n: number; wall: number; cpu: number; parametersUsed: number; parametersTotal: number; unused: string[] };
-  memcap: Partial<Record<"f32" | "f64", { mean: number; sd: number; n: number; wall: number; parameters: number }>>;
+  memcap: Partial<Record<"f32" | "f64", { mean: number; sd: number; n: number; wall: number; cpu: number; parameters: number }>>;
 }
 
 /**
@@ -173,7 +173,7 @@ export function compare(o: BenchOptions, a: AuthorsResult, m: Partial<Record<"f3
       if (!mr) throw new Error(`memcap ${p} has no row for H = ${H}`);
       if (mr.restarts.length !== o.restarts) throw new Error(`memcap ${p} did ${mr.restarts.length} restarts at H = ${H}, not ${o.restarts}`);
       if (mr.parameters !== ar.parameters_used) throw new Error(`parameter counts differ at H = ${H}: the authors' AoT trains ${ar.parameters_used} (of ${ar.parameters_total}), memcap ${p} ${mr.parameters}`);
-      row.memcap[p] = { mean: mean(mr.restarts), sd: sd(mr.restarts), n: mr.restarts.length, wall: mr.seconds, parameters: mr.parameters };
+      row.memcap[p] = { mean: mean(mr.restarts), sd: sd(mr.restarts), n: mr.restarts.length, wall: mr.seconds, cpu: mr.cpuSeconds, parameters: mr.parameters };
     }
     return row;
   });
@@ -185,30 +185,31 @@ export function withinSpread(memcapMean: number, authors: { mean: number; sd: nu
   return Math.abs(memcapMean - authors.mean) <= 2 * authors.sd ? "yes" : "no";
 }
 
-/** The Markdown table (and its warnings) of a comparison. */
-export function comparisonTable(rows: readonly ComparisonRow[], precisions: readonly ("f32" | "f64")[]): { lines: string[]; warnings: string[]; outside: string[] } {
-  const f3 = (x: number) => x.toFixed(3), f1 = (x: number) => x.toFixed(1), sgn = (x: number) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
-  const head = ["H", "authors (mean ± sd)"];
-  for (const p of precisions) head.push(`memcap ${p} (mean ± sd)`, `${p} − authors`, `${p} within 2 sd`);
-  head.push("authors wall s", "authors CPU/wall");
-  for (const p of precisions) head.push(`memcap ${p} wall s`, `authors / memcap ${p} (wall)`);
-  head.push("parameters trained (authors = memcap)", "authors' module total");
-  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+/**
+ * The Markdown tables of a comparison: accuracy (with the parameter counts) and time; `outside` lists the H
+ * values where memcap's mean is outside 2 sd of the authors' restarts, `warnings` a PyTorch run off one thread.
+ */
+export function comparisonTables(rows: readonly ComparisonRow[], precisions: readonly ("f32" | "f64")[]): { accuracy: string[]; time: string[]; warnings: string[]; outside: string[] } {
+  const f3 = (x: number) => x.toFixed(3), f1 = (x: number) => x.toFixed(1), f2 = (x: number) => x.toFixed(2), sgn = (x: number) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
+  const table = (head: string[], body: string[][]) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((c) => `| ${c.join(" | ")} |`)];
   const warnings: string[] = [], outside: string[] = [];
+  const accHead = ["H", "authors (mean ± sd)", ...precisions.flatMap((p) => [`memcap ${p} (mean ± sd)`, `${p} − authors`, `${p} within 2 sd`]), "parameters trained (authors = memcap)", "authors' module total"];
+  const timeHead = ["H", "authors wall s", "authors CPU s", "authors CPU/wall", ...precisions.flatMap((p) => [`memcap ${p} wall s`, `memcap ${p} CPU s`, `authors / memcap ${p}: wall`, `: CPU`])];
+  const accBody: string[][] = [], timeBody: string[][] = [];
   for (const r of rows) {
-    const cells = [String(r.H), `${f3(r.authors.mean)} ± ${f3(r.authors.sd)}`];
+    const acc = [String(r.H), `${f3(r.authors.mean)} ± ${f3(r.authors.sd)}`];
+    const time = [String(r.H), f1(r.authors.wall), f1(r.authors.cpu), f2(r.authors.cpu / r.authors.wall)];
     for (const p of precisions) {
       const m = r.memcap[p]!;
       const w = withinSpread(m.mean, r.authors);
       if (w === "no") outside.push(`H = ${r.H} (${p}: ${sgn(m.mean - r.authors.mean)}, authors' sd ${f3(r.authors.sd)})`);
-      cells.push(`${f3(m.mean)} ± ${f3(m.sd)}`, sgn(m.mean - r.authors.mean), w);
+      acc.push(`${f3(m.mean)} ± ${f3(m.sd)}`, sgn(m.mean - r.authors.mean), w);
+      time.push(f1(m.wall), f1(m.cpu), f2(r.authors.wall / m.wall), f2(r.authors.cpu / m.cpu));
     }
-    const cpuWall = r.authors.cpu / r.authors.wall;
-    if (cpuWall > 1.1) warnings.push(`⚠ H = ${r.H}: the authors' run used ${cpuWall.toFixed(2)} CPU-seconds per wall second: not one thread`);
-    cells.push(f1(r.authors.wall), cpuWall.toFixed(2));
-    for (const p of precisions) cells.push(f1(r.memcap[p]!.wall), (r.authors.wall / r.memcap[p]!.wall).toFixed(2));
-    cells.push(String(r.authors.parametersUsed), `${r.authors.parametersTotal}${r.authors.unused.length ? ` (${r.authors.unused.join(", ")} never read)` : ""}`);
-    lines.push(`| ${cells.join(" | ")} |`);
+    acc.push(String(r.authors.parametersUsed), `${r.authors.parametersTotal}${r.authors.unused.length ? ` (${r.authors.unused.join(", ")} never read)` : ""}`);
+    if (r.authors.cpu / r.authors.wall > 1.1) warnings.push(`⚠ H = ${r.H}: the authors' run used ${f2(r.authors.cpu / r.authors.wall)} CPU-seconds per wall second: not one thread`);
+    accBody.push(acc);
+    timeBody.push(time);
   }
-  return { lines, warnings, outside };
+  return { accuracy: table(accHead, accBody), time: table(timeHead, timeBody), warnings, outside };
 }

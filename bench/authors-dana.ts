@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../src/io/output.ts";
 import { UserError } from "../src/errors.ts";
 import { ONE_THREAD_ENV } from "./train-bench-lib.ts";
-import { authorsJob, compare, comparisonTable, EXPERIMENTS, memcapArgs, missingAuthorsDir, parseBenchArgs, RECIPE, type AuthorsResult, type BenchOptions, type MemcapResult } from "./authors-dana-lib.ts";
+import { authorsJob, compare, comparisonTables, EXPERIMENTS, memcapArgs, missingAuthorsDir, parseBenchArgs, RECIPE, type AuthorsResult, type BenchOptions, type MemcapResult } from "./authors-dana-lib.ts";
 
 /** The repository root: the children run there, whatever the caller's directory. */
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -83,7 +83,7 @@ async function main(o: BenchOptions): Promise<number> {
     console.log(`authors-dana: the two sides did not do the same work: ${(e as Error).message}`);
     return 1;
   }
-  const t = comparisonTable(rows, o.precisions);
+  const t = comparisonTables(rows, o.precisions);
   const cpu = os.cpus();
   const flagsUsed = [`--exp ${o.exp}`, `--H ${o.Hs.join(",")}`, `--epochs ${o.epochs}`, `--restarts ${o.restarts}`, `--seed ${o.seed}`, `--authors-seed ${o.authorsSeed}`].join(" ");
   const out = [
@@ -95,13 +95,19 @@ async function main(o: BenchOptions): Promise<number> {
     `Settings, both sides: N = ${spec.N}, d = d_h = ${spec.d}, S = 2, one dataset of ${RECIPE.batchSize * RECIPE.numBatch} sequences drawn with replacement and reused for every H and restart, batch ${RECIPE.batchSize}, ${o.epochs} epochs (${o.epochs * RECIPE.numBatch} steps), Adam lr ${RECIPE.lr} × LinearLR(0.1 → 0.005 over ${o.epochs} epochs) stepped per epoch, ${o.restarts} restart(s) per H; accuracy = on-batch argmax accuracy before each update, mean of the ${RECIPE.last} batches before the last, then mean ± sample sd over restarts.`,
     `Authors: their generate_data / AoT / train() (float32, ${authors.dtype}), torch seeded ${authors.seed} as their notebook does${o.exp === 1 ? " (reseeded before the H loop, as the Experiment 1 cell does)" : ""}. memcap: examples/experiments/dana.ts --json --precision f32 / f64, dataset seed ${o.seed}, initial weights seeded ${o.seed} + 1000·(restart + 1) + H.`,
     `The datasets and initial weights come from each side's own generator, so the comparison is between two samples of the recipe's outcome: "within 2 sd" means |memcap − authors| ≤ 2 × the sample sd of the authors' restarts.`,
-    `Accuracies are **FLOAT** measurements of float training runs, not certificates. Wall seconds are the sum over restarts of the training loop alone, one-time set-up excluded on both sides (the authors': one untimed warm-up epoch; memcap's: building and compiling the model) — memcap's also includes its final whole-set evaluation pass, which the authors' train() does not do; authors / memcap > 1: memcap faster.`,
+    `Accuracies are **FLOAT** measurements of float training runs, not certificates. Times are sums over restarts of the training loop alone, wall and process CPU (every thread: V8's compiler and GC threads count on memcap's side), one-time set-up excluded on both sides (the authors': one untimed warm-up epoch; memcap's: building and compiling the model); memcap's include its final whole-set evaluation pass, which the authors' train() does not do. The two sides run one after the other, so the wall ratio also sees the load changing between them: the CPU ratio is the steadier figure on this shared machine.`,
     `PyTorch on one thread: torch.set_num_threads(1), set_num_interop_threads(1) and ${Object.entries(ONE_THREAD_ENV).map(([k, v]) => `${k}=${v}`).join(", ")}; its process CPU time / wall time per H is in the table (≤ 1.10 checked; below 1: it waited for a core on the loaded machine). memcap trains on one thread (the CPU backend's WebAssembly kernels; dana.ts runs its restarts one after another).`,
     ``,
-    ...t.lines,
+    `## Accuracy (FLOAT)`,
+    ``,
+    ...t.accuracy,
     ``,
     `Parameter counts agree at every H: memcap's aot-code against the authors' AoT parameters that a forward/backward pass reaches (a .grad that stays None marks one it never reads; their module also builds linear_compress and linear_decompress, ${2 * spec.d * spec.dh} weights used only when d ≠ d_head, models.py Transformer.forward).`,
     t.outside.length ? `memcap is outside 2 sd of the authors' restarts at ${t.outside.join("; ")}.` : `memcap's mean is within 2 sd of the authors' restarts at every H, in every precision run.`,
+    ``,
+    `## Time (sum over restarts; authors / memcap > 1: memcap faster)`,
+    ``,
+    ...t.time,
     ...(t.warnings.length ? ["", ...t.warnings] : []),
   ].join("\n") + "\n";
   process.stdout.write(out);

@@ -47,24 +47,27 @@ interface Row {
   parameters: number;
   corollary2: number;
   seconds: number;
+  /** the training processes' CPU seconds over the same windows as `seconds` */
+  cpuSeconds: number;
 }
 const rows: Row[] = [];
 for (const H of Hs) {
   const accs: number[] = [];
-  let parameters = 0, seconds = 0;
+  let parameters = 0, seconds = 0, cpuSeconds = 0;
   for (let r = 0; r < restarts; r++) {
     // one dataset (seed) for every H and restart, a fresh initialization per restart and H
     const s = await trainOnce(config(H), { steps, batch: RECIPE.batch, lr: RECIPE.lr, epochLinear: { start: RECIPE.start, end: RECIPE.end, epochs: f.epochs }, recentBatches: RECIPE.lastBatches + 1, optimizer: "adam", weightDecay: 0, warmup: 0, logEvery: steps }, f.seed, f.seed + 1000 * (r + 1) + H);
     accs.push(s.recentBatchAccuracy!);
     parameters = s.parameters;
     seconds += s.seconds;
+    cpuSeconds += s.cpuSeconds;
     say(`exp ${f.exp} H=${H} restart ${r + 1}/${restarts}: on-batch accuracy ${s.recentBatchAccuracy!.toFixed(4)} (${s.seconds.toFixed(1)} s)`);
   }
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const sd = accs.length > 1 ? Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / (accs.length - 1)) : 0;
   const i = (spec.Hs as readonly number[]).indexOf(H);
   const corollary2 = Number(danaBounds({ vocab: spec.N, S: 2, d: spec.d, dh: spec.dh, H, T: spec.N ** 2 }).find((b) => b.id === "cor2-accuracy")!.value);
-  rows.push({ H, accuracy: mean, restarts: accs, sd, paper: i >= 0 ? spec.paper[i]! : null, parameters, corollary2, seconds });
+  rows.push({ H, accuracy: mean, restarts: accs, sd, paper: i >= 0 ? spec.paper[i]! : null, parameters, corollary2, seconds, cpuSeconds });
 }
 
 const recipe = `${RECIPE.examples} sequences drawn with replacement (seed ${f.seed}), batch ${RECIPE.batch}, ${f.epochs} epochs (${steps} steps), Adam lr ${RECIPE.lr} × LinearLR(${RECIPE.start} → ${+RECIPE.end.toPrecision(6)}) per epoch, PyTorch initialization; accuracy on-batch before each update over the last ${RECIPE.lastBatches} batches, mean of ${restarts} restart(s)`;

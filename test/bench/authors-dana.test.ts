@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.ts";
-import { authorsJob, compare, comparisonTable, memcapArgs, missingAuthorsDir, parseBenchArgs, sd, type AuthorsResult, type MemcapResult } from "../../bench/authors-dana-lib.ts";
+import { authorsJob, compare, comparisonTables, memcapArgs, missingAuthorsDir, parseBenchArgs, sd, type AuthorsResult, type MemcapResult } from "../../bench/authors-dana-lib.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "authors-dana-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -78,8 +78,8 @@ describe("authors-dana table", () => {
   const memcap = (accs1: number[], accs31: number[]): MemcapResult => ({
     N: 50, d: 10, dh: 10, seed: 1, epochs: 2, batch: 256, examples: 16384, arithmetic: "float32",
     rows: [
-      { H: 1, accuracy: 0, restarts: accs1, parameters: 1430, seconds: 0.5 },
-      { H: 31, accuracy: 0, restarts: accs31, parameters: 13430, seconds: 2.5 },
+      { H: 1, accuracy: 0, restarts: accs1, parameters: 1430, seconds: 0.5, cpuSeconds: 0.4 },
+      { H: 31, accuracy: 0, restarts: accs31, parameters: 13430, seconds: 2.5, cpuSeconds: 3 },
     ],
   });
   it("pairs rows by H: means and sample sd over restarts, differences, wall ratios, spread verdicts, thread check", () => {
@@ -87,11 +87,15 @@ describe("authors-dana table", () => {
     expect(rows[0]!.authors.mean).toBeCloseTo(0.11, 12);
     expect(rows[0]!.authors.sd).toBeCloseTo(sd([0.1, 0.12]), 12);
     expect(rows[0]!.memcap.f32!.mean).toBeCloseTo(0.12, 12);
-    const t = comparisonTable(rows, ["f32"]);
-    expect(t.lines[0]).toBe("| H | authors (mean ± sd) | memcap f32 (mean ± sd) | f32 − authors | f32 within 2 sd | authors wall s | authors CPU/wall | memcap f32 wall s | authors / memcap f32 (wall) | parameters trained (authors = memcap) | authors' module total |");
-    // H = 1: +0.010 against 2 sd = 0.028 → yes; wall 4 s / 0.5 s = 8; H = 31: +0.100 against 0.028 → no; CPU 12 s over 10 s wall
-    expect(t.lines[2]).toBe("| 1 | 0.110 ± 0.014 | 0.120 ± 0.014 | +0.010 | yes | 4.0 | 0.95 | 0.5 | 8.00 | 1430 | 1630 (linear_compress.weight, linear_decompress.weight never read) |");
-    expect(t.lines[3]).toMatch(/^\| 31 \| 0\.510 ± 0\.014 \| 0\.610 ± 0\.014 \| \+0\.100 \| no \| 10\.0 \| 1\.20 \| 2\.5 \| 4\.00 \| 13430 \|/);
+    const t = comparisonTables(rows, ["f32"]);
+    expect(t.accuracy[0]).toBe("| H | authors (mean ± sd) | memcap f32 (mean ± sd) | f32 − authors | f32 within 2 sd | parameters trained (authors = memcap) | authors' module total |");
+    // H = 1: +0.010 against 2 sd = 0.028 → yes; H = 31: +0.100 → no
+    expect(t.accuracy[2]).toBe("| 1 | 0.110 ± 0.014 | 0.120 ± 0.014 | +0.010 | yes | 1430 | 1630 (linear_compress.weight, linear_decompress.weight never read) |");
+    expect(t.accuracy[3]).toBe("| 31 | 0.510 ± 0.014 | 0.610 ± 0.014 | +0.100 | no | 13430 | 13630 (linear_compress.weight, linear_decompress.weight never read) |");
+    // wall 4 s / 0.5 s = 8, CPU 3.8 s / 0.4 s = 9.5; H = 31: CPU 12 s over 10 s wall (off one thread), 12 / 3 = 4
+    expect(t.time[0]).toBe("| H | authors wall s | authors CPU s | authors CPU/wall | memcap f32 wall s | memcap f32 CPU s | authors / memcap f32: wall | : CPU |");
+    expect(t.time[2]).toBe("| 1 | 4.0 | 3.8 | 0.95 | 0.5 | 0.4 | 8.00 | 9.50 |");
+    expect(t.time[3]).toBe("| 31 | 10.0 | 12.0 | 1.20 | 2.5 | 3.0 | 4.00 | 4.00 |");
     expect(t.outside).toEqual(["H = 31 (f32: +0.100, authors' sd 0.014)"]);
     expect(t.warnings).toEqual(["⚠ H = 31: the authors' run used 1.20 CPU-seconds per wall second: not one thread"]);
   });
@@ -106,4 +110,26 @@ describe("authors-dana table", () => {
     expect(() => compare(o, a, { f64: m })).toThrow(/recorded 64 batches at H = 31/);
     expect(() => compare({ ...o, Hs: [1, 6] }, authors(), { f64: m })).toThrow(/no row for H = 6/);
   });
+});
+
+describe("memcap's side of the bench", () => {
+  it("dana.ts --json at the bench's arguments prints what compare() reads, in the precision asked for", () => {
+    const o = parseBenchArgs(["--exp", "6", "--H", "1", "--epochs", "2", "--restarts", "1"], {});
+    const run = (p: "f32" | "f64") => {
+      const r = spawnSync("npx", ["tsx", ...memcapArgs(o, p)], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as MemcapResult;
+    };
+    const f32 = run("f32"), f64 = run("f64");
+    expect([f32.arithmetic, f64.arithmetic]).toEqual(["float32", "float64"]);
+    expect(f32.rows[0]!.cpuSeconds).toBeGreaterThan(0);
+    // the authors' AoT at N = 10, d = d_h = 2, H = 1: embedding 20 + positions 3·2 + one head 4·2² + unembedding 20
+    const authors: AuthorsResult = { torch: "-", threads: 1, blas: "-", dtype: "float32", seed: 2222, rows: [{ H: 1, runs: [{ accuracy: 0.2, wall_s: 1, cpu_s: 1, batches: 128 }], parameters_total: 70, parameters_used: 62, unused: [] }] };
+    const rows = compare(o, authors, { f32, f64 });
+    expect(rows[0]!.memcap.f64!.parameters).toBe(62);
+    expect(rows[0]!.memcap.f32!.mean).toBe(f32.rows[0]!.restarts[0]);
+    const bad = spawnSync("npx", ["tsx", "examples/experiments/dana.ts", "--exp", "6", "--precision", "f16"], { encoding: "utf8" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--precision must be one of f64, f32, got "f16"/);
+  }, 60_000);
 });
