@@ -81,6 +81,7 @@ if (f.json) {
     "",
     `N = ${spec.N}, d = d_h = ${spec.d}, S = 2. ${recipe}. Model: memcap \`aot-code\` with \`init: "torch"\` (the authors' AoT).`,
     "Accuracy is a **" + ARITHMETIC + " measurement** (FLOAT), not a certificate; the paper column is the authors' CSV (Scaling laws/Data_exp_" + (f.exp === 1 ? "1_10" : "6") + ".csv).",
+    "bench/authors-dana.ts runs the authors' own code beside this recipe at the same settings and compares the means against the spread of their restarts: bench/results/authors-dana.md.",
     "",
     "| H | paper | memcap (mean) | restarts (sd) | within 2 sd | parameters | Corollary 2 line |",
     "|---|---|---|---|---|---|---|",
