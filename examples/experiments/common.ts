@@ -25,7 +25,12 @@ function takeChoiceFlag<T extends string>(argv: string[], name: string, choices:
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return undefined;
   const v = argv[i + 1] ?? "";
-  if (!(choices as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${choices.join(", ")}, got "${v}"`);
+  if (!(choices as readonly string[]).includes(v)) {
+    // bad input: one line naming the script and exit 2, no stack trace (this runs at module load, before any script code)
+    const script = (argv[1] ?? "experiment").replace(/^.*\//, "").replace(/\.ts$/, "");
+    process.stderr.write(`${script}: --${name} must be one of ${choices.join(", ")}, got "${v}"\n`);
+    process.exit(2);
+  }
   argv.splice(i, 2);
   return v as T;
 }

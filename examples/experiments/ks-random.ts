@@ -12,7 +12,7 @@
  *
  *   npx tsx examples/experiments/ks-random.ts [--N 500 --n 10,100,1000 --minBlocks 1 --maxBlocks 6 --epochs 1000
  *       --trials 2 --lrMin 0.001 --lrMax 0.1 --warmupMin 0 --warmupMax 200 --weightDecay 0.01 --schedule cosine
- *       --precision f32 --workers 2 --seed 1 --peer --peerInit memcap|torch --python /tmp/train-f32-venv/bin/python
+ *       --precision f64|f32 --workers 2 --seed 1 --peer --peerInit memcap|torch --python /tmp/train-f32-venv/bin/python
  *       --out ks-random --part main --log trials.jsonl --json]
  *
  * `--epochs` takes a list (E1,E2,…): the same trials (seeds, learning rates, warmups) are trained at every budget.
@@ -24,7 +24,7 @@ import { existsSync } from "node:fs";
 import { openJsonlLog, writeFileAtomic } from "../../src/io/output.ts";
 import { SCHEDULES, type Schedule } from "../../src/train/schedule.ts";
 import { buildModel, ksPaperParameterCount } from "../../src/train/models.ts";
-import { BACKEND, flags, say } from "./common.ts";
+import { BACKEND, flags, PRECISION, say } from "./common.ts";
 import { readParts, renderDocument, type Engine, type EngineCell, type Part, type PartRow } from "./ks-random-doc.ts";
 import { bestTrial, DEFAULT_SPACE, ksConfig, memcapJob, minimumBlocks, PeerData, runPeerTrial, runTasks, trialSpecs, type PoolTask, type SearchSpace, type TrialOutcome, type TrialSettings, type TrialSpec } from "./ks-tuning.ts";
 
@@ -34,7 +34,7 @@ const PEER_SCRIPT = new URL("../../bench/ks_random_torch.py", import.meta.url).p
 const f = parseFlags(() => flags({
   seed: 1, N: 500, n: [10, 100, 1000], minBlocks: 1, maxBlocks: 6, epochs: [1000], trials: 2, lr: 0.03, warmup: 10,
   lrMin: DEFAULT_SPACE.lr[0], lrMax: DEFAULT_SPACE.lr[1], warmupMin: DEFAULT_SPACE.warmup[0], warmupMax: DEFAULT_SPACE.warmup[1],
-  weightDecay: 0.01, schedule: "cosine", precision: "f32", threshold: 0.01, workers: 2, peer: false, peerInit: "memcap",
+  weightDecay: 0.01, schedule: "cosine", threshold: 0.01, workers: 2, peer: false, peerInit: "memcap",
   python: "/tmp/train-f32-venv/bin/python", out: "ks-random", part: "main", log: "", json: false, renderOnly: false,
 }));
 
@@ -66,7 +66,6 @@ function check(): void {
   if (f.workers > 2) throw new RangeError("--workers is at most 2 on this shared 2-core machine");
   if (!(f.lr > 0)) throw new RangeError(`--lr must be positive, got ${f.lr}`);
   if (!(SCHEDULES as readonly string[]).includes(f.schedule)) throw new RangeError(`--schedule must be one of ${SCHEDULES.join(", ")}`);
-  if (f.precision !== "f32" && f.precision !== "f64") throw new RangeError(`--precision must be f32 or f64, got ${f.precision}`);
   if (!(f.weightDecay >= 0)) throw new RangeError(`--weightDecay must be ≥ 0, got ${f.weightDecay}`);
   if (f.peerInit !== "memcap" && f.peerInit !== "torch") throw new RangeError(`--peerInit must be memcap or torch, got ${f.peerInit}`);
   if (f.peer && !existsSync(f.python)) throw new RangeError(`--peer needs PyTorch's python at --python ${f.python} (not found)`);
@@ -91,7 +90,7 @@ async function main(): Promise<void> {
   }
   const space: SearchSpace = { lr: [f.lrMin, f.lrMax], warmup: [f.warmupMin, f.warmupMax] };
   const blocksList = Array.from({ length: f.maxBlocks - f.minBlocks + 1 }, (_, i) => f.minBlocks + i);
-  const settings = (n: number, blocks: number, epochs: number): TrialSettings => ({ N: f.N, n, blocks, epochs, dataSeed: f.seed, precision: f.precision as "f32" | "f64", weightDecay: f.weightDecay, schedule: f.schedule as Schedule });
+  const settings = (n: number, blocks: number, epochs: number): TrialSettings => ({ N: f.N, n, blocks, epochs, dataSeed: f.seed, precision: PRECISION, weightDecay: f.weightDecay, schedule: f.schedule as Schedule });
   // the same K trials (hyperparameters and initial weights) for every epoch budget: they depend on (seed, n, #blocks, k) only
   const specsFor = (n: number, blocks: number): TrialSpec[] =>
     f.trials > 0 ? trialSpecs({ seed: f.seed, n, blocks, trials: f.trials, space }) : trialSpecs({ seed: f.seed, n, blocks, trials: 1, space: { lr: [f.lr, f.lr], warmup: [f.warmup, f.warmup] } });
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
     const w = work[i]!, job = memcapJob(settings(w.spec.n, w.spec.blocks, w.epochs), w.spec);
     return w.engine === "memcap" ? { kind: "memcap", job } : { kind: "peer", run: () => runPeerTrial(job, peerData!, f.python, PEER_SCRIPT, f.peerInit as "memcap" | "torch") };
   });
-  say(`ks-random: ${work.length} trials (${f.n.length} n × ${f.epochs.length} epoch budget(s) × ${blocksList.length} #blocks × ${Math.max(1, f.trials)} trial(s)${f.peer ? " × 2 engines" : ""}) on ${f.workers} worker(s), ${f.precision}`);
+  say(`ks-random: ${work.length} trials (${f.n.length} n × ${f.epochs.length} epoch budget(s) × ${blocksList.length} #blocks × ${Math.max(1, f.trials)} trial(s)${f.peer ? " × 2 engines" : ""}) on ${f.workers} worker(s), ${PRECISION}`);
   const t0 = performance.now();
   let finished = 0;
   // every finished trial as one JSON line, so that an interrupted long run keeps what it measured
@@ -147,7 +146,7 @@ async function main(): Promise<void> {
     experiment: "Kajitsuka & Sato ICLR 2025, App. H.2 random data (pp. 41–42)", measurement: "FLOAT", part: f.part, command: commandLine(),
     N: f.N, d: 6, m: 2, q: 8, s: 2, threshold: f.threshold, dataSeed: f.seed, seed: f.seed, blocks: [f.minBlocks, f.maxBlocks],
     tuning: f.trials > 0 ? { sampler: "seeded random search", trials: f.trials, lr: space.lr, lrScale: "log-uniform", warmup: space.warmup, warmupScale: "uniform integer (epochs)", keep: "best-of trials (lowest final training MSE)" } : { sampler: "none", trials: 0, lr: f.lr, warmup: f.warmup },
-    training: { optimizer: "AdamW", batch: "full", epochs: f.epochs, weightDecay: f.weightDecay, betas: [0.9, 0.999], eps: 1e-8, schedule: `linear warmup, then ${f.schedule}`, precision: f.precision, init: "memcap N(0, 1/fan_in) weights, zero biases" },
+    training: { optimizer: "AdamW", batch: "full", epochs: f.epochs, weightDecay: f.weightDecay, betas: [0.9, 0.999], eps: 1e-8, schedule: `linear warmup, then ${f.schedule}`, precision: PRECISION, init: "memcap N(0, 1/fan_in) weights, zero biases" },
     peer: f.peer ? { script: "bench/ks_random_torch.py", threads: 1, sameData: true, init: f.peerInit === "memcap" ? "memcap's initial weights (the same as memcap's trial)" : "PyTorch nn.Linear defaults U(±1/√fan_in) for weights and biases, from the trial's init seed", maxInitMseGap: initGap } : null,
     workers: f.workers, wallSeconds: wall, trainSeconds: Object.fromEntries(engines.map((e) => [e, sum(e)])),
     rows,
@@ -166,7 +165,7 @@ async function main(): Promise<void> {
 function commandLine(): string {
   return `npx tsx examples/experiments/ks-random.ts --seed ${f.seed} --N ${f.N} --n ${f.n.join(",")} --minBlocks ${f.minBlocks} --maxBlocks ${f.maxBlocks} --epochs ${f.epochs.join(",")} --trials ${f.trials}` +
     (f.trials > 0 ? ` --lrMin ${f.lrMin} --lrMax ${f.lrMax} --warmupMin ${f.warmupMin} --warmupMax ${f.warmupMax}` : ` --lr ${f.lr} --warmup ${f.warmup}`) +
-    ` --weightDecay ${f.weightDecay} --schedule ${f.schedule} --precision ${f.precision} --threshold ${f.threshold} --workers ${f.workers}${f.peer ? ` --peer --peerInit ${f.peerInit}` : ""} --out ${f.out} --part ${f.part}`;
+    ` --weightDecay ${f.weightDecay} --schedule ${f.schedule} --precision ${PRECISION} --threshold ${f.threshold} --workers ${f.workers}${f.peer ? ` --peer --peerInit ${f.peerInit}` : ""} --out ${f.out} --part ${f.part}`;
 }
 
 main().catch((e: unknown) => {

@@ -136,7 +136,7 @@ describe("ks-random.ts end to end", () => {
   it("bad flags: one ks-random line, exit 2", () => {
     for (const bad of [["--trials", "-1"], ["--precision", "f16"], ["--workers", "3"], ["--bogus", "1"], ["--schedule", "step"], ["--part", "../x"], ["--epochs", "0"]]) {
       const r = tsx(["--out", "-", ...bad]);
-      expect(r.status, bad.join(" ")).toBe(2);
+      expect(r.status, `${bad.join(" ")}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(/^ks-random: /);
     }
