@@ -28,6 +28,7 @@
  * @example
  *   const net = trainedNetwork(config, program.graph, params); net.layers[0].type // "embedding"
  */
+import { UserError } from "../errors.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION, type Layer, type Network } from "../ir/network.ts";
 import { Rational, sqrtExact } from "../numbers/rational.ts";
 import type { Graph } from "../train/graph.ts";
@@ -152,6 +153,8 @@ export function trainedNetwork(c: ModelConfig | InteropConfig, graph: Graph, par
       return net({ kind: "tokens", vocab: c.vocab }, layers, "logits");
     }
     case "mha": {
+      // the authors' variant (embedding with bias, sinusoidal positions, decoder bias) needs affine biases the IR lacks
+      if ("mhaArch" in c && c.mhaArch === "authors") throw new UserError("the authors' mha variant (mhaArch \"authors\") has embedding and decoder biases, which the IR's affine layer cannot express yet; it is not certifiable");
       const layers: Layer[] = [
         { type: "attention", name: "attn", attention: c.attention, residual: false, queries: "last", keys: "all-but-last", ...invSqrtScale(dh), heads: stacked("", 1) },
         { type: "affine", name: "readout", W: p.ir("readout") },
