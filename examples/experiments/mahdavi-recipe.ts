@@ -19,10 +19,10 @@
  *             weights of the lowest whole-set loss are kept (l. 125–133), training stops at the first
  *             evaluation with accuracy 1 (early_stop, l. 68); the reported figure is the whole-set argmax
  *             accuracy of the kept weights (main.py l. 103, 109: mem_acc)
- *   restarts  one seed per run in reproduce.sh; their README says the paper used 6 seeds
+ *   restarts  one seed per run in reproduce.sh (README: one seed each; 6 seeds take about 20 V100 GPU-days)
  *
  * Full size (their defaults): n_dims = d_model = 64, d_h = d_model, n = 32, 100 classes, H ∈ {1, 5, 10, 20,
- * 30, 40, 50, 60}, N from 30 000 to 130 000 — thousands of GPU hours for all of reproduce.sh (README).
+ * 30, 40, 50, 60}, N from 30 000 to 130 000 (reproduce.sh) — days of GPU time (README).
  * Every number here is a float training measurement (FLOAT), not a certificate.
  */
 import { spawn } from "node:child_process";
