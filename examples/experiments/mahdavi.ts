@@ -12,7 +12,7 @@
  * MEMCAP_MAHDAVI_AUTHORS; --python PY or MEMCAP_PYTHON), else that column says why it is missing.
  *
  *   npx tsx examples/experiments/mahdavi.ts [--seed 1 --steps 1500 --N 256 --d 16 --n 8 --dh 8 --classes 10]  → mahdavi-h.md
- *   npx tsx examples/experiments/mahdavi.ts --recipe authors [--H 1,2,4,8 --restarts 3 --seed 42 --fixed --json --render OUT.json
+ *   npx tsx examples/experiments/mahdavi.ts --recipe authors [--H 1,2,4,8 --restarts 3 --seed 42 --fixed --json | --render A.json,B.json
  *       --authors-dir /tmp/mahdavi-authors --python /tmp/train-f32-venv/bin/python]                         → mahdavi-authors.md
  */
 import { readFileSync } from "node:fs";
@@ -57,12 +57,24 @@ async function memcapRecipe(): Promise<void> {
   ].join("\n"));
 }
 
-interface AuthorsRows {
+/** What one run of `--recipe authors` measured (its --json output; --render merges several, e.g. more seeds). */
+interface AuthorsRuns {
   size: MahdaviSize;
   seeds: number[];
   Hs: number[];
   authorsNote: string;
-  rows: ReturnType<typeof summarize>;
+  memcapRuns: RunResult[];
+  authorsRuns: RunResult[];
+}
+
+/** Several saved runs of the same size as one: their seeds and runs concatenated (the sizes must agree). */
+function mergeRuns(parts: AuthorsRuns[]): AuthorsRuns {
+  const [first, ...rest] = parts;
+  for (const p of rest) {
+    if (JSON.stringify(p.size) !== JSON.stringify(first!.size) || p.Hs.join() !== first!.Hs.join()) throw new Error("--render: the files were run at different sizes or H");
+    if (p.seeds.some((s) => first!.seeds.includes(s))) throw new Error(`--render: seed repeated across files (${p.seeds.join(", ")})`);
+  }
+  return { ...first!, seeds: parts.flatMap((p) => p.seeds), authorsNote: [...new Set(parts.map((p) => p.authorsNote))].join("; "), memcapRuns: parts.flatMap((p) => p.memcapRuns), authorsRuns: parts.flatMap((p) => p.authorsRuns) };
 }
 
 function summarize(Hs: number[], size: MahdaviSize, memcap: RunResult[], authors: RunResult[]) {
@@ -76,7 +88,7 @@ function summarize(Hs: number[], size: MahdaviSize, memcap: RunResult[], authors
 
 async function authorsRecipe(): Promise<void> {
   const dirFlag = takeStringFlag("authors-dir"), pyFlag = takeStringFlag("python"), renderFrom = takeStringFlag("render");
-  if (renderFrom) return render(JSON.parse(readFileSync(renderFrom, "utf8")) as AuthorsRows);
+  if (renderFrom) return render(mergeRuns(renderFrom.split(",").map((file) => JSON.parse(readFileSync(file, "utf8")) as AuthorsRuns)));
   const R = REDUCED;
   const f = flags({ seed: 42, restarts: 3, H: [1, 2, 4, 8], N: R.N, d: R.d, n: R.n, dh: R.dh, classes: R.classes, epochs: R.epochs, minSteps: R.minSteps, validateEvery: R.validateEvery, fixed: false, noAuthors: false, json: false });
   const size: MahdaviSize = { ...R, N: f.N, d: f.d, n: f.n, dh: f.dh, classes: f.classes, epochs: f.epochs, minSteps: f.minSteps, validateEvery: f.validateEvery, context: f.fixed ? "fixed" : "random" };
@@ -104,14 +116,15 @@ async function authorsRecipe(): Promise<void> {
       authorsNote = `the authors' code failed: ${(e as Error).message}`;
     }
   }
-  const result: AuthorsRows = { size, seeds, Hs: f.H, authorsNote, rows: summarize(f.H, size, memcap, authors) };
-  if (f.json) process.stdout.write(JSON.stringify({ paper: "Mahdavi, Liao & Thrampoulidis 2024", measurement: "FLOAT", ...result }, null, 1) + "\n");
+  const result: AuthorsRuns = { size, seeds, Hs: f.H, authorsNote, memcapRuns: memcap, authorsRuns: authors };
+  if (f.json) process.stdout.write(JSON.stringify({ paper: "Mahdavi, Liao & Thrampoulidis 2024", measurement: "FLOAT", ...result, rows: summarize(f.H, size, memcap, authors) }, null, 1) + "\n");
   else render(result);
 }
 
 /** Writes mahdavi-authors.md (or -fixed) from the measured rows (also from a saved --json output: --render FILE). */
-function render({ size, seeds, Hs, authorsNote, rows }: AuthorsRows): void {
+function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: AuthorsRuns): void {
   const R = REDUCED;
+  const rows = summarize(Hs, size, memcapRuns, authorsRuns);
   const steps = trainSteps(size);
   const recipeLine = `N = ${size.N} examples (context ${size.context}), d = n_dims = d_model = ${size.d}, n = ${size.n} context tokens, d_h = ${size.dh}, ${size.classes} classes; Adam lr ${size.lr}, batch ${size.batch}, max(${size.epochs} epochs, ${size.minSteps}) = ${steps} steps, warmup LinearLR(0.01 → 1) over ${Math.floor(steps / 20)} steps then cosine to 0, whole-set validation every ${size.validateEvery} steps keeping the lowest-loss weights, early stop at accuracy 1; seeds ${seeds.join(", ")}`;
   const fmt = (x: number) => x.toFixed(3);
