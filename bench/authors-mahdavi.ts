@@ -4,8 +4,9 @@
  * training set, the kept best-loss weights — FLOAT measurements), their difference, wall and CPU time of
  * both and the wall-time ratio torch/memcap. The authors' code runs through bench/mahdavi_authors.py,
  * which imports their modules from their checkout, with torch.set_num_threads(1) and OPENBLAS/OMP/MKL
- * threads 1; CPU time ≈ wall time is checked and printed. Also checked: torch's parameter count equals
- * memcap's, and their scheduler's rate at every step equals memcap's `learningRate(…, warmupStart)`.
+ * threads 1; CPU time ≈ wall time is checked and printed. Also checked: memcap's weights loaded into their
+ * model give the same per-example loss (the same function), torch's parameter count equals memcap's, and
+ * their scheduler's rate at every step equals memcap's `learningRate(…, warmupStart)`.
  *
  * Skips with one line (exit 0) when the authors' code or a Python with torch is missing.
  *
@@ -14,7 +15,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { learningRate } from "../src/train/schedule.ts";
-import { authorsParameters, findAuthors, memcapOptions, REDUCED, runAuthors, runMemcap, trainSteps, type MahdaviSize, type RunResult } from "../examples/experiments/mahdavi-recipe.ts";
+import { authorsParameters, findAuthors, forwardCheck, memcapOptions, REDUCED, runAuthors, runMemcap, trainSteps, type MahdaviSize, type RunResult } from "../examples/experiments/mahdavi-recipe.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,11 +47,20 @@ console.log(`Mahdavi et al. accuracy vs H, the authors' recipe at reduced size: 
 console.log(`memcap: CPU backend, float64, one thread. Authors' code: ${setup.dir} through bench/mahdavi_authors.py, torch ${probe.stdout.trim()} float32, torch.set_num_threads(1), OPENBLAS/OMP/MKL_NUM_THREADS=1. The machine is shared and may be loaded.`);
 console.log("Accuracies are whole-training-set argmax accuracies of the kept weights: FLOAT measurements.\n");
 
+let failed = false;
+// the same function: memcap's weights loaded into their BaselineAttention give the same per-example loss
+for (const [H, sz] of [...Hs.map((H) => [H, size] as const), [2, { ...size, dh: 6 }] as const]) {
+  const fc = await forwardCheck(setup, sz, H, 16, seed);
+  const ok = fc.maxDiff <= 1e-6 && fc.torchParameters === fc.memcapParameters;
+  if (!ok) failed = true;
+  console.log(`forward pass, same weights and 16 inputs, H ${H}, d_h ${sz.dh}: max |cross-entropy difference| ${fc.maxDiff.toExponential(1)} (losses up to ${fc.maxLoss.toFixed(2)}; float64 both, their positional table float32); parameters ${fc.memcapParameters} memcap, ${fc.torchParameters} torch${ok ? "" : " — DIFFERS"}`);
+}
+console.log("");
+
 const memcap: RunResult[] = [];
 for (const H of Hs) for (const s of seeds) memcap.push(await runMemcap(size, H, s));
 const torch = await runAuthors(setup, size, Hs, seeds);
 
-let failed = false;
 // the same work: parameter counts, and the learning rate at every step
 const badCounts = [...memcap.map((r) => ({ who: "memcap", r })), ...torch.runs.map((r) => ({ who: "torch", r }))].filter(({ r }) => r.parameters !== authorsParameters(size, r.H));
 if (badCounts.length) failed = true;

@@ -11,6 +11,8 @@ that only remembers the last step it was given (main.py sets WANDB_MODE=dryrun: 
 Modules their files import but this task never uses are stubbed when absent: `datasets`, `transformers`,
 `tokenizers` (only WikiDataset needs them) and `tqdm` (a progress bar). One JSON object per run on stdout,
 then one with the learning rate their scheduler gives at every step (for the first H).
+With --forward-check FILE it instead loads given weights into their BaselineAttention and prints the
+per-example cross-entropy on given inputs (memcap's bench compares it with memcap's forward pass).
 
   OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/mahdavi_authors.py \
       --authors-dir /tmp/mahdavi-authors --N 1024 --d 16 --n 8 --dh 16 --classes 10 --H 1,2 --seeds 42
@@ -51,6 +53,7 @@ class LastStepLogger:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--authors-dir", required=True)
+    ap.add_argument("--forward-check", default=None)
     ap.add_argument("--N", type=int, required=True)
     ap.add_argument("--d", type=int, required=True)
     ap.add_argument("--n", type=int, required=True)
@@ -80,6 +83,9 @@ def main():
     from tasks import RandomTask
     from trainers import Trainer, TrainerConfig
 
+    if a.forward_check:
+        forward_check(a, torch, BaselineAttention)
+        return
     steps = max((a.epochs * a.N) // a.batch, a.min_steps)
     lr_trace = None
     for H in [int(x) for x in a.H.split(",")]:
@@ -117,6 +123,30 @@ def main():
                     opt.step()
                     sched.step()
     print(json.dumps({"lr_trace": lr_trace, "torch": torch.__version__}), flush=True)
+
+
+def forward_check(a, torch, BaselineAttention):
+    """Their model with the weights of FILE (their parameter names and shapes), cross-entropy per example."""
+    with open(a.forward_check) as f:
+        job = json.load(f)
+    H = job["H"]
+    model = BaselineAttention(input_dim=a.d, n_classes=a.classes, d_model=a.d, dh=a.dh, num_heads=H).double()
+    state = model.state_dict()
+    for name, value in job["params"].items():
+        t = torch.tensor(value, dtype=torch.float64)
+        if t.shape != state[name].shape:
+            raise SystemExit(f"{name}: shape {tuple(t.shape)} given, the model has {tuple(state[name].shape)}")
+        state[name] = t
+    missing = [k for k in state if k not in job["params"] and not k.endswith("pe")]
+    if missing:
+        raise SystemExit(f"no weights given for {missing}")
+    model.load_state_dict(state)
+    X = torch.tensor(job["X"], dtype=torch.float64)
+    y = torch.tensor(job["y"], dtype=torch.long)
+    with torch.no_grad():
+        out, _ = model(X, y)
+        losses = torch.nn.functional.cross_entropy(out[:, 0, :], y, reduction="none")
+    print(json.dumps({"losses": losses.tolist(), "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
 
 
 if __name__ == "__main__":

@@ -25,12 +25,15 @@
  * 30, 40, 50, 60}, N from 30 000 to 130 000 (reproduce.sh) — days of GPU time (README).
  * Every number here is a float training measurement (FLOAT), not a certificate.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mahdaviCapacity } from "../../src/bounds/mahdavi.ts";
 import { MODEL_DEFAULTS, mahdaviAuthorsParamCount, type ModelConfig } from "../../src/train/models.ts";
-import type { TrainOptions } from "../../src/train/trainer.ts";
+import { CpuBackend } from "../../src/train/cpu.ts";
+import { assembleBatch } from "../../src/train/models.ts";
+import { setupTraining, type TrainOptions } from "../../src/train/trainer.ts";
 import { trainOnce } from "./common.ts";
 
 /** The sizes of one run of the recipe (the authors' names in comments). */
@@ -156,6 +159,54 @@ export async function runAuthors(a: { dir: string; python: string }, s: MahdaviS
   const code: number = await new Promise((res) => child.on("close", res));
   if (code !== 0) throw new Error(`the authors' code failed (exit ${code}): ${err.split("\n").filter(Boolean).slice(-3).join(" / ")}`);
   return { runs, lrTrace, torch };
+}
+
+/**
+ * The same weights and inputs through memcap's forward pass and the authors' BaselineAttention (float64 both,
+ * bench/mahdavi_authors.py --forward-check): the largest difference of per-example cross-entropy. Their
+ * parameter names and shapes: embedding.weight (d × d, out × in), embedding.bias, attention.Wq/Wk (H × d × d_h),
+ * attention.Wv (H × d × 1), attention.Wo (H × d), decoder.weight (classes × d), decoder.bias.
+ */
+export async function forwardCheck(a: { dir: string; python: string }, s: MahdaviSize, H: number, examples: number, seed: number): Promise<{ maxDiff: number; maxLoss: number; torchParameters: number; memcapParameters: number }> {
+  const c = { ...memcapConfig(s, H), examples };
+  const setup = setupTraining(c, examples, seed);
+  const be = new CpuBackend(setup.program);
+  await be.setParams(setup.params);
+  be.setBatch(assembleBatch(setup.data, Array.from({ length: examples }, (_, i) => i)));
+  be.forward();
+  const ours = (await be.stats()).lossRows;
+  const g = setup.program.graph, p = setup.params;
+  const get = (name: string) => {
+    const t = g.tensors.get(name)!;
+    return (i: number, j: number) => p[t.offset + i * t.shape[t.shape.length - 1]! + j]!;
+  };
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const { d, dh, classes } = s;
+  const E = get("embed"), Eb = get("embed.b"), Q = get("W_Q"), K = get("W_K"), V = get("W_V"), O = get("W_O"), R = get("readout"), Rb = get("readout.b");
+  const params = {
+    "embedding.weight": range(d).map((o) => range(d).map((i) => E(i, o))),
+    "embedding.bias": range(d).map((j) => Eb(0, j)),
+    "attention.Wq": range(H).map((h) => range(d).map((i) => range(dh).map((k) => Q(i, h * dh + k)))),
+    "attention.Wk": range(H).map((h) => range(d).map((i) => range(dh).map((k) => K(i, h * dh + k)))),
+    "attention.Wv": range(H).map((h) => range(d).map((i) => [V(i, h)])),
+    "attention.Wo": range(H).map((h) => range(d).map((j) => O(h, j))),
+    "decoder.weight": range(classes).map((k) => range(d).map((i) => R(i, k))),
+    "decoder.bias": range(classes).map((k) => Rb(0, k)),
+  };
+  const q = setup.data.floats.get("query")!.data, ctx = setup.data.floats.get("context")!.data;
+  const X = range(examples).map((e) => [Array.from(q.subarray(e * d, (e + 1) * d)), ...range(s.n).map((j) => Array.from(ctx.subarray((e * s.n + j) * d, (e * s.n + j + 1) * d)))]);
+  const y = Array.from(setup.data.ints.get("labels")!.data);
+  const dir = mkdtempSync(join(tmpdir(), "memcap-mahdavi-"));
+  const file = join(dir, "job.json");
+  writeFileSync(file, JSON.stringify({ H, params, X, y }));
+  const driver = new URL("../../bench/mahdavi_authors.py", import.meta.url).pathname;
+  const r = spawnSync(a.python, [driver, "--authors-dir", a.dir, "--forward-check", file, "--N", String(examples), "--d", String(d), "--n", String(s.n), "--dh", String(dh), "--classes", String(classes), "--H", String(H), "--seeds", "0"], { encoding: "utf8", env: { ...process.env, ...ONE_THREAD } });
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`forward check failed: ${r.stderr.split("\n").filter(Boolean).slice(-2).join(" / ")}`);
+  const theirs: { losses: number[]; parameters: number } = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  let maxDiff = 0, maxLoss = 0;
+  theirs.losses.forEach((l, i) => ((maxDiff = Math.max(maxDiff, Math.abs(l - ours[i]!))), (maxLoss = Math.max(maxLoss, l))));
+  return { maxDiff, maxLoss, torchParameters: theirs.parameters, memcapParameters: g.paramCount };
 }
 
 /** Mean and sample standard deviation. @example meanSd([1, 3]) // { mean: 2, sd: 1.414… } */
