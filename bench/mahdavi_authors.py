@@ -54,6 +54,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--authors-dir", required=True)
     ap.add_argument("--forward-check", default=None)
+    ap.add_argument("--train-check", default=None)
     ap.add_argument("--N", type=int, required=True)
     ap.add_argument("--d", type=int, required=True)
     ap.add_argument("--n", type=int, required=True)
@@ -85,6 +86,9 @@ def main():
 
     if a.forward_check:
         forward_check(a, torch, BaselineAttention)
+        return
+    if a.train_check:
+        train_check(a, torch, DataLoader, BaselineAttention, RandomTask, Trainer, TrainerConfig)
         return
     steps = max((a.epochs * a.N) // a.batch, a.min_steps)
     lr_trace = None
@@ -125,15 +129,12 @@ def main():
     print(json.dumps({"lr_trace": lr_trace, "torch": torch.__version__}), flush=True)
 
 
-def forward_check(a, torch, BaselineAttention):
-    """Their model with the weights of FILE (their parameter names and shapes), cross-entropy per example."""
-    with open(a.forward_check) as f:
-        job = json.load(f)
+def load_model(a, torch, BaselineAttention, job, dtype):
     H = job["H"]
-    model = BaselineAttention(input_dim=a.d, n_classes=a.classes, d_model=a.d, dh=a.dh, num_heads=H).double()
+    model = BaselineAttention(input_dim=a.d, n_classes=a.classes, d_model=a.d, dh=a.dh, num_heads=H).to(dtype)
     state = model.state_dict()
     for name, value in job["params"].items():
-        t = torch.tensor(value, dtype=torch.float64)
+        t = torch.tensor(value, dtype=dtype)
         if t.shape != state[name].shape:
             raise SystemExit(f"{name}: shape {tuple(t.shape)} given, the model has {tuple(state[name].shape)}")
         state[name] = t
@@ -141,12 +142,65 @@ def forward_check(a, torch, BaselineAttention):
     if missing:
         raise SystemExit(f"no weights given for {missing}")
     model.load_state_dict(state)
+    return model
+
+
+def forward_check(a, torch, BaselineAttention):
+    """Their model with the weights of FILE (their parameter names and shapes), cross-entropy per example."""
+    with open(a.forward_check) as f:
+        job = json.load(f)
+    model = load_model(a, torch, BaselineAttention, job, torch.float64)
     X = torch.tensor(job["X"], dtype=torch.float64)
     y = torch.tensor(job["y"], dtype=torch.long)
     with torch.no_grad():
         out, _ = model(X, y)
         losses = torch.nn.functional.cross_entropy(out[:, 0, :], y, reduction="none")
     print(json.dumps({"losses": losses.tolist(), "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
+
+
+class GivenData:
+    """The examples of FILE as a map-style dataset (what RandomDataset gives their DataLoader)."""
+
+    def __init__(self, X, y):
+        self.X, self.y = X, y
+
+    def __getitem__(self, i):
+        return self.X[i], self.y[i]
+
+    def __len__(self):
+        return len(self.y)
+
+
+class ValidationLogger(LastStepLogger):
+    def __init__(self):
+        super().__init__()
+        self.val_losses = []
+
+    def log(self, values, step=None):
+        super().log(values, step)
+        self.val_losses += [v for k, v in values.items() if k.startswith("val_loss/")]
+
+
+def train_check(a, torch, DataLoader, BaselineAttention, RandomTask, Trainer, TrainerConfig):
+    """Their Trainer from the weights and on the examples of FILE (float32), one full batch per step."""
+    with open(a.train_check) as f:
+        job = json.load(f)
+    torch.manual_seed(0)
+    model = load_model(a, torch, BaselineAttention, job, torch.float32)
+    data = GivenData(torch.tensor(job["X"], dtype=torch.float32), torch.tensor(job["y"], dtype=torch.long))
+    task = RandomTask(n_dims=a.d, context_size=a.n, n_classes=a.classes, seed=0, dataset_size=len(data),
+                      is_classification=True, context_type=a.context)
+    steps = max((a.epochs * len(data)) // a.batch, a.min_steps)
+    logger = ValidationLogger()
+    with tempfile.TemporaryDirectory() as ckpt:
+        trainer = Trainer(model=model, logger=logger, config=TrainerConfig(
+            train_steps=steps, checkpoint_path=ckpt, device="cpu", task=task, validate_every_n_steps=a.validate_every,
+            micro_batch_accumulation=1, mixed_precision=False, early_stop=True, lr=a.lr))
+        loader = DataLoader(data, batch_size=a.batch, shuffle=True)
+        trainer.train(train_dataloader=loader, val_dataloader=DataLoader(data, batch_size=a.batch, shuffle=False))
+        trainer.load_best_checkpoint()
+        loss, acc = trainer.evaluate_dataloader(DataLoader(data, batch_size=a.batch, shuffle=False))
+    print(json.dumps({"val_losses": logger.val_losses, "loss": loss, "accuracy": acc, "last_logged_step": logger.last_step}), flush=True)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import { mahdaviCapacity } from "../../src/bounds/mahdavi.ts";
 import { MODEL_DEFAULTS, mahdaviAuthorsParamCount, type ModelConfig } from "../../src/train/models.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { assembleBatch } from "../../src/train/models.ts";
-import { setupTraining, type TrainOptions } from "../../src/train/trainer.ts";
+import { DEFAULT_TRAIN, setupTraining, train, type TrainingSetup, type TrainOptions } from "../../src/train/trainer.ts";
 import { trainOnce } from "./common.ts";
 
 /** The sizes of one run of the recipe (the authors' names in comments). */
@@ -168,20 +168,41 @@ export async function runAuthors(a: { dir: string; python: string }, s: MahdaviS
  * attention.Wv (H × d × 1), attention.Wo (H × d), decoder.weight (classes × d), decoder.bias.
  */
 export async function forwardCheck(a: { dir: string; python: string }, s: MahdaviSize, H: number, examples: number, seed: number): Promise<{ maxDiff: number; maxLoss: number; torchParameters: number; memcapParameters: number }> {
-  const c = { ...memcapConfig(s, H), examples };
-  const setup = setupTraining(c, examples, seed);
+  const setup = setupTraining({ ...memcapConfig(s, H), examples }, examples, seed);
   const be = new CpuBackend(setup.program);
   await be.setParams(setup.params);
   be.setBatch(assembleBatch(setup.data, Array.from({ length: examples }, (_, i) => i)));
   be.forward();
   const ours = (await be.stats()).lossRows;
+  const theirs = runDriver<{ losses: number[]; parameters: number }>(a, s, "--forward-check", authorsJob(setup, s, H), examples);
+  let maxDiff = 0, maxLoss = 0;
+  theirs.losses.forEach((l, i) => ((maxDiff = Math.max(maxDiff, Math.abs(l - ours[i]!))), (maxLoss = Math.max(maxLoss, l))));
+  return { maxDiff, maxLoss, torchParameters: theirs.parameters, memcapParameters: setup.program.graph.paramCount };
+}
+
+/**
+ * Training from the same weights on the same `examples` (≤ batch, so every step is the one full batch in
+ * both and the shuffling cannot differ): memcap's recipe (float64) and the authors' Trainer (float32) —
+ * whole-set losses at every validation, and the kept weights' loss and accuracy.
+ */
+export async function trainCheck(a: { dir: string; python: string }, s: MahdaviSize, H: number, examples: number, seed: number): Promise<{ memcap: { validationLosses: number[]; loss: number; accuracy: number }; torch: { validationLosses: number[]; loss: number; accuracy: number } }> {
+  if (examples > s.batch) throw new Error("trainCheck needs examples ≤ batch (one full batch per step)");
+  const setup = setupTraining({ ...memcapConfig(s, H), examples }, s.batch, seed);
+  const job = authorsJob(setup, s, H);
+  const m = await train(setup, { ...DEFAULT_TRAIN, ...memcapOptions({ ...s, N: examples }), seed }, async (p) => new CpuBackend(p));
+  const t = runDriver<{ val_losses: number[]; loss: number; accuracy: number }>(a, s, "--train-check", job, examples);
+  return { memcap: { validationLosses: m.validationLosses!, loss: m.loss, accuracy: m.accuracy }, torch: { validationLosses: t.val_losses, loss: t.loss, accuracy: t.accuracy } };
+}
+
+/** memcap's initial weights and data in the authors' parameter names and shapes, and their (query, context) sequences. */
+function authorsJob(setup: TrainingSetup, s: MahdaviSize, H: number): object {
   const g = setup.program.graph, p = setup.params;
   const get = (name: string) => {
     const t = g.tensors.get(name)!;
     return (i: number, j: number) => p[t.offset + i * t.shape[t.shape.length - 1]! + j]!;
   };
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const { d, dh, classes } = s;
+  const { d, dh, classes } = s, N = setup.data.size;
   const E = get("embed"), Eb = get("embed.b"), Q = get("W_Q"), K = get("W_K"), V = get("W_V"), O = get("W_O"), R = get("readout"), Rb = get("readout.b");
   const params = {
     "embedding.weight": range(d).map((o) => range(d).map((i) => E(i, o))),
@@ -194,19 +215,21 @@ export async function forwardCheck(a: { dir: string; python: string }, s: Mahdav
     "decoder.bias": range(classes).map((k) => Rb(0, k)),
   };
   const q = setup.data.floats.get("query")!.data, ctx = setup.data.floats.get("context")!.data;
-  const X = range(examples).map((e) => [Array.from(q.subarray(e * d, (e + 1) * d)), ...range(s.n).map((j) => Array.from(ctx.subarray((e * s.n + j) * d, (e * s.n + j + 1) * d)))]);
-  const y = Array.from(setup.data.ints.get("labels")!.data);
+  const X = range(N).map((e) => [Array.from(q.subarray(e * d, (e + 1) * d)), ...range(s.n).map((j) => Array.from(ctx.subarray((e * s.n + j) * d, (e * s.n + j + 1) * d)))]);
+  return { H, params, X, y: Array.from(setup.data.ints.get("labels")!.data) };
+}
+
+/** One call of bench/mahdavi_authors.py with a job file; its last stdout line as JSON. */
+function runDriver<T>(a: { dir: string; python: string }, s: MahdaviSize, mode: "--forward-check" | "--train-check", job: object, examples: number): T {
   const dir = mkdtempSync(join(tmpdir(), "memcap-mahdavi-"));
   const file = join(dir, "job.json");
-  writeFileSync(file, JSON.stringify({ H, params, X, y }));
+  writeFileSync(file, JSON.stringify(job));
   const driver = new URL("../../bench/mahdavi_authors.py", import.meta.url).pathname;
-  const r = spawnSync(a.python, [driver, "--authors-dir", a.dir, "--forward-check", file, "--N", String(examples), "--d", String(d), "--n", String(s.n), "--dh", String(dh), "--classes", String(classes), "--H", String(H), "--seeds", "0"], { encoding: "utf8", env: { ...process.env, ...ONE_THREAD } });
+  const args = [driver, "--authors-dir", a.dir, mode, file, "--N", String(examples), "--d", String(s.d), "--n", String(s.n), "--dh", String(s.dh), "--classes", String(s.classes), "--H", "0", "--seeds", "0", "--epochs", String(s.epochs), "--min-steps", String(s.minSteps), "--validate-every", String(s.validateEvery), "--lr", String(s.lr), "--batch", String(s.batch), "--context", s.context];
+  const r = spawnSync(a.python, args, { encoding: "utf8", env: { ...process.env, ...ONE_THREAD }, maxBuffer: 1 << 26 });
   rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`forward check failed: ${r.stderr.split("\n").filter(Boolean).slice(-2).join(" / ")}`);
-  const theirs: { losses: number[]; parameters: number } = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  let maxDiff = 0, maxLoss = 0;
-  theirs.losses.forEach((l, i) => ((maxDiff = Math.max(maxDiff, Math.abs(l - ours[i]!))), (maxLoss = Math.max(maxLoss, l))));
-  return { maxDiff, maxLoss, torchParameters: theirs.parameters, memcapParameters: g.paramCount };
+  if (r.status !== 0) throw new Error(`bench/mahdavi_authors.py ${mode} failed: ${r.stderr.split("\n").filter(Boolean).slice(-2).join(" / ")}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
 }
 
 /** Mean and sample standard deviation. @example meanSd([1, 3]) // { mean: 2, sd: 1.414… } */

@@ -88,9 +88,10 @@ export interface TrainSummary {
   arithmetic: string;
   /** Mean on-batch accuracy of the steps before the last, when `recentBatches` was set (float measurement). */
   recentBatchAccuracy?: number;
-  /** With `keepBest`: the number of updates the kept parameters had, and how many evaluations were made. */
+  /** With `keepBest`: the number of updates the kept parameters had, how many evaluations were made, and their whole-set losses. */
   keptAfterSteps?: number;
   validations?: number;
+  validationLosses?: number[];
 }
 
 /** Makes a backend for a program; `precision` absent: the backend's default. */
@@ -184,6 +185,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     let firstLoss = NaN, steps = 0;
     const recent: number[] = [];
     let best: Float64Array | undefined, bestLoss = Infinity, keptAfterSteps = 0, validations = 0;
+    const validationLosses: number[] = [];
     const perEpoch = Math.ceil(setup.data.size / setup.batch);
     const t0 = performance.now();
     let lastYield = performance.now();
@@ -210,6 +212,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
         // after the logging above: evaluateAll overwrites the batch statistics that it reads
         const v = await evaluateAll(be, setup.data);
         validations++;
+        validationLosses.push(v.loss);
         if (v.loss < bestLoss) {
           bestLoss = v.loss;
           best = (await be.readMemory()).slice(0, setup.program.graph.paramCount);
@@ -227,7 +230,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
       parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds,
       stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
       arithmetic: be.precision === "f64" ? "float64" : "float32",
-      ...(o.keepBest ? { keptAfterSteps, validations } : {}),
+      ...(o.keepBest ? { keptAfterSteps, validations, validationLosses } : {}),
       ...(o.recentBatches ? { recentBatchAccuracy: recent.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, recent.length - 1) } : {}),
     };
   } finally {

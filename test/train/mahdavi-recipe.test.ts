@@ -142,6 +142,7 @@ describe("the authors' checkpoint: lowest whole-set loss among validations every
       if (k === kept.keptAfterSteps) expect([upTo.loss, upTo.accuracy]).toEqual([kept.loss, kept.accuracy]);
     }
     expect(kept.loss).toBe(Math.min(...validated));
+    expect(kept.validationLosses).toEqual(validated);
   });
   it("stops at the first validation where every example is correct", async () => {
     const easy = authors(8, 8, 4, 2, 2, 8);
