@@ -121,6 +121,16 @@ async function authorsRecipe(): Promise<void> {
   else render(result);
 }
 
+/** One sentence: at how many H memcap's mean is within the spread of the authors' code, and the signed gaps. */
+function verdict(rows: ReturnType<typeof summarize>): string {
+  const compared = rows.filter((r) => r.withinSpread !== null);
+  if (!compared.length) return "No comparison: the authors' code was not run.";
+  const inside = compared.filter((r) => r.withinSpread);
+  const outside = compared.filter((r) => !r.withinSpread).map((r) => `H = ${r.H} (${(r.difference! >= 0 ? "+" : "") + r.difference!.toFixed(3)})`);
+  const meanGap = compared.reduce((s, r) => s + r.difference!, 0) / compared.length;
+  return `memcap's mean lies within the restarts' spread of the authors' code at ${inside.length} of ${compared.length} H${outside.length ? `; outside at ${outside.join(", ")}` : ""}. Mean signed difference over H: ${(meanGap >= 0 ? "+" : "") + meanGap.toFixed(3)}.`;
+}
+
 /** Writes mahdavi-authors.md (or -fixed) from the measured rows (also from a saved --json output: --render FILE). */
 function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: AuthorsRuns): void {
   const R = REDUCED;
@@ -155,6 +165,10 @@ function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: Autho
     ...rows.map((r) => `| ${r.H} | ${r.parameters} | ${cell(r.memcap)} | ${cell(r.authors)} | ${r.difference === null ? "—" : (r.difference >= 0 ? "+" : "") + fmt(r.difference)} | ${r.withinSpread === null ? "—" : r.withinSpread ? "yes" : "no"} | ${fmt(r.theorem1)} |`),
     "",
     "\"Within the spread\": |difference| ≤ 2·√((sd_memcap² + sd_authors²)/2), twice the pooled restart sd. The last column is a reference line of memcap's reconstruction of Theorem 1 (the count it guarantees, as a fraction of N) — not a figure of the paper.",
+    "",
+    verdict(rows),
+    "",
+    "Same function and same training, checked by `bench/authors-mahdavi.ts` (output: bench/results/authors-mahdavi.md): memcap's initial weights loaded into their `BaselineAttention` give the same per-example cross-entropy, and both trained from the same weights on one full batch (so that no shuffling differs) give the same whole-set validation losses. The two columns differ only in their random draws — data, initial weights, batch order (numpy/torch generators against memcap's) — which is what the restarts sample.",
     "",
     "Per restart (accuracy; memcap's updates made before the early stop or the end):",
     "",
