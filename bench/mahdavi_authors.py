@@ -182,7 +182,8 @@ class ValidationLogger(LastStepLogger):
 
 
 def train_check(a, torch, DataLoader, BaselineAttention, RandomTask, Trainer, TrainerConfig):
-    """Their Trainer from the weights and on the examples of FILE (float32), one full batch per step."""
+    """Their Trainer from the weights and on the examples of FILE (float32); its batches in FILE's order when given
+    (memcap's batch order), else one full batch per step."""
     with open(a.train_check) as f:
         job = json.load(f)
     torch.manual_seed(0)
@@ -196,7 +197,10 @@ def train_check(a, torch, DataLoader, BaselineAttention, RandomTask, Trainer, Tr
         trainer = Trainer(model=model, logger=logger, config=TrainerConfig(
             train_steps=steps, checkpoint_path=ckpt, device="cpu", task=task, validate_every_n_steps=a.validate_every,
             micro_batch_accumulation=1, mixed_precision=False, early_stop=True, lr=a.lr))
-        loader = DataLoader(data, batch_size=a.batch, shuffle=True)
+        if job.get("batches"):
+            loader = DataLoader(data, batch_sampler=job["batches"])
+        else:
+            loader = DataLoader(data, batch_size=a.batch, shuffle=True)
         trainer.train(train_dataloader=loader, val_dataloader=DataLoader(data, batch_size=a.batch, shuffle=False))
         trainer.load_best_checkpoint()
         loss, acc = trainer.evaluate_dataloader(DataLoader(data, batch_size=a.batch, shuffle=False))

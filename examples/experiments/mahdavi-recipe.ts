@@ -33,7 +33,7 @@ import { mahdaviCapacity } from "../../src/bounds/mahdavi.ts";
 import { MODEL_DEFAULTS, mahdaviAuthorsParamCount, type ModelConfig } from "../../src/train/models.ts";
 import { CpuBackend } from "../../src/train/cpu.ts";
 import { assembleBatch } from "../../src/train/models.ts";
-import { DEFAULT_TRAIN, setupTraining, train, type TrainingSetup, type TrainOptions } from "../../src/train/trainer.ts";
+import { batchOrder, DEFAULT_TRAIN, setupTraining, train, type TrainingSetup, type TrainOptions } from "../../src/train/trainer.ts";
 import { trainOnce } from "./common.ts";
 
 /** The sizes of one run of the recipe (the authors' names in comments). */
@@ -181,15 +181,17 @@ export async function forwardCheck(a: { dir: string; python: string }, s: Mahdav
 }
 
 /**
- * Training from the same weights on the same `examples` (≤ batch, so every step is the one full batch in
- * both and the shuffling cannot differ): memcap's recipe (float64) and the authors' Trainer (float32) —
- * whole-set losses at every validation, and the kept weights' loss and accuracy.
+ * Training from the same weights on the same `examples` in the same batches (memcap's batch order, given to
+ * their DataLoader as its batch_sampler; one full batch per step when examples ≤ batch): memcap's recipe
+ * (float64) and the authors' Trainer (float32) — whole-set losses at every validation, and the kept
+ * weights' loss and accuracy.
  */
 export async function trainCheck(a: { dir: string; python: string }, s: MahdaviSize, H: number, examples: number, seed: number): Promise<{ memcap: { validationLosses: number[]; loss: number; accuracy: number }; torch: { validationLosses: number[]; loss: number; accuracy: number } }> {
-  if (examples > s.batch) throw new Error("trainCheck needs examples ≤ batch (one full batch per step)");
   const setup = setupTraining({ ...memcapConfig(s, H), examples }, s.batch, seed);
-  const job = authorsJob(setup, s, H);
-  const m = await train(setup, { ...DEFAULT_TRAIN, ...memcapOptions({ ...s, N: examples }), seed }, async (p) => new CpuBackend(p));
+  const o = { ...DEFAULT_TRAIN, ...memcapOptions({ ...s, N: examples }), seed };
+  const next = batchOrder(setup.data.size, setup.batch, o.seed); // the trainer's own order for this seed
+  const job = { ...authorsJob(setup, s, H), batches: examples > s.batch ? Array.from({ length: o.steps }, next) : null };
+  const m = await train(setup, o, async (p) => new CpuBackend(p));
   const t = runDriver<{ val_losses: number[]; loss: number; accuracy: number }>(a, s, "--train-check", job, examples);
   return { memcap: { validationLosses: m.validationLosses!, loss: m.loss, accuracy: m.accuracy }, torch: { validationLosses: t.val_losses, loss: t.loss, accuracy: t.accuracy } };
 }
