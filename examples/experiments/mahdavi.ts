@@ -88,7 +88,7 @@ function summarize(Hs: number[], size: MahdaviSize, memcap: RunResult[], authors
 
 async function authorsRecipe(): Promise<void> {
   const dirFlag = takeStringFlag("authors-dir"), pyFlag = takeStringFlag("python"), renderFrom = takeStringFlag("render");
-  if (renderFrom) return render(mergeRuns(renderFrom.split(",").map((file) => JSON.parse(readFileSync(file, "utf8")) as AuthorsRuns)));
+  if (renderFrom) return render(mergeRuns(renderFrom.split(",").map((file) => JSON.parse(readFileSync(file, "utf8")) as AuthorsRuns)), renderFrom.split(","));
   const R = REDUCED;
   const f = flags({ seed: 42, restarts: 3, H: [1, 2, 4, 8], N: R.N, d: R.d, n: R.n, dh: R.dh, classes: R.classes, epochs: R.epochs, minSteps: R.minSteps, validateEvery: R.validateEvery, fixed: false, noAuthors: false, json: false });
   const size: MahdaviSize = { ...R, N: f.N, d: f.d, n: f.n, dh: f.dh, classes: f.classes, epochs: f.epochs, minSteps: f.minSteps, validateEvery: f.validateEvery, context: f.fixed ? "fixed" : "random" };
@@ -132,7 +132,7 @@ function verdict(rows: ReturnType<typeof summarize>): string {
 }
 
 /** Writes mahdavi-authors.md (or -fixed) from the measured rows (also from a saved --json output: --render FILE). */
-function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: AuthorsRuns): void {
+function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: AuthorsRuns, sources: string[] = []): void {
   const R = REDUCED;
   const rows = summarize(Hs, size, memcapRuns, authorsRuns);
   const steps = trainSteps(size);
@@ -176,6 +176,6 @@ function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: Autho
     "",
     `Training time on this (shared, loaded) 2-core machine: memcap ${memcapSeconds.toFixed(0)} s, the authors' code ${authorsSeconds.toFixed(0)} s (one thread each; \`bench/authors-mahdavi.ts\` times them side by side).`,
     "",
-    `Regenerate: \`npx tsx examples/experiments/mahdavi.ts --recipe authors ${flagsUsed.join(" ")} [--authors-dir DIR --python PY]\``,
+    `Regenerate: \`npx tsx examples/experiments/mahdavi.ts --recipe authors ${flagsUsed.join(" ")} [--authors-dir DIR --python PY]\`${sources.length ? ` (this table: rendered with \`--render ${sources.map((f) => f.replace(/^.*\//, "")).join(",")}\` from saved \`--json\` runs of consecutive seeds, which that one command repeats)` : ""}`,
   ].join("\n"));
 }
