@@ -39,6 +39,8 @@ export {
 } from "../src/certificate/format.ts";
 export { buildCertificate, type CertificateInput } from "../src/certificate/build.ts";
 export { checkCertificate, type Report as CheckReport, type ClaimResult as CheckedClaim, type CheckOptions } from "../proofs-check/check.ts";
+/** The checker on a certificate's bytes, a large exact one on several worker threads (`threads`). */
+export { checkBytesInParallel, sharedBytes } from "../proofs-check/parallel.ts";
 
 export { defineClaim, searchCounterexample, claimInputToJson, type Claim, type ClaimOutcome, type SearchResult, type Paper } from "../src/claims/claim.ts";
 export { CLAIMS, getClaim } from "../constructions/claims.ts";
@@ -47,7 +49,8 @@ export { default as fc } from "fast-check";
 export { generateSequenceDataset, type SequenceDataset, type GeneratorOptions } from "../src/data/sequences.ts";
 export { generateMhaDataset, type MhaDataset, type MhaGenOptions } from "../src/data/mha.ts";
 export { randomLookupTable, type LookupTable } from "../src/data/associations.ts";
-export { certifyKs, runKs, ksCertificate, type KsRun } from "./ks.ts";
+export { certifyKs, runKs, runKsParallel, ksCertificate, type KsRun } from "./ks.ts";
+export { writeJsonAtomic } from "../src/io/output.ts";
 export { certifyMha, mhaCertificate } from "../constructions/mahdavi/certify.ts";
 export { certifyAot, type CertifiedAot } from "../constructions/dana/certify.ts";
 

@@ -9,10 +9,10 @@
  */
 import type { SequenceDataset } from "../src/data/sequences.ts";
 import type { Certificate } from "../src/certificate/format.ts";
-import { ksCertificate, runKs, type KsRun } from "../constructions/kajitsuka-sato/certify.ts";
+import { ksCertificate, runKs, runKsParallel, type KsRun } from "../constructions/kajitsuka-sato/certify.ts";
 import type { KsVariant } from "../constructions/kajitsuka-sato/theorem-4-1.ts";
 
-export { ksCertificate, runKs, type KsRun, type KsVariant };
+export { ksCertificate, runKs, runKsParallel, type KsRun, type KsVariant };
 
 /** `variant`: "compact" (default), "paper" (the proof's construction at its constants), "bounded-bits" (Theorem F.1, with `bitsB`), "baseline". */
 export function certifyKs(

@@ -208,11 +208,20 @@ export const verdictOf = (results: ClaimResult[]): Report["verdict"] =>
  * @example checkCertificate(JSON.parse(readFileSync("c.json", "utf8")), { precision: 60 }).verdict
  */
 export function checkCertificate(data: unknown, opts: CheckOptions = {}): Report {
-  const c = validateCertificate(data);
+  return checkValidated(validateCertificate(data), opts);
+}
+
+/**
+ * Checks a validated certificate. `precomputed` (parallel.ts) holds reference enclosures of outputs that
+ * worker threads computed with this file's reference source on the same bytes; any other value is
+ * computed here.
+ */
+export function checkValidated(c: Checked, opts: CheckOptions = {}, precomputed?: ReadonlyMap<number, Enc[][] | Undecided>): Report {
   const softmax = needsIntervals(c);
   const P = workingPrecision(c, opts);
   // the one place the accelerator is chosen; the decisions do not depend on which source it is
-  const src = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);
+  const own = opts.decimalOnly ? referenceSource(c, P) : acceleratedSource(c, P, opts.progress);
+  const src: EnclosureSource = precomputed ? { ...own, values: (i, what, enough) => (what === "outputs" && precomputed.get(i)) || own.values(i, what, enough) } : own;
   const results = checkClaims(c, src, P, recount(c), opts.precision ?? 0);
   return { verdict: verdictOf(results), claims: results, arithmetic: softmax ? "interval" : "exact", precisionDigits: softmax ? P : null, examples: c.sequences.length, decimalExamples: softmax ? src.referenceExamples() : null, construction: c.raw.construction.id };
 }

@@ -1,17 +1,19 @@
 /**
  * Standalone entry of the checker, without the CLI's dependencies (commander, the builders):
- *   npx tsx proofs-check/main.ts FILE [--precision DIGITS] [--decimal-only] [--json]
+ *   npx tsx proofs-check/main.ts FILE [--precision DIGITS] [--decimal-only] [--threads K] [--json]
  * Prints one line per claim and the verdict. Exit 0 VERIFIED, 1 REJECTED, 2 unreadable or invalid
- * certificate (or bad arguments), 3 INCONCLUSIVE. Never prints a stack trace: an unexpected error
+ * certificate (or bad arguments), 3 INCONCLUSIVE. An exact certificate with many examples is evaluated
+ * on K threads (parallel.ts; default: the machine's available parallelism; --threads 1 for one). Never prints a stack trace: an unexpected error
  * (a checker bug) is reported in one line and exits 3, since nothing was verified.
  *
  * @example
  *   npx tsx proofs-check/main.ts out/ks.json   # "VERIFIED (4 claims, 0.21 s)", exit 0
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { MAX_PRECISION_DIGITS } from "../src/certificate/format.ts";
-import { checkCertificate, type Report } from "./check.ts";
-import { readJson } from "./json.ts";
+import type { Report } from "./check.ts";
+import { checkBytesInParallel, readFileShared } from "./parallel.ts";
 import { Invalid } from "./validate.ts";
 
 /** V8 cannot hold a longer string, so larger files cannot be JSON.parsed. */
@@ -20,8 +22,9 @@ const EXIT = { VERIFIED: 0, REJECTED: 1, INCONCLUSIVE: 3 } as const;
 
 class Usage extends Error {}
 
-function parseArgs(argv: string[]): { file: string; precision?: number; decimalOnly: boolean; json: boolean } {
+function parseArgs(argv: string[]): { file: string; precision?: number; decimalOnly: boolean; json: boolean; threads: number } {
   let file: string | undefined;
+  let threads = availableParallelism();
   let precision: number | undefined;
   let decimalOnly = false;
   let json = false;
@@ -29,7 +32,11 @@ function parseArgs(argv: string[]): { file: string; precision?: number; decimalO
     const a = argv[k]!;
     if (a === "--decimal-only") decimalOnly = true;
     else if (a === "--json") json = true;
-    else if (a === "--precision") {
+    else if (a === "--threads") {
+      const v = argv[++k];
+      if (v === undefined || !/^\d+$/.test(v) || +v < 1 || +v > 256) throw new Usage("--threads needs an integer in 1..256");
+      threads = +v;
+    } else if (a === "--precision") {
       const v = argv[++k];
       if (v === undefined || !/^\d+$/.test(v) || +v < 10 || +v > MAX_PRECISION_DIGITS) throw new Usage(`--precision needs an integer in 10..${MAX_PRECISION_DIGITS}`);
       precision = +v;
@@ -37,21 +44,21 @@ function parseArgs(argv: string[]): { file: string; precision?: number; decimalO
     else if (file === undefined) file = a;
     else throw new Usage(`one certificate file only (got ${file} and ${a})`);
   }
-  if (file === undefined) throw new Usage("usage: proofs-check/main.ts FILE [--precision DIGITS] [--decimal-only] [--json]");
-  return { file, precision, decimalOnly, json };
+  if (file === undefined) throw new Usage("usage: proofs-check/main.ts FILE [--precision DIGITS] [--decimal-only] [--threads K] [--json]");
+  return { file, precision, decimalOnly, json, threads };
 }
 
-function read(file: string): unknown {
+function read(file: string): Uint8Array {
   let raw: Uint8Array;
   try {
     const bytes = statSync(file).size;
     if (bytes > MAX_BYTES) throw new Invalid(`${file}: ${bytes} bytes is beyond what a JavaScript string holds (about 512 MiB)`);
-    raw = readFileSync(file);
+    raw = readFileShared(file);
   } catch (e) {
     if (e instanceof Invalid) throw e;
     throw new Invalid(`${file}: cannot read certificate (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return readJson(raw); // the strict reader: duplicate keys, inexact integers, invalid UTF-8 are Invalid
+  return raw;
 }
 
 function text(r: Report, seconds: number): string {
@@ -59,11 +66,12 @@ function text(r: Report, seconds: number): string {
   return [...claims, `${r.verdict} (${r.claims.length} claims, ${r.examples} examples, ${r.arithmetic}${r.precisionDigits ? ` at ${r.precisionDigits} digits` : ""}, ${seconds.toFixed(2)} s)`].join("\n");
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   try {
     const o = parseArgs(argv);
     const t0 = performance.now();
-    const r = checkCertificate(read(o.file), { precision: o.precision, decimalOnly: o.decimalOnly });
+    // the strict reader (parallel.ts → json.ts): duplicate keys, inexact integers, invalid UTF-8 are Invalid
+    const r = await checkBytesInParallel(read(o.file), { precision: o.precision, decimalOnly: o.decimalOnly, threads: o.threads });
     const seconds = (performance.now() - t0) / 1000;
     process.stdout.write((o.json ? JSON.stringify({ file: o.file, ...r, seconds }) : text(r, seconds)) + "\n");
     return EXIT[r.verdict];
@@ -78,4 +86,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

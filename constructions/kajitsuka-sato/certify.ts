@@ -11,6 +11,7 @@
 import { Rational } from "../../src/numbers/rational.ts";
 import { countNetwork, type NetworkCounts } from "../../src/ir/count.ts";
 import { compileExact } from "../../src/eval/exact.ts";
+import { evaluateExactInParallel } from "../../src/eval/exact-parallel.ts";
 import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION, type Certificate, type Claim } from "../../src/certificate/format.ts";
 import { boundClaim, countClaims } from "../../src/certificate/claims.ts";
 import { separation, type SequenceDataset } from "../../src/data/sequences.ts";
@@ -56,15 +57,9 @@ export interface KsRunOptions {
 }
 
 export function runKs(ds: SequenceDataset, o: KsRunOptions, progress: (line: string) => void = () => {}): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
-  const { seq2seq, seed, groupSize, bitsB } = o;
-  const variant = o.variant ?? "compact";
-  const t0 = performance.now();
-  progress(`building the ${variant} ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
-  const { network, info } = buildKsVariant(ds, { seq2seq, seed, groupSize, bitsB, variant });
-  const t1 = performance.now();
-  progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
+  const built = buildStep(ds, o, progress);
   let lastNote = performance.now();
-  const out = compileExact(network).evaluate(ds.sequences, ds.tokens, {
+  const out = compileExact(built.network).evaluate(ds.sequences, ds.tokens, {
     onProgress: (p) => {
       const now = performance.now();
       if (now - lastNote < 2000) return;
@@ -72,6 +67,42 @@ export function runKs(ds: SequenceDataset, o: KsRunOptions, progress: (line: str
       progress(`verifying: stage ${p.stage + 1}/${p.stages}, ${p.done}/${p.total} vectors`);
     },
   });
+  return finishRun(ds, o, built, out);
+}
+
+/**
+ * `runKs` with the exact verification split across `threads` worker threads (src/eval/exact-parallel.ts):
+ * the same network, the same exact values, for large N.
+ */
+export async function runKsParallel(ds: SequenceDataset, o: KsRunOptions & { threads: number }, progress: (line: string) => void = () => {}): Promise<{ run: KsRun; certificateParts: { network: Certificate["network"] } }> {
+  const built = buildStep(ds, o, progress);
+  const N = ds.sequences.length;
+  const out = await evaluateExactInParallel(built.network, ds.sequences, ds.tokens, { threads: o.threads, onProgress: (done) => progress(`verifying on ${o.threads} threads: ${done}/${N} sequences`) });
+  return finishRun(ds, o, built, out);
+}
+
+interface Built {
+  network: Certificate["network"];
+  info: KsBuildInfo;
+  variant: KsVariant;
+  t0: number;
+  t1: number;
+}
+
+function buildStep(ds: SequenceDataset, o: KsRunOptions, progress: (line: string) => void): Built {
+  const { seq2seq, seed, groupSize, bitsB } = o;
+  const variant = o.variant ?? "compact";
+  const t0 = performance.now();
+  progress(`building the ${variant} ${seq2seq ? "Corollary 4.1" : "Theorem 4.1"} network for N = ${ds.sequences.length}`);
+  const { network, info } = buildKsVariant(ds, { seq2seq, seed, groupSize, bitsB, variant });
+  const t1 = performance.now();
+  progress(`built ${network.layers.length} layers in ${((t1 - t0) / 1000).toFixed(1)} s; verifying exactly`);
+  return { network, info, variant, t0, t1 };
+}
+
+function finishRun(ds: SequenceDataset, o: KsRunOptions, built: Built, out: Rational[][][]): { run: KsRun; certificateParts: { network: Certificate["network"] } } {
+  const { seq2seq, seed } = o;
+  const { network, info, variant, t0, t1 } = built;
   let memorized = 0;
   let instances = 0;
   out.forEach((o, i) => {

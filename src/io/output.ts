@@ -12,6 +12,7 @@
 import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
+import { writeJsonPieces } from "./json-stream.ts";
 
 const temporaries = new Set<string>();
 let serial = 0;
@@ -112,6 +113,43 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, what
   } catch (e) {
     discardTemporary(tmp);
     if (e instanceof UserError) throw e;
+    throw new UserError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Writes `value` as JSON (the bytes of JSON.stringify(value) + "\n") to `path` atomically, streaming it
+ * in ~1 MiB chunks (json-stream.ts): a large certificate is never held as one string.
+ */
+export function writeJsonAtomic(path: string, value: unknown, what = "output"): void {
+  const target = prepareOutput(path, { what });
+  const tmp = temporaryBeside(target);
+  let fd: number | null = null;
+  try {
+    fd = openSync(tmp, "w");
+    const out = fd;
+    let chunk: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (size) writeSync(out, chunk.join(""));
+      chunk = [];
+      size = 0;
+    };
+    writeJsonPieces(value, (piece) => {
+      chunk.push(piece);
+      if ((size += piece.length) >= 1 << 20) flush();
+    });
+    chunk.push("\n");
+    size++;
+    flush();
+    closeSync(fd);
+    fd = null;
+    commitTemporary(tmp, target);
+  } catch (e) {
+    if (fd !== null) closeSync(fd);
+    discardTemporary(tmp);
+    if (e instanceof UserError) throw e;
+    if (e instanceof TypeError) throw e; // a value JSON cannot encode is a bug, not an output problem
     throw new UserError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }

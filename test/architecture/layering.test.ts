@@ -31,6 +31,9 @@ describe("layering: kernel → constructions → applications; proofs-check apar
   it("fails when proofs-check imports beyond its trusted files and packages", () => {
     expect(fresh(planted("proofs-check/bad.ts", `import { countNetwork } from "../src/ir/count.ts";`))).toHaveLength(1);
     expect(fresh(planted("proofs-check/bad.ts", `import { create } from "mathjs";`)).length).toBeGreaterThan(0);
+    // the TypeScript loader is allowed in the worker-thread entry only
+    expect(fresh(planted("proofs-check/bad.ts", `import { register } from "tsx/esm/api";`))).toHaveLength(1);
+    expect(fresh(planted("proofs-check/worker.mjs", `import { register } from "tsx/esm/api"; await import("./worker-main.ts");`))).toEqual([]);
     expect(fresh(planted("proofs-check/bad.ts", `import { Rational } from "../src/numbers/rational.ts"; import { z } from "zod"; import { readFileSync } from "node:fs";`))).toEqual([]);
   });
   it("fails on a runtime import cycle, not on a type-only one", () => {

@@ -5,7 +5,8 @@
  * @example
  *   node bin/memcap.mjs check out/ks.json --json
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import type { Report } from "../../../proofs-check/check.ts";
 import { MAX_PRECISION_DIGITS } from "../../../src/certificate/format.ts";
@@ -18,27 +19,22 @@ const MAX_STRING = 0x1fffffe8;
 
 const EXIT = { VERIFIED: 0, REJECTED: 1, INCONCLUSIVE: 3 } as const;
 
-async function load(file: string): Promise<{ data: unknown; bytes: number }> {
+/** The certificate's bytes, in shared memory so that the checker's threads read the same bytes. */
+async function load(file: string): Promise<{ raw: Uint8Array; bytes: number }> {
   let bytes: number;
   let raw: Uint8Array;
   try {
     bytes = statSync(file).size;
     if (bytes > MAX_STRING) throw new UserError(`${file}: ${bytes} bytes is beyond the ${MAX_STRING}-character limit of a JavaScript string; the checker reads certificates up to about 512 MiB`);
-    raw = readFileSync(file);
+    // straight into shared memory, so that the checker's threads read the same bytes (and no second copy is made)
+    const { readFileShared } = await import("../../../proofs-check/parallel.ts");
+    raw = readFileShared(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${file}: cannot read certificate${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
   }
-  // the checker's own strict reader: duplicate keys, inexact integers and invalid UTF-8 are refused
-  const { readJson } = await import("../../../proofs-check/json.ts");
-  const { Invalid } = await import("../../../proofs-check/validate.ts");
-  try {
-    return { data: readJson(raw), bytes };
-  } catch (e) {
-    if (e instanceof Invalid) throw new UserError(`${file}: invalid certificate: ${e.message}`);
-    throw e;
-  }
+  return { raw, bytes };
 }
 
 function text(file: string, bytes: number, r: Report, seconds: number): string {
@@ -51,6 +47,16 @@ function text(file: string, bytes: number, r: Report, seconds: number): string {
   return lines.join("\n");
 }
 
+/** Progress on stderr each time another thousand examples are done (workers report in batches). */
+function everyThousand(): (done: number, total: number) => void {
+  let shown = 0;
+  return (k, n) => {
+    if (Math.floor(k / 1000) <= shown) return;
+    shown = Math.floor(k / 1000);
+    process.stderr.write(`check: ${k}/${n} examples\n`);
+  };
+}
+
 export function register(program: Command): void {
   program
     .command("check")
@@ -58,19 +64,22 @@ export function register(program: Command): void {
     .argument("<file>", "certificate JSON (docs/certificate.md)")
     .option("--precision <digits>", "raise the interval precision above the certificate's", intFlag("precision", 10, MAX_PRECISION_DIGITS))
     .option("--decimal-only", "the checker's core alone: decimal intervals, no float64 fast path")
+    .option("--threads <k>", "evaluate an exact certificate's examples on k threads (default: the available cores; 1: one thread)", intFlag("threads", 1, 256))
     .option("--json", "print the result as one JSON document")
-    .action(async (file: string, o: { precision?: number; json?: boolean; decimalOnly?: boolean }) => {
+    .action(async (file: string, o: { precision?: number; json?: boolean; decimalOnly?: boolean; threads?: number }) => {
       const t0 = performance.now();
-      const { data, bytes } = await load(file);
+      const { raw, bytes } = await load(file);
       // loaded here, not at startup, so that other commands do not pay for the checker's dependencies
-      const { checkCertificate } = await import("../../../proofs-check/check.ts");
+      const { checkBytesInParallel } = await import("../../../proofs-check/parallel.ts");
       const { Invalid } = await import("../../../proofs-check/validate.ts");
       let r: Report;
       try {
-        r = checkCertificate(data, {
+        // the checker's own strict reader: duplicate keys, inexact integers and invalid UTF-8 are refused
+        r = await checkBytesInParallel(raw, {
           precision: o.precision,
           decimalOnly: o.decimalOnly,
-          progress: (k, n) => k % 1000 === 0 && process.stderr.write(`check: ${k}/${n} examples\n`),
+          threads: o.threads ?? availableParallelism(),
+          progress: everyThousand(),
         });
       } catch (e) {
         if (e instanceof Invalid) throw new UserError(`${file}: invalid certificate: ${e.message}`);

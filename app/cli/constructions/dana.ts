@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { randomLookupTable, readLookupTable, type LookupTable } from "../../../src/data/associations.ts";
 import { danaBounds, type DanaShape } from "../../../src/bounds/dana.ts";
 import { countNetwork, type NetworkCounts } from "../../../src/ir/count.ts";
-import { writeFileAtomic } from "../../../src/io/output.ts";
+import { writeJsonAtomic } from "../../../src/io/output.ts";
 import { emit, intFlag, numberFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { fastVerdicts, type AotResult } from "../../../constructions/dana/association.ts";
@@ -109,7 +109,7 @@ export const AOT_KIND = {
     if (o.out) {
       if (c.certified.length === 0) throw new UserError("no association certified: no certificate written", 3);
       if (c.certificate === null) throw new UserError(`decimal intervals up to ${o.maxPrecision} digits do not confirm the float64 verdicts: no certificate written (INCONCLUSIVE)`, 3);
-      writeFileAtomic(o.out, JSON.stringify(c.certificate) + "\n");
+      writeJsonAtomic(o.out, c.certificate);
       extra.push(`certificate written to ${o.out} (interval evaluation at ${c.digits} digits)`);
     }
     emit(
@@ -133,7 +133,7 @@ export const AOT_DISTRIBUTION_KIND = {
     const r = constructAotDistribution(o, progress);
     emit(!!o.json, r.json, () => distributionReport(r));
     if (o.out) {
-      writeFileAtomic(o.out, JSON.stringify(r.certificate) + "\n");
+      writeJsonAtomic(o.out, r.certificate);
       if (!o.json) process.stdout.write(`certificate written to ${o.out}\n`);
     }
   },

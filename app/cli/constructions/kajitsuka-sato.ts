@@ -11,13 +11,15 @@
  *   memcap construct ks-next-token --variant paper --N 200 --n 6 --d 4 --classes 3 --seed 7 --out ks.json
  */
 import { Option, type Command } from "commander";
-import { runKs, ksCertificate, type KsRun } from "../../../constructions/kajitsuka-sato/certify.ts";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { runKs, runKsParallel, ksCertificate, type KsRun } from "../../../constructions/kajitsuka-sato/certify.ts";
 import { KS_VARIANTS, type KsVariant } from "../../../constructions/kajitsuka-sato/theorem-4-1.ts";
 import { crossover, fitExponentXY as fitExponent, type Crossover } from "../../../src/numbers/fit.ts";
-import { recheckCertificate } from "../../report/recheck.ts";
+import { recheckBytes } from "../../report/recheck.ts";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
-import { writeFileAtomic } from "../../../src/io/output.ts";
+import { writeJsonAtomic } from "../../../src/io/output.ts";
 import { generateSequenceDataset, type SequenceDataset } from "../../../src/data/sequences.ts";
 import type { ConstructionKind } from "../commands/construct.ts";
 import { checkDataset, readSequenceDataFile } from "../../../constructions/kajitsuka-sato/data-file.ts";
@@ -37,6 +39,7 @@ interface KsOpts {
   out?: string;
   json?: boolean;
   sweep?: string;
+  threads?: number;
 }
 
 const progress = (msg: string) => process.stderr.write(`memcap: ${msg}\n`);
@@ -55,6 +58,7 @@ function configure(cmd: Command): Command {
     .option("--bits-B <B>", "bounded-bits variant: Theorem F.1's B ∈ [√N] (B² points per Lemma C.1 sub-network; default ⌈N^(1/4)⌉)", intFlag("bits-B", 1, 1_000_000))
     .option("--no-check", "skip re-checking the certificate with proofs-check")
     .option("--out <file>", "write a certificate (network, dataset, claims) for `memcap check`")
+    .option("--threads <k>", "verify and re-check on k threads (default: the available cores; used from 1000 sequences on)", intFlag("threads", 1, 256))
     .option("--sweep <Ns>", "comma-separated N values: build and verify each with the generator, fit the growth of parameters")
     .option("--json", "print JSON");
 }
@@ -191,21 +195,24 @@ function kind(seq2seq: boolean): ConstructionKind {
       ? "Kajitsuka & Sato Corollary 4.1: width-14 uniform-attention network giving every token its label (--variant compact|paper|baseline), verified exactly"
       : "Kajitsuka & Sato Theorem 4.1: width-14 network E_out∘F2∘F_UA∘F1∘E_in memorizing next-token labels (--variant compact|paper|baseline), verified exactly",
     configure,
-    run(raw: Record<string, unknown>) {
+    async run(raw: Record<string, unknown>) {
       const o = raw as unknown as KsOpts;
       if (o.variant !== "compact" && o.groupSize !== undefined) throw new UserError("--group-size applies to --variant compact only (the paper variant uses ⌈√(N/log₂N)⌉)");
       if (o.variant !== "bounded-bits" && o.bitsB !== undefined) throw new UserError("--bits-B applies to --variant bounded-bits only (Theorem F.1)");
       if (o.sweep !== undefined) return runSweep(o, seq2seq);
       const ds = loadDataset(o, seq2seq);
       if (o.bitsB !== undefined && o.bitsB > Math.floor(Math.sqrt(ds.sequences.length))) throw new UserError(`--bits-B ${o.bitsB}: Theorem F.1 takes B ∈ [√N], and ⌊√${ds.sequences.length}⌋ = ${Math.floor(Math.sqrt(ds.sequences.length))}`);
-      const { run, certificateParts } = runKs(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, bitsB: o.bitsB, variant: o.variant }, progress);
+      const threads = o.threads ?? availableParallelism();
+      const { run, certificateParts } = await runKsParallel(ds, { seq2seq, seed: o.seed, groupSize: o.groupSize, bitsB: o.bitsB, variant: o.variant, threads }, progress);
       const complete = run.memorized === run.instances;
       if (o.out !== undefined && !complete) throw new UserError(`only ${run.memorized}/${run.instances} memorized; no certificate written (a construction bug: please report)`, 1);
       const options = { data: o.data ?? null, N: run.N, n: run.n, d: run.d, classes: o.data ? null : o.classes, vocab: o.data ? null : o.vocab, groupSize: o.groupSize ?? null, bitsB: run.info.paper?.f2.B ?? null };
       const cert = complete ? ksCertificate(ds, run, certificateParts.network, options) : null;
-      if (o.out !== undefined) writeFileAtomic(o.out, JSON.stringify(cert) + "\n");
+      if (o.out !== undefined) writeJsonAtomic(o.out, cert);
       if (o.check && cert) progress("re-checking the certificate with proofs-check");
-      const rc = o.check && cert ? recheckCertificate(cert, `${run.construction} --variant ${run.variant} N=${run.N}`) : null;
+      // the checker reads the bytes written (or, without --out, the bytes --out would write)
+      const bytes = () => (o.out !== undefined ? readFileSync(o.out) : Buffer.from(JSON.stringify(cert) + "\n"));
+      const rc = o.check && cert ? await recheckBytes(bytes(), `${run.construction} --variant ${run.variant} N=${run.N}`, threads) : null;
       const check = rc ? { status: rc.verdict.status, detail: rc.verdict.detail, seconds: rc.seconds } : null;
       emit(!!o.json, { ...run, certificate: o.out ?? null, check }, () =>
         [textReport(run), ...(o.out ? [`certificate written to ${o.out}`] : []), ...(check ? [`time: proofs-check ${check.seconds.toFixed(2)} s`, `proofs-check: ${check.status} (${check.detail})`] : [])].join("\n"),

@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { emit, intFlag } from "../output.ts";
 import { UserError } from "../../../src/errors.ts";
 import { readJsonFile } from "../../../src/io/json-input.ts";
-import { writeFileAtomic } from "../../../src/io/output.ts";
+import { writeJsonAtomic } from "../../../src/io/output.ts";
 import { Rational } from "../../../src/numbers/rational.ts";
 import { generateMhaDataset, parseMhaDataset, type MhaDataset } from "../../../src/data/mha.ts";
 import { MAHDAVI_RECONSTRUCTION_SOURCES, mahdaviCapacity, paperParameterCount, irParameterCount, irParameterFormula, parameterOrder, proposition2Bound } from "../../../src/bounds/mahdavi.ts";
@@ -169,7 +169,7 @@ export const MHA_KIND: ConstructionKind = {
     for (const w of warnings) progress(w);
     const b = certifyMha(ds, { H: o.H, dh, seed: o.seed, c: o.c, epsilon: o.epsilon, precision: o.precision, maxPrecision: o.maxPrecision, progress });
     if (b.status === "CERTIFIED" && o.out) {
-      writeFileAtomic(o.out, JSON.stringify(b.certificate) + "\n");
+      writeJsonAtomic(o.out, b.certificate);
     }
     const { network: _n, certificate: _c, ...rest } = b;
     emit(!!o.json, { ...rest, assumptions: rep, warnings, certificateFile: b.status === "CERTIFIED" ? (o.out ?? null) : null }, () =>
