@@ -76,7 +76,8 @@ function outputsOnWorkers(shared: Uint8Array, threads: number, N: number, progre
       reject(e);
     };
     for (let k = 0; k < threads; k++) {
-      const w = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { bytes: shared, shard: k, shards: threads } });
+      // bin/ts-worker.mjs only registers the TypeScript loader that runs this thread too, then loads worker-main.ts
+      const w = new Worker(new URL("../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./worker-main.ts", import.meta.url).href, bytes: shared, shard: k, shards: threads } });
       workers.push(w);
       w.on("message", (m: WorkerMessage) => {
         if (m.type === "error") return fail(new Error(`internal: a checker thread failed on bytes the main thread validated: ${m.message}`));

@@ -11,8 +11,8 @@ import { dirname, join, normalize, relative } from "node:path";
 /** What proofs-check may import from outside its folder (kept in step with proofs-check/README.md). */
 export const PROOFS_CHECK_TRUSTED_FILES = ["src/numbers/rational.ts", "src/certificate/format.ts", "src/ir/network.ts"];
 export const PROOFS_CHECK_PACKAGES = ["decimal.js", "zod"];
-/** The one loader exception: the worker-thread entry registers the TypeScript loader (no checker code comes from it). */
-export const PROOFS_CHECK_LOADER = { file: "proofs-check/worker.mjs", package: "tsx/esm/api" };
+/** The one file outside its folder proofs-check may start (as a worker thread): the TypeScript loader's entry. */
+export const PROOFS_CHECK_WORKER_ENTRY = "bin/ts-worker.mjs";
 
 export const KERNEL_ROOT = "src";
 export const LAYER_ROOTS = ["src", "constructions", "app", "proofs-check"] as const;
@@ -47,13 +47,20 @@ const layerOf = (path: string) => LAYER_ROOTS.find((r) => path === r || path.sta
 export function layeringViolations(files: Map<string, string>): string[] {
   const bad: string[] = [];
   const edges = [...files].flatMap(([f, s]) => importsOf(f, s));
+  // files proofs-check starts by URL (worker threads) are held to the same boundary as its imports
+  for (const [f, src] of files) {
+    if (layerOf(f) !== "proofs-check") continue;
+    for (const m of src.matchAll(/new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)) {
+      const to = normalize(join(dirname(f), m[1]!));
+      if (layerOf(to) !== "proofs-check" && to !== PROOFS_CHECK_WORKER_ENTRY) bad.push(`proofs-check starts ${to} (${f}); outside its folder only ${PROOFS_CHECK_WORKER_ENTRY}`);
+    }
+  }
   for (const e of edges) {
     const from = layerOf(e.from);
     const to = e.relative ? layerOf(e.to) : undefined;
     if (from === "proofs-check") {
       if (e.relative && to !== "proofs-check" && !PROOFS_CHECK_TRUSTED_FILES.includes(e.to)) bad.push(`proofs-check imports ${e.to} (${e.from}); only ${PROOFS_CHECK_TRUSTED_FILES.join(", ")} are trusted`);
-      const loader = e.from === PROOFS_CHECK_LOADER.file && e.to === PROOFS_CHECK_LOADER.package;
-      if (!e.relative && !e.to.startsWith("node:") && !PROOFS_CHECK_PACKAGES.includes(e.to) && !loader) bad.push(`proofs-check imports the package ${e.to} (${e.from}); only ${PROOFS_CHECK_PACKAGES.join(", ")} and node: builtins`);
+      if (!e.relative && !e.to.startsWith("node:") && !PROOFS_CHECK_PACKAGES.includes(e.to)) bad.push(`proofs-check imports the package ${e.to} (${e.from}); only ${PROOFS_CHECK_PACKAGES.join(", ")} and node: builtins`);
     }
     if (from === "src" && (to === "constructions" || to === "app" || to === "proofs-check")) bad.push(`kernel file ${e.from} imports ${to}/ (${e.to})`);
     if (from === "constructions") {

@@ -117,7 +117,7 @@ function runPool(queue: { index: number; job: CapacityJob }[], workers: number, 
       w.postMessage({ index, job });
     };
     for (let i = 0; i < workers; i++) {
-      const w = new Worker(new URL("./worker.mjs", import.meta.url));
+      const w = new Worker(new URL("../../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./worker-main.ts", import.meta.url).href } });
       pool.push(w);
       active++;
       w.on("message", (m: { type: string; index: number; probe?: ProbeRecord; record?: CapacityRecord; message?: string }) => {

@@ -10,12 +10,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The accelerator's files: float64 fast path, precision escalation and the worker threads, never needed for soundness. */
-export const ACCELERATOR_FILES = ["accelerate.ts", "float.ts", "parallel.ts", "worker-main.ts", "worker.mjs"];
+export const ACCELERATOR_FILES = ["accelerate.ts", "float.ts", "parallel.ts", "worker-main.ts"];
 
 export function checkerLines(dir = join(dirname(fileURLToPath(import.meta.url)), "../../proofs-check")): { core: number; accelerator: number; total: number } {
   let core = 0;
   let accelerator = 0;
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts") || f.endsWith(".mjs"))) {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     const n = readFileSync(join(dir, f), "utf8").match(/\n/g)?.length ?? 0;
     if (ACCELERATOR_FILES.includes(f)) accelerator += n;
     else core += n;

@@ -21,7 +21,7 @@ export async function runSectionsInWorkers(plan: ReportPlan, progress: ReportPro
   const sinks: Progress[] = [];
   const started: number[] = [];
   let next = 0;
-  const pool = Array.from({ length: count }, () => new Worker(new URL("./section-worker.mjs", import.meta.url)));
+  const pool = Array.from({ length: count }, () => new Worker(new URL("../../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./section-worker-main.ts", import.meta.url).href } }));
   try {
     await Promise.all(
       pool.map(

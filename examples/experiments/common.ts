@@ -1,29 +1,33 @@
 /**
  * Shared helpers of the experiment scripts: flag parsing (`--seed S --steps K …`), one seeded training
  * run, and writing a Markdown table next to the script. Every script accepts `--backend cpu|webgpu`
- * (default cpu, float64; webgpu trains in float32): common.ts takes it out of argv before the script's
- * own flags are parsed. Every number these scripts print is a float training measurement.
+ * (default cpu, float64; webgpu trains in float32) and `--precision f32|f64` (the backend's arithmetic; the
+ * CPU backend runs both, f64 by default): common.ts takes them out of argv before the script's own flags are
+ * parsed. Every number these scripts print is a float training measurement.
  *
  * @example
  *   const f = flags({ seed: 1, steps: 500 }); const r = await trainOnce(MODEL_DEFAULTS.aot, { steps: f.steps }, f.seed);
  */
 import { writeFileAtomic } from "../../src/io/output.ts";
-import { BACKENDS, backendFactory, type BackendName } from "../../src/train/backends.ts";
+import { BACKEND_PRECISIONS, BACKENDS, backendFactory, type BackendName } from "../../src/train/backends.ts";
+import type { Precision } from "../../src/train/kernels-wasm.ts";
 import type { ModelConfig } from "../../src/train/models.ts";
 import { DEFAULT_TRAIN, setupTraining, train, type TrainOptions, type TrainSummary } from "../../src/train/trainer.ts";
 
 /** `--backend cpu|webgpu`, removed from process.argv at load so that every script's `flags()` accepts it. */
-export const BACKEND: BackendName = takeBackendFlag(process.argv);
+export const BACKEND: BackendName = takeChoiceFlag(process.argv, "backend", BACKENDS) ?? "cpu";
+/** `--precision f32|f64`, removed from process.argv at load; absent: the backend's default (cpu f64, webgpu f32). */
+export const PRECISION: Precision = takeChoiceFlag(process.argv, "precision", BACKEND_PRECISIONS[BACKEND]) ?? BACKEND_PRECISIONS[BACKEND][0]!;
 /** The arithmetic the chosen backend trains in, for the tables' notes. */
-export const ARITHMETIC = BACKEND === "cpu" ? "float64" : "float32 (WebGPU)";
+export const ARITHMETIC = BACKEND === "cpu" ? (PRECISION === "f64" ? "float64" : "float32") : "float32 (WebGPU)";
 
-function takeBackendFlag(argv: string[]): BackendName {
-  const i = argv.indexOf("--backend");
-  if (i < 0) return "cpu";
+function takeChoiceFlag<T extends string>(argv: string[], name: string, choices: readonly T[]): T | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
   const v = argv[i + 1] ?? "";
-  if (!(BACKENDS as readonly string[]).includes(v)) throw new Error(`--backend must be one of ${BACKENDS.join(", ")}, got "${v}"`);
+  if (!(choices as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${choices.join(", ")}, got "${v}"`);
   argv.splice(i, 2);
-  return v as BackendName;
+  return v as T;
 }
 
 /**
@@ -59,9 +63,9 @@ export function flags<T extends Record<string, number | number[] | boolean>>(def
   return out as T;
 }
 
-/** One seeded training run on `backend` (default: the script's --backend; cpu float64, webgpu float32). */
+/** One seeded training run on `backend` (default: the script's --backend and --precision; cpu float64, webgpu float32). */
 export async function trainOnce(config: ModelConfig, o: Partial<TrainOptions>, seed: number, initSeed = seed, backend: BackendName = BACKEND): Promise<TrainSummary> {
-  const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...o, seed: initSeed };
+  const opts = { ...DEFAULT_TRAIN, logEvery: 50, ...(backend === BACKEND ? { precision: PRECISION } : {}), ...o, seed: initSeed };
   const setup = setupTraining(config, opts.batch, seed, initSeed);
   return train(setup, opts, backendFactory(backend));
 }

@@ -58,7 +58,7 @@ export async function evaluateExactInParallel(net: Network, sequences: number[][
     parts.map(
       ([a, b], k) =>
         new Promise<Rational[][][]>((resolve, reject) => {
-          const w = new Worker(new URL("./exact-worker.mjs", import.meta.url), { workerData: { net, sequences: sequences.slice(a, b), vocabulary: vocab } });
+          const w = new Worker(new URL("../../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./exact-worker-main.ts", import.meta.url).href, net, sequences: sequences.slice(a, b), vocabulary: vocab } });
           workers.push(w);
           const fail = (e: Error) => {
             if (!failed) (failed = true), workers.forEach((x) => void x.terminate());

@@ -82,7 +82,10 @@ export interface TrainSummary {
   accuracy: number;
   correct: number;
   firstLoss: number;
+  /** wall seconds of the training loop and the final whole-set pass */
   seconds: number;
+  /** this process's CPU seconds (every thread) over the same window as `seconds` */
+  cpuSeconds: number;
   stepsPerSecond: number;
   examplesPerSecond: number;
   arithmetic: string;
@@ -187,7 +190,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     let best: Float64Array | undefined, bestLoss = Infinity, keptAfterSteps = 0, validations = 0;
     const validationLosses: number[] = [];
     const perEpoch = Math.ceil(setup.data.size / setup.batch);
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = process.cpuUsage();
     let lastYield = performance.now();
     for (let t = 0; t < o.steps; t++) {
       // let the event loop run every ~0.2 s, so that an interrupt (SIGINT) is handled during a long run
@@ -223,11 +226,11 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     }
     if (best) await be.setParams(best);
     const ev = await evaluateAll(be, setup.data);
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0);
     if (onTrained) onTrained({ params: (await be.readMemory()).slice(0, setup.program.graph.paramCount), floatCorrect: ev.perExample });
     return {
       summary: true, model: setup.config.model, backend: be.name, seed: o.seed, steps, examples: setup.data.size, batch: setup.batch,
-      parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds,
+      parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
       stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
       arithmetic: be.precision === "f64" ? "float64" : "float32",
       ...(o.keepBest ? { keptAfterSteps, validations, validationLosses } : {}),

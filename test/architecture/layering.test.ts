@@ -31,9 +31,10 @@ describe("layering: kernel → constructions → applications; proofs-check apar
   it("fails when proofs-check imports beyond its trusted files and packages", () => {
     expect(fresh(planted("proofs-check/bad.ts", `import { countNetwork } from "../src/ir/count.ts";`))).toHaveLength(1);
     expect(fresh(planted("proofs-check/bad.ts", `import { create } from "mathjs";`)).length).toBeGreaterThan(0);
-    // the TypeScript loader is allowed in the worker-thread entry only
+    // no loader inside proofs-check; worker threads start only the loader entry bin/ts-worker.mjs or its own files
     expect(fresh(planted("proofs-check/bad.ts", `import { register } from "tsx/esm/api";`))).toHaveLength(1);
-    expect(fresh(planted("proofs-check/worker.mjs", `import { register } from "tsx/esm/api"; await import("./worker-main.ts");`))).toEqual([]);
+    expect(fresh(planted("proofs-check/bad.ts", `new Worker(new URL("../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./worker-main.ts", import.meta.url).href } });`))).toEqual([]);
+    expect(fresh(planted("proofs-check/bad.ts", `new Worker(new URL("../src/ir/count.ts", import.meta.url));`))).toHaveLength(1);
     expect(fresh(planted("proofs-check/bad.ts", `import { Rational } from "../src/numbers/rational.ts"; import { z } from "zod"; import { readFileSync } from "node:fs";`))).toEqual([]);
   });
   it("fails on a runtime import cycle, not on a type-only one", () => {
