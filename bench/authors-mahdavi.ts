@@ -14,7 +14,7 @@
  * Skips with one line (exit 0) when the authors' code or a Python with torch is missing.
  *
  *   npx tsx bench/authors-mahdavi.ts [--H 1,4] [--seed 42] [--restarts 1] [--minSteps 3000]
- *       [--authors-dir DIR | MEMCAP_MAHDAVI_AUTHORS=DIR] [--python PY | MEMCAP_PYTHON=PY]
+ *       [--authors-dir DIR | MEMCAP_MAHDAVI_AUTHORS=DIR] [--python PY | MEMCAP_PYTHON=PY (default python3)]
  */
 import { spawnSync } from "node:child_process";
 import { learningRate } from "../src/train/schedule.ts";
@@ -23,6 +23,14 @@ import { authorsParameters, findAuthors, forwardCheck, trainCheck, memcapOptions
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const KNOWN = ["H", "seed", "restarts", "minSteps", "authors-dir", "python"];
+for (let i = 2; i < process.argv.length; i += 2) {
+  const k = process.argv[i]!;
+  if (!k.startsWith("--") || !KNOWN.includes(k.slice(2)) || process.argv[i + 1] === undefined) {
+    console.error(`memcap: unknown or incomplete flag ${k} (known: ${KNOWN.map((x) => `--${x} VALUE`).join(", ")})`);
+    process.exit(2);
+  }
 }
 const nums = (s: string) => s.split(",").map(Number);
 const Hs = nums(arg("H") ?? "1,4");

@@ -119,10 +119,11 @@ export async function runMemcap(s: MahdaviSize, H: number, seed: number): Promis
 /** Where the authors' code and a Python with torch are, or why they are not usable. */
 export type AuthorsSetup = { dir: string; python: string } | { skip: string };
 
-/** `dir`/`python`: from flags, else MEMCAP_MAHDAVI_AUTHORS / MEMCAP_PYTHON, else /tmp/mahdavi-authors and /tmp/train-f32-venv/bin/python. */
-export function findAuthors(dir?: string, python?: string): AuthorsSetup {
-  const d = dir ?? process.env.MEMCAP_MAHDAVI_AUTHORS ?? "/tmp/mahdavi-authors";
-  const py = python ?? process.env.MEMCAP_PYTHON ?? (existsSync("/tmp/train-f32-venv/bin/python") ? "/tmp/train-f32-venv/bin/python" : "python3");
+/** `dir`/`python`: from the flags, else MEMCAP_MAHDAVI_AUTHORS / MEMCAP_PYTHON; Python defaults to python3. */
+export function findAuthors(dir?: string, python?: string, env: NodeJS.ProcessEnv = process.env): AuthorsSetup {
+  const d = dir ?? env.MEMCAP_MAHDAVI_AUTHORS;
+  const py = python ?? env.MEMCAP_PYTHON ?? "python3";
+  if (!d) return { skip: "the authors' code is not given (pass --authors-dir DIR or set MEMCAP_MAHDAVI_AUTHORS to a checkout of smahdavi4/attention-memorization)" };
   for (const f of ["attn_models.py", "tasks.py", "trainers.py", "task_datasets.py"]) {
     if (!existsSync(join(d, "src", f))) return { skip: `the authors' code is not at ${d} (no src/${f}; pass --authors-dir DIR or set MEMCAP_MAHDAVI_AUTHORS to a checkout of smahdavi4/attention-memorization)` };
   }

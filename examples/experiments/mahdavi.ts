@@ -176,6 +176,6 @@ function render({ size, seeds, Hs, authorsNote, memcapRuns, authorsRuns }: Autho
     "",
     `Training time on this (shared, loaded) 2-core machine: memcap ${memcapSeconds.toFixed(0)} s, the authors' code ${authorsSeconds.toFixed(0)} s (one thread each; \`bench/authors-mahdavi.ts\` times them side by side).`,
     "",
-    `Regenerate: \`npx tsx examples/experiments/mahdavi.ts --recipe authors ${flagsUsed.join(" ")} [--authors-dir DIR --python PY]\`${sources.length ? ` (this table: rendered with \`--render ${sources.map((f) => f.replace(/^.*\//, "")).join(",")}\` from saved \`--json\` runs of consecutive seeds, which that one command repeats)` : ""}`,
+    `Regenerate: \`npx tsx examples/experiments/mahdavi.ts --recipe authors ${flagsUsed.join(" ")} [--authors-dir DIR --python PY, or MEMCAP_MAHDAVI_AUTHORS and MEMCAP_PYTHON]\`${sources.length ? ` (this table: rendered with \`--render ${sources.map((f) => f.replace(/^.*\//, "")).join(",")}\` from saved \`--json\` runs of consecutive seeds, which that one command repeats)` : ""}`,
   ].join("\n"));
 }

@@ -31,6 +31,10 @@ describe("Mahdavi et al.'s recipe in memcap's terms", () => {
   it("finds the authors' checkout or says why not; mean and sample sd", () => {
     const s = findAuthors("/nonexistent-dir", "python3");
     expect("skip" in s && s.skip).toMatch(/not at \/nonexistent-dir/);
+    const none = findAuthors(undefined, undefined, {});
+    expect("skip" in none && none.skip).toMatch(/not given/);
+    const fromEnv = findAuthors(undefined, undefined, { MEMCAP_MAHDAVI_AUTHORS: "/elsewhere", MEMCAP_PYTHON: "/py" });
+    expect("skip" in fromEnv && fromEnv.skip).toMatch(/not at \/elsewhere/);
     const m = meanSd([1, 3]);
     expect(m.mean).toBe(2);
     expect(m.sd).toBeCloseTo(Math.SQRT2, 15);
