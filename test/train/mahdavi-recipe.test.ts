@@ -103,9 +103,19 @@ describe("Mahdavi et al.'s model (mhaArch: authors)", () => {
   it("rejects what it cannot express, with one line", () => {
     expect(() => validateConfig({ ...authors(5, 4, 1, 3, 3) })).toThrow(/even --d/);
     expect(() => validateConfig({ ...MODEL_DEFAULTS.aot, mhaArch: "authors" })).toThrow(/--model mha only/);
+  });
+
+  it("converts to an exact IR network: embedding and readout biases, the sinusoidal table with the query's row last, 1/√d", () => {
     const c = authors(4, 4, 1, 3, 3);
     const g = buildModel(c, 2);
-    expect(() => trainedNetwork(c, g, initParams(g, 1))).toThrow(/not certifiable/);
+    const net = trainedNetwork(c, g, initParams(g, 1));
+    expect(net.layers.map((L) => L.type)).toEqual(["affine", "positional", "attention", "affine"]);
+    const [embed, pos, att, readout] = net.layers as [Extract<typeof net.layers[number], { type: "affine" }>, Extract<typeof net.layers[number], { type: "positional" }>, Extract<typeof net.layers[number], { type: "attention" }>, Extract<typeof net.layers[number], { type: "affine" }>];
+    expect(embed.b).toHaveLength(4);
+    expect(readout.b).toHaveLength(3);
+    expect(pos.table).toHaveLength(c.seqLen + 1);
+    expect(pos.table[c.seqLen]!.map(Number)).toEqual([0, 1, 0, 1]); // the authors' row 0: sin 0, cos 0
+    expect(att.scale).toBe("1/2"); // 1/√d with d = 4, exact
   });
 });
 
