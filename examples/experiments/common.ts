@@ -35,6 +35,19 @@ function takeChoiceFlag<T extends string>(argv: string[], name: string, choices:
   return v as T;
 }
 
+/**
+ * Takes `--name value` (a string flag such as a path) out of process.argv before `flags()` parses the rest;
+ * undefined when absent. @example const dir = takeStringFlag("authors-dir");
+ */
+export function takeStringFlag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
+  process.argv.splice(i, 2);
+  return v;
+}
+
 /** Parses `--key value` pairs over defaults (numbers, comma lists of numbers, or strings) and bare `--key` switches (booleans). */
 export function flags<T extends Record<string, number | number[] | boolean | string>>(defaults: T): T {
   const out: Record<string, number | number[] | boolean | string> = { ...defaults };

@@ -230,7 +230,7 @@ export async function runTasks<R>(tasks: PoolTask<R>[], workers: number, done: (
 }
 
 function spawnWorker(threads: Worker[]): Worker {
-  const w = new Worker(new URL("./ks-trial-worker.mjs", import.meta.url));
+  const w = new Worker(new URL("../../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./ks-trial-worker-main.ts", import.meta.url).href } });
   threads.push(w);
   return w;
 }

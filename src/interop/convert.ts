@@ -15,7 +15,8 @@
  *               residual sum and ln2 after the MLP's, as PyTorch's nn.LayerNorm (biased variance, ε).
  *  mha          vector input: each example is the sequence (context_1 … context_n, query); attention with
  *               the query as the only query and the contexts as keys (keys "all-but-last"), 1/√d_h,
- *               no residual; W_O; readout.
+ *               no residual; W_O; readout. The authors' variant (mhaArch "authors"): affine embedding with bias,
+ *               their sinusoidal table as a positional layer (query row last), scores 1/√d, readout with bias.
  *  ks           vector input: E_in, the F1 blocks (ffn), one attention layer (last query, residual, scale 1),
  *               F2 blocks, E_out, then a fixed sign read-out [−1; +1] so that "sign(output) = label ±1"
  *               becomes an argmax over 2 logits (class (label + 1)/2; output 0 memorizes neither).
@@ -28,10 +29,11 @@
  * @example
  *   const net = trainedNetwork(config, program.graph, params); net.layers[0].type // "embedding"
  */
+import { UserError } from "../errors.ts";
 import { NETWORK_FORMAT, NETWORK_VERSION, type Layer, type Network } from "../ir/network.ts";
 import { Rational, sqrtExact } from "../numbers/rational.ts";
 import type { Graph } from "../train/graph.ts";
-import type { ModelConfig } from "../train/models.ts";
+import { sinusoidalPositions, type ModelConfig } from "../train/models.ts";
 import type { InteropConfig, LayerNormWeights } from "./layout.ts";
 
 type M = string[][];
@@ -152,6 +154,19 @@ export function trainedNetwork(c: ModelConfig | InteropConfig, graph: Graph, par
       return net({ kind: "tokens", vocab: c.vocab }, layers, "logits");
     }
     case "mha": {
+      if ("mhaArch" in c && c.mhaArch === "authors") {
+        // the certificate's sequence is (context_1 … context_n, query); the authors' is (query, context), so the
+        // positional table puts their row 0 last
+        const n = c.seqLen;
+        const pe = sinusoidalPositions(n + 1, d);
+        const row = (r: number) => Array.from(pe.subarray(r * d, (r + 1) * d), q);
+        return net({ kind: "vectors", dim: d }, [
+          { type: "affine", name: "embed", W: p.ir("embed"), b: p.vec("embed.b") },
+          { type: "positional", table: [...Array.from({ length: n }, (_, j) => row(j + 1)), row(0)] },
+          { type: "attention", name: "attn", attention: c.attention, residual: false, queries: "last", keys: "all-but-last", ...invSqrtScale(d), heads: stacked("", 1) },
+          { type: "affine", name: "readout", W: p.ir("readout"), b: p.vec("readout.b") },
+        ], c.classes > 0 ? "logits" : "scalar");
+      }
       const layers: Layer[] = [
         { type: "attention", name: "attn", attention: c.attention, residual: false, queries: "last", keys: "all-but-last", ...invSqrtScale(dh), heads: stacked("", 1) },
         { type: "affine", name: "readout", W: p.ir("readout") },

@@ -9,6 +9,20 @@
  *              W_Q, W_K ∈ R^{d×d_h}, W_V ∈ R^{d×1} (d_v = 1), W_O ∈ R^{H×d}, linear readout d→classes; scores scaled
  *              by 1/√d_h. Queries and contexts U[0,1]^d (a new context per example); uniform class labels and
  *              cross-entropy, or (classes = 0) y ~ U[0,1] and MSE.
+ *              With `mhaArch: "authors"` it is the authors' model (smahdavi4/attention-memorization
+ *              src/attn_models.py BaselineAttention, CustomAttention with d_v = 1, d_o = d): one embedding
+ *              Linear(d→d) with bias shared by the query and the context tokens (l. 16, 33), the sinusoidal
+ *              positional table added after it — row 0 on the query, rows 1 … n on the contexts, since their
+ *              sequence is (query, context) (l. 18, 34, 90–103; task_datasets.py l. 208) —, the query attends
+ *              to the contexts only (their mask hides token 0, l. 31–32), scores scaled by 1/√d, not 1/√d_h
+ *              (l. 75 divides by √ of the query's width d_model), no residual, W_O, and a decoder
+ *              Linear(d→classes) with bias (l. 23). `context: "fixed"` shares one context among all examples
+ *              (their context_type 'fixed', task_datasets.py l. 186–188). With `init: "torch"` the weights
+ *              start as theirs: nn.Linear U(±1/√fan_in) for embedding and decoder (weights and biases),
+ *              Xavier-uniform per head for W_Q, W_K (U(±√(6/(d+d_h)))) and W_V (U(±√(6/(d+1)))), and for the
+ *              whole W_O (U(±√(6/(H+d)))) (attn_models.py l. 56–60). The positional table is a constant (a
+ *              torch buffer, not a parameter), carried by the dataset as `constants`, so the parameter count
+ *              is theirs: d² + d + H(2·d·d_h + 2d) + classes·(d + 1).
  *  aot         Dana, Pydi & Chevaleyre eq. (2): x_s = e(t_s) + pos_s, H heads of width d_h, the last position is the
  *              only query, no scaling, T = W_U (x_S + Σ_h W_O^h W_V^h Σ_s a_s x_s); cross-entropy at the last position.
  *  aot-code    Their code (leodana2000/Transformer_Attentional_Memory, models.py `Transformer`/`AoT`, one layer):
@@ -56,8 +70,12 @@ export interface ModelConfig {
   attention: AttnMode;
   /** regression tolerance for the accuracy of MSE tasks with real-valued labels */
   tol: number;
-  /** Initial weights: memcap's N(0, 1/fan_in) (default), or PyTorch's defaults (aot-code, for the authors' recipe). */
+  /** Initial weights: memcap's N(0, 1/fan_in) (default), or PyTorch's defaults (aot-code, mha: the authors' recipes). */
   init?: "normal" | "torch";
+  /** mha: "memcap" (default; the reconstruction) or "authors" (their BaselineAttention, see the header). */
+  mhaArch?: "memcap" | "authors";
+  /** mha: "random" (default) a new context per example, or "fixed" one context shared by every example. */
+  context?: "random" | "fixed";
   /**
    * aot family: "distinct" (default) trains on `examples` distinct sequences (all vocab^S when 0);
    * "replacement" draws `examples` sequences uniformly with replacement, labels from the same map g.
@@ -92,6 +110,8 @@ export interface Dataset {
   size: number;
   floats: Map<string, { per: number; data: Float64Array }>;
   ints: Map<string, { per: number; data: Int32Array }>;
+  /** float inputs equal in every batch (a fixed table such as sinusoidal positions), keyed by input name */
+  constants?: Map<string, Float64Array>;
 }
 
 /** Number of examples a config's dataset holds. @example datasetSize(MODEL_DEFAULTS.aot) === 100 */
@@ -128,7 +148,9 @@ export function validateConfig(c: ModelConfig): void {
   if (c.model === "mha" && c.classes === 1) throw new UserError("--classes must be 0 (regression) or at least 2");
   if (c.draw === "replacement" && !(c.model === "aot" || c.model === "aot-code" || c.model === "transformer")) throw new UserError(`drawing with replacement is for the aot family, not --model ${c.model}`);
   if (c.draw === "replacement") pos(c.examples, "--examples (with replacement)");
-  if (c.init === "torch" && c.model !== "aot-code") throw new UserError(`PyTorch's initialization is implemented for --model aot-code only, not ${c.model}`);
+  if (c.init === "torch" && c.model !== "aot-code" && c.model !== "mha") throw new UserError(`PyTorch's initialization is implemented for --model aot-code and mha only, not ${c.model}`);
+  if ((c.mhaArch !== undefined || c.context !== undefined) && c.model !== "mha") throw new UserError(`mhaArch and context apply to --model mha only, not ${c.model}`);
+  if (c.mhaArch === "authors" && c.d % 2 !== 0) throw new UserError(`the authors' sinusoidal positions need an even --d, got ${c.d}`);
 }
 
 /**
@@ -147,9 +169,20 @@ export function makeDataset(c: ModelConfig, seed: number): Dataset {
     floats.set("y", { per: 1, data: y });
   } else if (c.model === "mha") {
     floats.set("query", { per: c.d, data: new Float64Array(N * c.d).map(() => rng.uniform()) });
-    floats.set("context", { per: c.seqLen * c.d, data: new Float64Array(N * c.seqLen * c.d).map(() => rng.uniform()) });
+    const per = c.seqLen * c.d;
+    if (c.context === "fixed") {
+      const one = new Float64Array(per).map(() => rng.uniform());
+      const all = new Float64Array(N * per);
+      for (let e = 0; e < N; e++) all.set(one, e * per);
+      floats.set("context", { per, data: all });
+    } else floats.set("context", { per, data: new Float64Array(N * per).map(() => rng.uniform()) });
     if (c.classes > 0) ints.set("labels", { per: 1, data: new Int32Array(N).map(() => rng.int(c.classes)) });
     else floats.set("y", { per: 1, data: new Float64Array(N).map(() => rng.uniform()) });
+    if (c.mhaArch === "authors") {
+      const pe = sinusoidalPositions(c.seqLen + 1, c.d);
+      const constants = new Map([["pos.query", pe.subarray(0, c.d)], ["pos.context", pe.subarray(c.d)]]);
+      return { size: N, floats, ints, constants };
+    }
   } else if (c.draw === "replacement") {
     // the authors' data (utils.py generate_data with a one-hot third-token law): a map g over all vocab^S
     // sequences, then `examples` sequences drawn uniformly with replacement
@@ -182,6 +215,34 @@ export function makeDataset(c: ModelConfig, seed: number): Dataset {
     ints.set("labels", { per: 1, data: new Int32Array(N).map(() => rng.int(c.vocab)) });
   }
   return { size: N, floats, ints };
+}
+
+/**
+ * The sinusoidal table of the authors' SinPositionalEncoding (attn_models.py l. 90–99), rows × d row-major:
+ * entry (p, 2i) = sin(p·10000^(−2i/d)), entry (p, 2i + 1) = cos(p·10000^(−2i/d)); d even.
+ * @example sinusoidalPositions(2, 2) // [0, 1, sin 1, cos 1]
+ */
+export function sinusoidalPositions(rows: number, d: number): Float64Array {
+  const pe = new Float64Array(rows * d);
+  for (let p = 0; p < rows; p++) {
+    for (let i = 0; 2 * i < d; i++) {
+      const angle = p * Math.exp(2 * i * (-Math.log(10000) / d));
+      pe[p * d + 2 * i] = Math.sin(angle);
+      if (2 * i + 1 < d) pe[p * d + 2 * i + 1] = Math.cos(angle);
+    }
+  }
+  return pe;
+}
+
+/**
+ * The authors' parameter count of BaselineAttention (attn_models.py l. 16–23, 51–54) for input width dIn,
+ * d_model d, H heads of width d_h, d_v = 1, d_o = d and `classes` outputs: the embedding dIn·d + d, per head
+ * Wq, Wk (d·d_h each) and Wv (d·1), Wo (H·1·d), the decoder d·classes + classes (the positional table is a
+ * buffer). @example mahdaviAuthorsParamCount({ dIn: 64, d: 64, dh: 64, H: 1, classes: 100 }) // 18980
+ */
+export function mahdaviAuthorsParamCount(s: { dIn: number; d: number; dh: number; H: number; classes: number }): number {
+  const dv = 1, dOut = s.d;
+  return s.dIn * s.d + s.d + s.H * (2 * s.d * s.dh + s.d * dv) + s.H * dv * dOut + s.d * s.classes + s.classes;
 }
 
 function sampleDistinct(rng: Rng, all: number, k: number): number[] {
@@ -232,15 +293,28 @@ export function buildModel(c: ModelConfig, B: number): Graph {
     g.mse(out, g.input("y", [B, 1]), B, 1, "sign", c.tol);
   } else if (c.model === "mha") {
     const n = c.seqLen;
-    const xq = g.input("query", [B, d]);
-    const ctx = g.input("context", [B * n, d]);
-    const Q = lin(g, xq, B, d, H * dh, "W_Q");
-    const K = lin(g, ctx, B * n, d, H * dh, "W_K");
-    const V = lin(g, ctx, B * n, d, H, "W_V"); // d_v = 1 per head
-    const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: n, dh, dv: 1, q: headView(Q, 1, H, dh), k: headView(K, n, H, dh), v: headView(V, n, H, 1), scale: 1 / Math.sqrt(dh), mode: c.attention, causal: false, qFirst: n });
-    const o = lin(g, a, B, H, d, "W_O");
-    if (c.classes > 0) g.ce(lin(g, o, B, d, c.classes, "readout"), g.intInput("labels", B), B, c.classes);
-    else g.mse(lin(g, o, B, d, 1, "readout"), g.input("y", [B, 1]), B, 1, "abs", c.tol);
+    const authors = c.mhaArch === "authors", torch = c.init === "torch";
+    let xq = g.input("query", [B, d]);
+    let ctx = g.input("context", [B * n, d]);
+    if (authors) {
+      // one embedding Linear(d→d) with bias on every token, then the fixed positions (a dataset constant)
+      const We = g.param("embed", [d, d], torch ? uniform(1 / Math.sqrt(d)) : { kind: "normal", std: 1 / Math.sqrt(d) });
+      const be = g.param("embed.b", [d], torch ? uniform(1 / Math.sqrt(d)) : { kind: "zeros" });
+      xq = g.addT(g.linear(xq, B, d, d, We, be, "embed(query)"), g.input("pos.query", [d]), "x_query", d);
+      ctx = g.addT(g.linear(ctx, B * n, d, d, We, be, "embed(context)"), g.input("pos.context", [n, d]), "x_context", n * d);
+    }
+    const xavier = (fanIn: number, fanOut: number) => (torch ? uniform(Math.sqrt(6 / (fanIn + fanOut))) : undefined);
+    const Q = lin(g, xq, B, d, H * dh, "W_Q", 1, xavier(d, dh));
+    const K = lin(g, ctx, B * n, d, H * dh, "W_K", 1, xavier(d, dh));
+    const V = lin(g, ctx, B * n, d, H, "W_V", 1, xavier(d, 1)); // d_v = 1 per head
+    const a = g.attention({ prefix: "attn", B, H, nq: 1, nk: n, dh, dv: 1, q: headView(Q, 1, H, dh), k: headView(K, n, H, dh), v: headView(V, n, H, 1), scale: 1 / Math.sqrt(authors ? d : dh), mode: c.attention, causal: false, qFirst: n });
+    const o = lin(g, a, B, H, d, "W_O", 1, xavier(H, d));
+    const outs = c.classes > 0 ? c.classes : 1;
+    const Wr = g.param("readout", [d, outs], torch ? uniform(1 / Math.sqrt(d)) : { kind: "normal", std: 1 / Math.sqrt(d) });
+    const br = authors ? g.param("readout.b", [outs], torch ? uniform(1 / Math.sqrt(d)) : { kind: "zeros" }) : undefined;
+    const out = g.linear(o, B, d, outs, Wr, br, "readout(x)");
+    if (c.classes > 0) g.ce(out, g.intInput("labels", B), B, c.classes);
+    else g.mse(out, g.input("y", [B, 1]), B, 1, "abs", c.tol);
   } else {
     const S = c.seqLen, V = c.vocab;
     const tokens = g.intInput("tokens", B * S);
@@ -298,5 +372,6 @@ export function assembleBatch(data: Dataset, idx: readonly number[]): { floats: 
     idx.forEach((e, r) => out.set(src.subarray(e * per, (e + 1) * per), r * per));
     ints.set(name, out);
   }
+  for (const [name, value] of data.constants ?? []) floats.set(name, value);
   return { floats, ints };
 }

@@ -15,11 +15,15 @@ export function epochLinear(lr: number, f: { start: number; end: number; epochs:
 }
 
 /**
- * Learning rate at 0-based step t of `steps`.
+ * Learning rate at 0-based step t of `steps`. The warmup is memcap's lr·(t + 1)/warmup, or with
+ * `warmupStart` = s PyTorch's LinearLR(start_factor s, end_factor 1, total_iters warmup) as the first
+ * scheduler of a SequentialLR: lr·(s + (1 − s)·t/warmup), the full rate reached at t = warmup where the
+ * decay (CosineAnnealingLR with T_max = steps − warmup, or linear) starts.
  * @example learningRate("cosine", 1e-2, 10, 100, 0) === 1e-3
+ * @example learningRate("cosine", 1e-3, 5, 100, 0, 0.01) // 1e-5 (the authors' Mahdavi recipe, trainers.py l. 101–110)
  */
-export function learningRate(schedule: Schedule, lr: number, warmup: number, steps: number, t: number): number {
-  if (t < warmup) return (lr * (t + 1)) / warmup;
+export function learningRate(schedule: Schedule, lr: number, warmup: number, steps: number, t: number, warmupStart?: number): number {
+  if (t < warmup) return warmupStart === undefined ? (lr * (t + 1)) / warmup : lr * (warmupStart + ((1 - warmupStart) * t) / warmup);
   if (schedule === "constant") return lr;
   const p = Math.min(1, (t - warmup) / Math.max(1, steps - warmup));
   return schedule === "cosine" ? 0.5 * lr * (1 + Math.cos(Math.PI * p)) : lr * (1 - p);

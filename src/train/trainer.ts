@@ -40,6 +40,19 @@ export interface TrainOptions {
    * `sum(Acc[-101:-1])/100` does for k = 101.
    */
   recentBatches?: number;
+  /**
+   * PyTorch LinearLR's start_factor for the warmup (see `learningRate`); absent: memcap's lr·(t + 1)/warmup.
+   * The authors' Mahdavi recipe warms up from 0.01 (trainers.py l. 106).
+   */
+  warmupStart?: number;
+  /**
+   * The authors' Mahdavi checkpointing (trainers.py l. 62–73, 125–133; main.py l. 103, 109): after the update
+   * of every 0-based step t with t mod `every` = 0, evaluate the whole training set; keep the parameters of
+   * the lowest whole-set loss seen (strictly lower replaces); with `stopAtFull`, stop at the first such
+   * evaluation where every example is correct. The summary's loss and accuracy are then those of the kept
+   * parameters, evaluated on the whole set again.
+   */
+  keepBest?: { every: number; stopAtFull: boolean };
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -78,6 +91,10 @@ export interface TrainSummary {
   arithmetic: string;
   /** Mean on-batch accuracy of the steps before the last, when `recentBatches` was set (float measurement). */
   recentBatchAccuracy?: number;
+  /** With `keepBest`: the number of updates the kept parameters had, how many evaluations were made, and their whole-set losses. */
+  keptAfterSteps?: number;
+  validations?: number;
+  validationLosses?: number[];
 }
 
 /** Makes a backend for a program; `precision` absent: the backend's default. */
@@ -170,6 +187,8 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
     const next = batchOrder(setup.data.size, setup.batch, o.seed);
     let firstLoss = NaN, steps = 0;
     const recent: number[] = [];
+    let best: Float64Array | undefined, bestLoss = Infinity, keptAfterSteps = 0, validations = 0;
+    const validationLosses: number[] = [];
     const perEpoch = Math.ceil(setup.data.size / setup.batch);
     const t0 = performance.now(), cpu0 = process.cpuUsage();
     let lastYield = performance.now();
@@ -182,7 +201,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
       be.setBatch(assembleBatch(setup.data, next()));
       be.forwardBackward();
       if (o.recentBatches && t >= o.steps - o.recentBatches) recent.push((await be.stats()).accuracy); // this batch, before its update
-      const lr = o.epochLinear ? epochLinear(o.lr, o.epochLinear, Math.floor(t / perEpoch)) : learningRate(o.schedule, o.lr, o.warmup, o.steps, t);
+      const lr = o.epochLinear ? epochLinear(o.lr, o.epochLinear, Math.floor(t / perEpoch)) : learningRate(o.schedule, o.lr, o.warmup, o.steps, t, o.warmupStart);
       const h: AdamStep = { lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.optimizer === "adamw", t: t + 1 };
       be.adamStep(h);
       steps = t + 1;
@@ -192,7 +211,20 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
         onLog?.({ step: t + 1, loss: st.loss, accuracy: st.accuracy, lr });
         if (o.stopAtFullAccuracy && st.accuracy === 1 && setup.batch === setup.data.size) break;
       }
+      if (o.keepBest && t % o.keepBest.every === 0) {
+        // after the logging above: evaluateAll overwrites the batch statistics that it reads
+        const v = await evaluateAll(be, setup.data);
+        validations++;
+        validationLosses.push(v.loss);
+        if (v.loss < bestLoss) {
+          bestLoss = v.loss;
+          best = (await be.readMemory()).slice(0, setup.program.graph.paramCount);
+          keptAfterSteps = t + 1;
+        }
+        if (o.keepBest.stopAtFull && v.correct === setup.data.size) break;
+      }
     }
+    if (best) await be.setParams(best);
     const ev = await evaluateAll(be, setup.data);
     const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0);
     if (onTrained) onTrained({ params: (await be.readMemory()).slice(0, setup.program.graph.paramCount), floatCorrect: ev.perExample });
@@ -201,6 +233,7 @@ export async function train(setup: TrainingSetup, o: TrainOptions, makeBackend: 
       parameters: setup.program.graph.paramCount, loss: ev.loss, accuracy: ev.accuracy, correct: ev.correct, firstLoss, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
       stepsPerSecond: steps / seconds, examplesPerSecond: (steps * setup.batch) / seconds,
       arithmetic: be.precision === "f64" ? "float64" : "float32",
+      ...(o.keepBest ? { keptAfterSteps, validations, validationLosses } : {}),
       ...(o.recentBatches ? { recentBatchAccuracy: recent.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, recent.length - 1) } : {}),
     };
   } finally {

@@ -24,6 +24,7 @@ const CASES: [string, Partial<ModelConfig>][] = [
   ["transformer", { vocab: 5, seqLen: 3, d: 8, dh: 2, heads: 2, hidden: 8 }],
   ["mha", { examples: 24, seqLen: 4, d: 6, dh: 3, heads: 2, classes: 3 }],
   ["mha", { examples: 16, seqLen: 4, d: 6, dh: 4, heads: 2, classes: 0 }], // regression, abs-error
+  ["mha", { examples: 24, seqLen: 4, d: 6, dh: 3, heads: 2, classes: 3, mhaArch: "authors", init: "torch" }], // biases, sinusoidal positions, 1/√d
   ["ks", { examples: 30, seqLen: 4, blocks: 1 }], // uniform attention: exact arithmetic
   ["ks", { examples: 30, seqLen: 4, blocks: 1, attention: "softmax" }],
   ["aot", { vocab: 5, seqLen: 2, d: 4, dh: 2, heads: 2, attention: "hardmax" }], // exact arithmetic

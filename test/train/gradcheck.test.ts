@@ -15,6 +15,8 @@ const TINY: Record<string, ModelConfig> = {
   "ks softmax": { ...MODEL_DEFAULTS.ks, d: 3, seqLen: 4, examples: 5, blocks: 1, attention: "softmax" },
   "mha classification": { ...MODEL_DEFAULTS.mha, d: 4, dh: 3, heads: 2, seqLen: 3, examples: 5, classes: 3 },
   "mha regression": { ...MODEL_DEFAULTS.mha, d: 4, dh: 3, heads: 2, seqLen: 3, examples: 5, classes: 0 },
+  "mha, the authors' architecture (shared embedding, positions, biases)": { ...MODEL_DEFAULTS.mha, d: 4, dh: 3, heads: 2, seqLen: 3, examples: 5, classes: 3, mhaArch: "authors", init: "torch" },
+  "mha, the authors' architecture, regression, fixed context": { ...MODEL_DEFAULTS.mha, d: 4, dh: 3, heads: 2, seqLen: 3, examples: 5, classes: 0, mhaArch: "authors", context: "fixed" },
   aot: { ...MODEL_DEFAULTS.aot, d: 3, dh: 2, heads: 2, vocab: 3, seqLen: 2, examples: 5 },
   "aot-code d≠d_h": { ...MODEL_DEFAULTS["aot-code"], d: 4, dh: 2, heads: 2, vocab: 3, seqLen: 3, examples: 5 },
   "aot-code d=d_h": { ...MODEL_DEFAULTS["aot-code"], d: 3, dh: 3, heads: 2, vocab: 3, seqLen: 2, examples: 5 },

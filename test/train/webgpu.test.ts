@@ -22,6 +22,7 @@ const CASES: Record<string, ModelConfig> = {
   "ks hardmax": { ...MODEL_DEFAULTS.ks, examples: 24, blocks: 2, attention: "hardmax" },
   "mha classification": { ...MODEL_DEFAULTS.mha, examples: 20 },
   "mha regression": { ...MODEL_DEFAULTS.mha, examples: 20, classes: 0 },
+  "mha, the authors' architecture (positions as a dataset constant)": { ...MODEL_DEFAULTS.mha, examples: 20, mhaArch: "authors", init: "torch" },
   aot: { ...MODEL_DEFAULTS.aot, vocab: 7, seqLen: 3, examples: 40, heads: 3, dh: 5 },
   "aot hardmax": { ...MODEL_DEFAULTS.aot, vocab: 6, examples: 30, attention: "hardmax" },
   "aot-code": { ...MODEL_DEFAULTS["aot-code"], vocab: 7, seqLen: 3, examples: 40 },
