@@ -70,7 +70,10 @@ export function renderDocument(parts: Part[]): string {
   const minText = (r: PartRow, e: Engine) => {
     if (!r.byBlocks.some((b) => b[e])) return "—";
     const v = r.minimum[e];
-    return v === null || v === undefined ? `> ${Math.max(...r.byBlocks.map((b) => b.blocks))}` : String(v);
+    const tried = r.byBlocks.map((b) => b.blocks);
+    // "> B" only when every #blocks from 1 up was tried; otherwise say which were
+    if (v === null || v === undefined) return Math.min(...tried) <= 1 ? `> ${Math.max(...tried)}` : `none of ${tried.join(", ")} (only ${tried.length === 1 ? "this" : "these"} tried)`;
+    return String(v);
   };
   const bestText = (r: PartRow, e: Engine) => (r.byBlocks.some((b) => b[e]) ? r.byBlocks.map((b) => `${b.blocks}: ${e2(b[e]?.bestMse ?? NaN)}`).join("; ") : "not run");
   const tuningText = (p: Part) => (p.tuning.trials > 0 ? `${p.tuning.trials} (lr ${range(p.tuning.lr)}, warmup ${range(p.tuning.warmup)})` : `none (lr ${p.tuning.lr}, warmup ${p.tuning.warmup})`);
@@ -106,7 +109,7 @@ export function renderDocument(parts: Part[]): string {
     "",
     "## Table",
     "",
-    `Minimum #blocks = the smallest #blocks whose best trial ends with training MSE < ${threshold} (\`> B\`: none up to B). Each cell after it lists the best trial's final MSE per #blocks tried. The PyTorch peer (bench/ks_random_torch.py, one thread) trains the same trials: the same data, hyperparameters, precision and (unless stated) initial weights.`,
+    `Minimum #blocks = the smallest #blocks whose best trial ends with training MSE < ${threshold} (\`> B\`: none of 1 … B; where fewer #blocks were tried, the cell names them). Each cell after it lists the best trial's final MSE per #blocks tried. The PyTorch peer (bench/ks_random_torch.py, one thread) trains the same trials: the same data, hyperparameters, precision and (unless stated) initial weights.`,
     "",
     "| n | epochs | trials per #blocks | paper's minimum #blocks | memcap's minimum #blocks | memcap best MSE per #blocks | PyTorch peer's minimum #blocks | peer best MSE per #blocks | part |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -150,7 +153,9 @@ function reading(rows: Row[], threshold: number): string[] {
     if (!r.byBlocks.some((b) => b[e])) return null;
     const v = r.minimumSignError[e];
     const lowest = Math.min(...r.byBlocks.map((b) => b[e]?.bestSignError ?? Infinity));
-    return `${e} ${v === null || v === undefined ? `> ${Math.max(...r.byBlocks.map((b) => b.blocks))}` : v} (lowest ${lowest.toFixed(3)})`;
+    const tried = r.byBlocks.map((b) => b.blocks);
+    const none = Math.min(...tried) <= 1 ? `> ${Math.max(...tried)}` : `none of ${tried.join(", ")} tried`;
+    return `${e} ${v === null || v === undefined ? none : v} (lowest ${lowest.toFixed(3)})`;
   };
   out.push(`- Reading "training error" as the sign error of the best-MSE trial (fraction of the ${rows[0]?.part.N ?? 500} examples whose output has the wrong sign) < ${threshold} instead: minimum #blocks ` +
     rows.map(({ r, epochs }) => `n = ${r.n}, ${epochs} epochs: ${(["memcap", "pytorch"] as const).map((e) => signMin(r, e)).filter(Boolean).join(", ")}`).join("; ") + ".");
