@@ -33,8 +33,21 @@ export interface XM {
 export function tz(x: bigint): number {
   const w = Number(BigInt.asUintN(32, x));
   if (w !== 0) return 31 - Math.clz32(w & -w);
-  const y = x < 0n ? -x : x;
-  return (y & -y).toString(2).length - 1;
+  // the lowest set bit 2^t alone, then t read off its double (exact below 2^1000), checked
+  let p = x < 0n ? -x : x;
+  p &= -p;
+  let t = 0;
+  while (p >= 1n << 1000n) (p >>= 1000n), (t += 1000);
+  const k = Math.round(Math.log2(Number(p)));
+  if (2 ** k !== Number(p)) throw new Error("internal: trailing-zero count");
+  return t + k;
+}
+
+/** min(tz(x), cap) for a non-zero x: the low 32 bits answer whenever cap ≤ 32 or one of them is set. */
+function tzAtMost(x: bigint, cap: number): number {
+  const w = Number(BigInt.asUintN(32, x));
+  if (w !== 0) return Math.min(31 - Math.clz32(w & -w), cap);
+  return cap <= 32 ? cap : Math.min(tz(x), cap);
 }
 
 const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
@@ -51,7 +64,7 @@ function norm(v: XV): XV {
   let { n, e, o } = v;
   if (e > 0) {
     let t = e;
-    for (const x of n) if (x !== 0n && (t = Math.min(t, tz(x))) === 0) break;
+    for (const x of n) if (x !== 0n && (t = tzAtMost(x, t)) === 0) break;
     if (n.every((x) => x === 0n)) return { n, e: 0, o: 1n };
     if (t > 0) {
       const b = BigInt(t);
