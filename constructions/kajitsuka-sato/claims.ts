@@ -379,6 +379,13 @@ const b2Families = fc.oneof(
 );
 
 /** Lemma G.6 inputs: slot widths, u with n segments pairwise ≥ 2 apart, any w, a segment index j. */
+/** Lemma G.6's setting on one input: x = ⌊x⌋ (+ ½) with ⌊x⌋ the j-th ρ-bit segment of u, and the network's output; null when x ≤ 0 (outside the lemma). */
+function g6Network({ rho, c, n, u, w, j, half }: { rho: number; c: number; n: number; u: bigint; w: bigint; j: number; half: boolean }): { x: Rational; got: Rational } | null {
+  const uj = binSegment(u, rho * n, rho * j + 1, rho * (j + 1));
+  const x = Rational.fromBigInt(uj).add(half ? Rational.of(1n, 2n) : Rational.ZERO);
+  return x.gt(Rational.ZERO) ? { x, got: lemmaG6Output(x, u, w, rho, c, n) } : null;
+}
+
 const g6Input = fc
   .record({ rho: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 1, max: 4 }), n: fc.integer({ min: 1, max: 3 }), seed: fc.integer({ min: 0, max: 1e6 }), j: fc.nat(2), half: fc.boolean() })
   .map(({ rho, c, n, seed, j, half }) => {
@@ -426,11 +433,11 @@ KS_CLAIMS.push(
     quantifier: "universal",
     statement: "with u's n segments (ρ bits each) pairwise ≥ 2 apart and ⌊x⌋ = BIN_{ρj+1:ρ(j+1)}(u), the proof's network (eq. (162)) outputs BIN_{jc+1:(j+1)c}(w), the j-th c-bit segment of w (eq. (163)); exact rationals, segments extracted by the Lemma G.4 realization",
     arbitrary: g6Input,
-    check: ({ rho, c, n, u, w, j, half }) => {
-      const uj = binSegment(u, rho * n, rho * j + 1, rho * (j + 1));
-      const x = Rational.fromBigInt(uj).add(half ? Rational.of(1n, 2n) : Rational.ZERO);
-      if (!x.gt(Rational.ZERO)) return { holds: true }; // the lemma needs x > 0
-      const got = lemmaG6Output(x, u, w, rho, c, n);
+    check: (p) => {
+      const { rho, c, n, w, j } = p;
+      const run = g6Network(p);
+      if (!run) return { holds: true }; // the lemma needs x > 0
+      const { x, got } = run;
       const want = binSegment(w, c * n, c * j + 1, c * (j + 1));
       return got.eq(Rational.fromBigInt(want)) ? { holds: true } : { holds: false, detail: `F(x = ${x}) = ${got}, BIN_{jc+1:(j+1)c}(w) = ${want}` };
     },
@@ -450,11 +457,11 @@ KS_CLAIMS.push(
     },
     statement: "with u's segments pairwise ≥ 2 apart and ⌊x⌋ = BIN_{ρj+1:ρ(j+1)}(u), Lemma G.6's network outputs BIN_{ρj+1:ρ(j+1)}(w)",
     arbitrary: g6Input,
-    check: ({ rho, c, n, u, w, j, half }) => {
-      const uj = binSegment(u, rho * n, rho * j + 1, rho * (j + 1));
-      const x = Rational.fromBigInt(uj).add(half ? Rational.of(1n, 2n) : Rational.ZERO);
-      if (!x.gt(Rational.ZERO)) return { holds: true };
-      const got = lemmaG6Output(x, u, w, rho, c, n);
+    check: (p) => {
+      const { rho, c, n, w, j } = p;
+      const run = g6Network(p);
+      if (!run) return { holds: true };
+      const { got } = run;
       if (rho * (j + 1) > c * n) return { holds: false, detail: `BIN_{${rho * j + 1}:${rho * (j + 1)}}(w) reads past LEN(w) = c·n = ${c * n} bits; the network outputs ${got} = BIN_{jc+1:(j+1)c}(w)` };
       const literal = binSegment(w, c * n, rho * j + 1, rho * (j + 1));
       return got.eq(Rational.fromBigInt(literal)) ? { holds: true } : { holds: false, detail: `ρ = ${rho}, c = ${c}, n = ${n}, w = ${w} (${w.toString(2).padStart(c * n, "0")}), j = ${j}: the network outputs ${got} = BIN_{jc+1:(j+1)c}(w), eq. (153) says BIN_{ρj+1:ρ(j+1)}(w) = ${literal}` };
