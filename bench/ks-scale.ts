@@ -29,6 +29,7 @@ import { generateSequenceDataset } from "../src/data/sequences.ts";
 import { ksCertificate, runKs, runKsParallel } from "../constructions/kajitsuka-sato/certify.ts";
 import type { KsVariant } from "../constructions/kajitsuka-sato/theorem-4-1.ts";
 import { writeJsonAtomic } from "../src/io/output.ts";
+import { CERTIFICATE_FORMAT, CERTIFICATE_VERSION } from "../src/certificate/format.ts";
 import { compileExact } from "../src/eval/exact.ts";
 import { buildKsVariant } from "../constructions/kajitsuka-sato/variants.ts";
 import { validateCertificate } from "../proofs-check/validate.ts";
@@ -158,7 +159,7 @@ function estimate(N: number, K: number, v: KsVariant, threads: number): void {
   const c0 = process.cpuUsage();
   compileExact(network).evaluate(pick.map((i) => ds.sequences[i]!), ds.tokens);
   const builderMs = (cpuSeconds(process.cpuUsage(c0)) * 1000) / K;
-  const cert = JSON.parse(JSON.stringify({ format: "memcap-certificate", version: 1, construction: { id: "ks-next-token", paper: "", options: {}, seed: 1 }, network, dataset: { vocabulary: ds.tokens.map((r) => r.map(String)), sequences: ds.sequences, labels: ds.labels.map(String) }, evaluation: { mode: "exact" }, claims: [{ kind: "memorizes", id: "m", criterion: { type: "exact" }, examples: "all", count: N }] }));
+  const cert = JSON.parse(JSON.stringify({ format: CERTIFICATE_FORMAT, version: CERTIFICATE_VERSION, construction: { id: "ks-next-token", paper: "", options: {}, seed: 1 }, network, dataset: { vocabulary: ds.tokens.map((r) => r.map(String)), sequences: ds.sequences, labels: ds.labels.map(String) }, evaluation: { mode: "exact" }, claims: [{ kind: "memorizes", id: "m", criterion: { type: "exact" }, examples: "all", count: N }] }));
   const c1 = process.cpuUsage();
   const checked = validateCertificate(cert);
   const validate = cpuSeconds(process.cpuUsage(c1));
