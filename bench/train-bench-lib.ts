@@ -35,6 +35,29 @@ export interface Timing {
 }
 
 /**
+ * The benchmark's training step on an opened engine: the initial whole-set loss, then `step(t)` (Adam, cosine
+ * schedule over `steps`, seed-1 batch order) after one untimed warm-up step (pipelines compiled, JIT warmed).
+ * Shared by timeBackend and bench/train-bench-worker.ts, so both engines time the same work.
+ */
+export async function prepareSteps(be: Backend, s: TrainingSetup, steps: number): Promise<{ initLoss: number; step: (t: number) => void }> {
+  await be.setParams(s.params);
+  const initLoss = (await evaluateAll(be, s.data)).loss;
+  await be.setParams(s.params);
+  const next = batchOrder(s.data.size, s.batch, 1);
+  // full batch: the data is written once, as train_torch.py uses the whole tensors without indexing
+  const full = s.batch >= s.data.size;
+  if (full) be.setBatch(assembleBatch(s.data, next()));
+  const step = (t: number) => {
+    if (!full) be.setBatch(assembleBatch(s.data, next()));
+    be.forwardBackward();
+    be.adamStep({ lr: learningRate("cosine", 1e-2, 10, steps, t), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: t + 1 });
+  };
+  step(0);
+  await be.stats();
+  return { initLoss, step };
+}
+
+/**
  * Trains `steps` timed steps (after one warm-up step) of a memcap backend from the setup's weights.
  * @example const t = await timeBackend("cpu", setupTraining(MODEL_DEFAULTS.aot, 100, 1), 100);
  */
@@ -42,20 +65,7 @@ export async function timeBackend(name: BackendName, s: TrainingSetup, steps: nu
   const be: Backend = await backendFactory(name)(s.program, precision);
   try {
     onOpen?.(be);
-    await be.setParams(s.params);
-    const initLoss = (await evaluateAll(be, s.data)).loss;
-    await be.setParams(s.params);
-    const next = batchOrder(s.data.size, s.batch, 1);
-    // full batch: the data is written once, as train_torch.py uses the whole tensors without indexing
-    const full = s.batch >= s.data.size;
-    if (full) be.setBatch(assembleBatch(s.data, next()));
-    const step = (t: number) => {
-      if (!full) be.setBatch(assembleBatch(s.data, next()));
-      be.forwardBackward();
-      be.adamStep({ lr: learningRate("cosine", 1e-2, 10, steps, t), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: t + 1 });
-    };
-    step(0); // warm-up: pipelines compiled, JIT warmed
-    await be.stats();
+    const { initLoss, step } = await prepareSteps(be, s, steps);
     const t0 = performance.now(), c0 = process.cpuUsage();
     for (let t = 1; t <= steps; t++) step(t);
     await be.stats(); // waits for the device

@@ -14,30 +14,15 @@ import { createInterface } from "node:readline";
 import type { Backend } from "../src/train/backend.ts";
 import { backendFactory, type BackendName } from "../src/train/backends.ts";
 import type { Precision } from "../src/train/kernels-wasm.ts";
-import { assembleBatch } from "../src/train/models.ts";
-import { learningRate } from "../src/train/schedule.ts";
-import { batchOrder, evaluateAll, setupTraining } from "../src/train/trainer.ts";
-import { CASES } from "./train-bench-lib.ts";
+import { evaluateAll, setupTraining } from "../src/train/trainer.ts";
+import { CASES, prepareSteps } from "./train-bench-lib.ts";
 
 const [ci, precision, stepsArg, backend] = process.argv.slice(2);
 const c = CASES[Number(ci)], STEPS = Number(stepsArg);
 if (!c || !(STEPS >= 1)) throw new Error("usage: train-bench-worker.ts CASE_INDEX PRECISION STEPS [BACKEND]");
 const s = setupTraining(c.config, c.batch, 1);
 const be: Backend = await backendFactory((backend ?? "cpu") as BackendName)(s.program, precision as Precision);
-await be.setParams(s.params);
-const initLoss = (await evaluateAll(be, s.data)).loss;
-await be.setParams(s.params);
-const next = batchOrder(s.data.size, s.batch, 1);
-// full batch: the data is written once, as train_torch.py uses the whole tensors without indexing
-const full = s.batch >= s.data.size;
-if (full) be.setBatch(assembleBatch(s.data, next()));
-const step = (t: number) => {
-  if (!full) be.setBatch(assembleBatch(s.data, next()));
-  be.forwardBackward();
-  be.adamStep({ lr: learningRate("cosine", 1e-2, 10, STEPS, t), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: true, t: t + 1 });
-};
-step(0); // warm-up: JIT warmed, as train_torch.py's untimed first step
-await be.stats();
+const { initLoss, step } = await prepareSteps(be, s, STEPS);
 const say = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
 say({ ready: true, initLoss, parameters: s.program.graph.paramCount, batch: s.batch, precision: be.precision });
 let t = 1;
