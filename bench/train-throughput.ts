@@ -17,6 +17,7 @@
  *
  * --webgpu adds memcap's WebGPU backend (lavapipe on a CPU machine: a correctness path, not a speed target).
  */
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { writeFileAtomic } from "../src/io/output.ts";
 import type { Precision } from "../src/train/kernels-wasm.ts";
@@ -35,6 +36,11 @@ const PYTHON = flag("python", "python3");
 const WEBGPU = args.includes("--webgpu");
 const ONLY = flag("only", ""); // comma-separated case numbers (0-based), for quick checks
 if (!(STEPS >= 1 && REPEAT >= 1)) throw new Error("--steps and --repeat must be at least 1");
+// the peer is PyTorch: without it there is no ratio to print (the engines' pipes would break mid-run)
+if (spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status !== 0) {
+  console.log(`train-throughput: skipped: ${PYTHON} cannot import torch (give --python PATH to an interpreter that can)`);
+  process.exit(0);
+}
 
 type Result = (Timing & { busiestThreadShare?: number }) | { error: string };
 type EngineId = "memcap f32" | "memcap f64" | "torch f32" | "torch f64" | "memcap webgpu";
