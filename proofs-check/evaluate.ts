@@ -153,6 +153,27 @@ export class Evaluator<V, S, M> {
   }
 
   /** Token-wise layers [from, to) applied to one position. */
+  tokenwiseAt(v: V, pos: number, from: number, to: number): V {
+    return this.tokenwise(v, pos, from, to);
+  }
+
+  /** The index of the last attention layer, or −1 when there is none. */
+  lastAttention(): number {
+    return this.first === this.stages.length ? -1 : this.last;
+  }
+
+  /** Example i's vector at each read position right after the last attention layer (there must be one). */
+  afterAttention(i: number): { pos: number; v: V }[] {
+    const seq = this.c.sequences[i]!;
+    const n = seq.length;
+    let xs = seq.map((t, p) => this.prefix(t, p, n));
+    for (let s = this.first; s <= this.last; s++) {
+      const st = this.stages[s]!;
+      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
+    }
+    return this.readPositions(n).map((p) => ({ pos: p, v: xs[p]! }));
+  }
+
   private tokenwise(v: V, pos: number, from: number, to: number): V {
     for (let s = from; s < to; s++) v = (this.stages[s] as Tok<V>).f(v, pos);
     return v;
@@ -197,11 +218,6 @@ export class Evaluator<V, S, M> {
     const n = seq.length;
     const read = this.readPositions(n);
     if (this.first === this.stages.length) return read.map((p) => this.prefix(seq[p]!, p, n));
-    let xs = seq.map((t, p) => this.prefix(t, p, n));
-    for (let s = this.first; s <= this.last; s++) {
-      const st = this.stages[s]!;
-      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
-    }
-    return read.map((p) => this.tokenwise(xs[p]!, p, this.last + 1, this.stages.length));
+    return this.afterAttention(i).map(({ pos, v }) => this.tokenwise(v, pos, this.last + 1, this.stages.length));
   }
 }

@@ -40,8 +40,20 @@ import {
   isZeroVec,
   reluVec,
 } from "./dyadic.ts";
+import { integerLayerRun, isIntegerLayer } from "./columns.ts";
 
 type TokenOp = (x: DVec) => DVec;
+
+/** A token-wise stage's integer tail (columns.ts): ops[i…] for i ≥ from on batches of integral vectors. */
+interface Batched {
+  from: number;
+  run: (i: number) => (batch: bigint[][]) => bigint[][];
+}
+
+/** Vectors per batch of the integer fast path. */
+const BATCH = 512;
+
+const integral = (x: DVec): boolean => x.o === 1n && x.e.every((e) => e === 0);
 
 interface CHead {
   WQ: DMat;
@@ -51,7 +63,7 @@ interface CHead {
 }
 
 type Stage =
-  | { kind: "tokenwise"; ops: TokenOp[]; layers: number[] }
+  | { kind: "tokenwise"; ops: TokenOp[]; layers: number[]; batched?: Batched }
   | { kind: "positional"; table: DVec[]; layer: number }
   | {
       kind: "attention";
@@ -198,6 +210,19 @@ export function compileExact(net: Network): ExactEvaluator {
     }
   });
   const lastMixing = stages.reduce((m, s, i) => (s.kind === "attention" ? i : m), -1);
+  // after the last attention layer, the longest integer tail of each token-wise stage runs in batches
+  stages.forEach((s, si) => {
+    if (s.kind !== "tokenwise" || si < lastMixing) return;
+    let from = s.layers.length;
+    while (from > 0 && isIntegerLayer(net.layers[s.layers[from - 1]!]!)) from--;
+    const runs = new Map<number, (batch: bigint[][]) => bigint[][]>();
+    const run = (i: number) => {
+      let r = runs.get(i);
+      if (!r) runs.set(i, (r = integerLayerRun(s.layers.slice(i).map((li) => net.layers[li]!))!));
+      return r;
+    };
+    if (from < s.layers.length) s.batched = { from, run };
+  });
 
   function run(sequences: number[][], vocabulary?: Rational[][], options: ExactOptions = {}): DVec[][] {
     const progress = options.onProgress;
@@ -246,12 +271,32 @@ export function compileExact(net: Network): ExactEvaluator {
         const live = liveEntries(state.pool.length, state.refs);
         const next: DVec[] = new Array(state.pool.length);
         progress?.({ stage: si, stages: stages.length, done: 0, total: live.length });
+        const batched = stage.batched;
+        const waiting = new Map<number, number[]>(); // first batched op → vectors
         live.forEach((k, c) => {
           let x = state.pool[k]!;
-          for (const op of stage.ops) x = op(x);
+          let i = 0;
+          // one vector at a time up to the integer tail, and further while it is not integral
+          for (; i < stage.ops.length && !(batched && i >= batched.from && integral(x)); i++) x = stage.ops[i]!(x);
           next[k] = x;
-          if (progress && (c + 1) % 256 === 0) progress({ stage: si, stages: stages.length, done: c + 1, total: live.length });
+          if (i < stage.ops.length) {
+            const w = waiting.get(i);
+            if (w) w.push(k);
+            else waiting.set(i, [k]);
+          }
+          if (progress && !batched && (c + 1) % 256 === 0) progress({ stage: si, stages: stages.length, done: c + 1, total: live.length });
         });
+        let done = live.length - [...waiting.values()].reduce((a, w) => a + w.length, 0);
+        for (const [i, ks] of waiting) {
+          const run = batched!.run(i);
+          for (let a = 0; a < ks.length; a += BATCH) {
+            const part = ks.slice(a, a + BATCH);
+            const out = run(part.map((k) => next[k]!.n));
+            part.forEach((k, t) => (next[k] = { n: out[t]!, e: out[t]!.map(() => 0), o: 1n }));
+            done += part.length;
+            progress?.({ stage: si, stages: stages.length, done, total: live.length });
+          }
+        }
         state = dedupe(next, state.refs);
       } else if (stage.kind === "positional") {
         const out: DVec[] = [];
