@@ -19,8 +19,10 @@
  * Otherwise the combination is computed on BigInts. ReLU is exact in both (hi·2^32 + lo < 0 ⇔ hi < 0).
  *
  * Examples enter the batch at the first layer from which every remaining layer is such an integer
- * layer AND their vector is integral (exact.ts's e = 0, o = 1); the layers before that run one example
- * at a time through the core's evaluator (evaluate.ts), so the semantics stay written once.
+ * layer; the layers before that run one example at a time through the core's evaluator
+ * (evaluate.ts), so the semantics stay written once. Their vectors are brought to one denominator D
+ * for the batch and the tail runs on the numerators: with integer weights W(n/D) + b = (Wn + bD)/D
+ * and σ(n/D) = σ(n)/D, so the biases are multiplied by D and the outputs are the numerators over D.
  *
  * @example
  *   const run = batchTail(checked, evaluator);
@@ -29,7 +31,7 @@
 import type { Evaluator } from "./evaluate.ts";
 import type { XM, XV } from "./exact.ts";
 import type { LayerQ, Mat } from "./validate.ts";
-import type { Rational } from "../src/numbers/rational.ts";
+import { gcd, type Rational } from "../src/numbers/rational.ts";
 
 const R = 2 ** 32;
 const RB = 1n << 32n;
@@ -85,7 +87,7 @@ function valueAt(c: Col, t: number): bigint {
 const isZero = (c: Col): boolean => !c.b && c.maxHi === 0 && c.maxLo === 0;
 
 /** bias + Σ coef[j]·cols[src[j]] over the batch (the header's rule decides doubles or BigInt). */
-function combine(cols: Col[], row: Row, B: number): Col {
+function combine(cols: Col[], row: Row, B: number, D: bigint): Col {
   const src: Col[] = [];
   const coef: bigint[] = [];
   row.src.forEach((s, j) => {
@@ -94,8 +96,9 @@ function combine(cols: Col[], row: Row, B: number): Col {
     src.push(c), coef.push(row.coef[j]!);
   });
   if (src.length === 1 && coef[0] === 1n && row.bias === 0n) return src[0]!; // x ↦ x (a residual block that adds nothing here)
-  const bHi = row.bias >> 32n;
-  const bLo = row.bias & (RB - 1n);
+  const bias = D === 1n ? row.bias : row.bias * D;
+  const bHi = bias >> 32n;
+  const bLo = bias & (RB - 1n);
   let loBound = bLo;
   let hiBound = abs(bHi);
   let doubles = true;
@@ -130,7 +133,7 @@ function combine(cols: Col[], row: Row, B: number): Col {
   }
   const out = new Array<bigint>(B);
   for (let t = 0; t < B; t++) {
-    let acc = row.bias;
+    let acc = bias;
     for (let j = 0; j < src.length; j++) {
       const c = src[j]!;
       if (!c.b && c.hi[t] === 0 && c.lo[t] === 0) continue;
@@ -189,14 +192,15 @@ function stepOf(L: LayerQ): Step | null {
   return null;
 }
 
-function runStep(s: Step, cols: Col[], B: number): Col[] {
+/** One layer on the numerators over D (integer weights: W(n/D) + b = (Wn + bD)/D, and ReLU commutes with 1/D). */
+function runStep(s: Step, cols: Col[], B: number, D: bigint): Col[] {
   if (s.kind === "relu") return cols.map(relu);
-  if (s.kind === "affine") return s.rows.map((r) => combine(cols, r, B));
-  const all = cols.concat(s.hidden.map((r) => relu(combine(cols, r, B))));
-  return s.out.map((r, i) => (r === null ? cols[i]! : combine(all, r, B)));
+  if (s.kind === "affine") return s.rows.map((r) => combine(cols, r, B, D));
+  const all = cols.concat(s.hidden.map((r) => relu(combine(cols, r, B, D))));
+  return s.out.map((r, i) => (r === null ? cols[i]! : combine(all, r, B, D)));
 }
 
-const integral = (v: XV): boolean => v.e === 0 && v.o === 1n;
+const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
 
 /**
  * A batched evaluator of example outputs for an exact network, or null when its tail after the last
@@ -216,32 +220,24 @@ export function batchTail(c: { layers: LayerQ[] }, ev: Evaluator<XV, Rational, X
   }
   if (from === L.length) return null;
   return (ids) => {
-    // per example and read position: advance one layer at a time until integral at or after `from`
-    const entries: { at: number; v: XV }[] = [];
-    const shape = ids.map((i) =>
-      ev.afterAttention(i).map(({ pos, v }) => {
-        let s = last + 1;
-        while (s < L.length && (s < from || !integral(v))) (v = ev.tokenwiseAt(v, pos, s, s + 1)), s++;
-        entries.push({ at: s, v });
-        return entries.length - 1;
+    const examples = ids.map((i) => ev.afterAttention(i).map(({ pos, v }) => ev.tokenwiseAt(v, pos, last + 1, from)));
+    const vs = examples.flat();
+    if (vs.length === 0) return examples;
+    // one denominator for the batch, 2^E·O: the numerators over it, and the biases times it
+    let E = 0;
+    let O = 1n;
+    for (const v of vs) (E = Math.max(E, v.e)), (O = lcm(O, v.o));
+    const D = O << BigInt(E);
+    const B = vs.length;
+    let cols: Col[] = Array.from({ length: vs[0]!.n.length }, (_, r) => fromBig(vs.map((v) => (v.e === E && v.o === O ? v.n[r]! : v.n[r]! * ((O / v.o) << BigInt(E - v.e))))));
+    for (let s = from; s < L.length; s++) cols = runStep(steps[s]!, cols, B, D);
+    // the numerators over D, in the order of `vs`; not reduced to lowest terms (toRationals reduces)
+    let t = 0;
+    return examples.map((per) =>
+      per.map(() => {
+        const k = t++;
+        return { n: cols.map((col) => valueAt(col, k)), e: E, o: O };
       }),
     );
-    const result = new Array<XV>(entries.length);
-    const starts = [...new Set(entries.map((e) => e.at))];
-    for (const start of starts) {
-      const group = entries.flatMap((e, k) => (e.at === start ? [k] : []));
-      if (start === L.length) {
-        for (const k of group) result[k] = entries[k]!.v;
-        continue;
-      }
-      const B = group.length;
-      const dim = entries[group[0]!]!.v.n.length;
-      let cols: Col[] = Array.from({ length: dim }, (_, r) => fromBig(group.map((k) => entries[k]!.v.n[r]!)));
-      for (let s = start; s < L.length; s++) cols = runStep(steps[s]!, cols, B);
-      group.forEach((k, t) => {
-        result[k] = { n: cols.map((col) => valueAt(col, t)), e: 0, o: 1n };
-      });
-    }
-    return shape.map((ks) => ks.map((k) => result[k]!));
   };
 }

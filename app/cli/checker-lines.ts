@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The accelerator's files: float64 fast path, precision escalation and the worker threads, never needed for soundness. */
-export const ACCELERATOR_FILES = ["accelerate.ts", "float.ts", "parallel.ts", "worker-main.ts"];
+export const ACCELERATOR_FILES = ["accelerate.ts", "float.ts", "parallel.ts", "worker-main.ts", "exact-batch.ts"];
 
 export function checkerLines(dir = join(dirname(fileURLToPath(import.meta.url)), "../../proofs-check")): { core: number; accelerator: number; total: number } {
   let core = 0;

@@ -69,12 +69,13 @@ function valueOf(c: Column, t: number): bigint {
 
 const allZero = (c: Column): boolean => c.kind === "split" && c.hb === 0 && c.lb === 0;
 
-function combination(input: Column[], k: Combination, size: number): Column {
+function combination(input: Column[], k: Combination, size: number, D: bigint): Column {
   const terms: [Column, bigint][] = [];
   k.from.forEach((j, i) => allZero(input[j]!) || terms.push([input[j]!, k.coef[i]!]));
   if (terms.length === 1 && terms[0]![1] === 1n && k.bias === 0n) return terms[0]![0];
-  const bh = k.bias >> 32n;
-  const bl = k.bias & MASK32N;
+  const bias = k.bias * D;
+  const bh = bias >> 32n;
+  const bl = bias & MASK32N;
   let L = bl;
   let H = magnitude(bh);
   const parts: [number, number][] = [];
@@ -112,7 +113,7 @@ function combination(input: Column[], k: Combination, size: number): Column {
   }
   const v = new Array<bigint>(size);
   for (let t = 0; t < size; t++) {
-    let s = k.bias;
+    let s = bias;
     for (const [c, coef] of terms) {
       if (c.kind === "split" && c.high[t] === 0 && c.low[t] === 0) continue;
       const x = valueOf(c, t);
@@ -173,26 +174,28 @@ function integerLayer(L: Layer): IntegerLayer | null {
 export const isIntegerLayer = (L: Layer): boolean => integerLayer(L) !== null;
 
 /**
- * The layers as one function on batches of integer vectors (each vector a bigint per coordinate), or
- * null when one of them is not an integer relu / affine / ffn layer.
+ * The layers as one function on batches of vectors given by their integer numerators over a common
+ * `denominator` D (default 1), returning the output numerators over the same D, or null when one of
+ * them is not an integer relu / affine / ffn layer: with integer weights W(n/D) + b = (Wn + bD)/D and
+ * σ(n/D) = σ(n)/D, so only the biases change (times D).
  */
-export function integerLayerRun(layers: Layer[]): ((batch: bigint[][]) => bigint[][]) | null {
+export function integerLayerRun(layers: Layer[]): ((batch: bigint[][], denominator?: bigint) => bigint[][]) | null {
   const compiled: IntegerLayer[] = [];
   for (const L of layers) {
     const c = integerLayer(L);
     if (!c) return null;
     compiled.push(c);
   }
-  return (batch) => {
+  return (batch, D = 1n) => {
     const size = batch.length;
     if (size === 0) return [];
     let cols = batch[0]!.map((_, r) => column(batch.map((x) => x[r]!)));
     for (const L of compiled) {
       if (L.kind === "relu") cols = cols.map(rectify);
-      else if (L.kind === "affine") cols = L.rows.map((k) => combination(cols, k, size));
+      else if (L.kind === "affine") cols = L.rows.map((k) => combination(cols, k, size, D));
       else {
-        const input = cols.concat(L.hidden.map((k) => rectify(combination(cols, k, size))));
-        cols = L.out.map((k, r) => (k === null ? cols[r]! : combination(input, k, size)));
+        const input = cols.concat(L.hidden.map((k) => rectify(combination(cols, k, size, D))));
+        cols = L.out.map((k, r) => (k === null ? cols[r]! : combination(input, k, size, D)));
       }
     }
     return batch.map((_, t) => cols.map((c) => valueOf(c, t)));

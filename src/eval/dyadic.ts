@@ -117,6 +117,19 @@ export function dvecFromRationals(xs: readonly Rational[]): DVec {
   return reduceOdd(v);
 }
 
+/** The canonical DVec of the vector n / (2^e · o) (o odd, ≥ 1). */
+export function dvecOver(n: readonly bigint[], e: number, o: bigint): DVec {
+  const v = blank(n.length, o);
+  n.forEach((x, i) => setEntry(v, i, x, e));
+  return reduceOdd(v);
+}
+
+/** The numerators of v over the common denominator 2^e · o (e ≥ every entry's exponent, v.o divides the odd o). */
+export function dvecNumerators(v: DVec, e: number, o: bigint): bigint[] {
+  const f = o / v.o;
+  return v.n.map((x, i) => (x * f) << BigInt(e - v.e[i]!));
+}
+
 /** The rationals a DVec stands for. */
 export function dvecToRationals(v: DVec): Rational[] {
   return v.n.map((x, i) => Rational.of(x, (1n << BigInt(v.e[i]!)) * v.o));

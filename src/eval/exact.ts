@@ -20,7 +20,7 @@
  * @example
  *   const out = evaluateExact(net, [[0, 1, 2]], vocab); // out[0][0]: the output at the last position
  */
-import { Rational } from "../numbers/rational.ts";
+import { Rational, gcd } from "../numbers/rational.ts";
 import type { Layer, Network, Q } from "../ir/network.ts";
 import {
   type DMat,
@@ -34,6 +34,8 @@ import {
   dvecFromRationals,
   dvecHash,
   dvecToRationals,
+  dvecNumerators,
+  dvecOver,
   matVec,
   ffnBlock,
   dotScalar,
@@ -47,13 +49,15 @@ type TokenOp = (x: DVec) => DVec;
 /** A token-wise stage's integer tail (columns.ts): ops[i…] for i ≥ from on batches of integral vectors. */
 interface Batched {
   from: number;
-  run: (i: number) => (batch: bigint[][]) => bigint[][];
+  run: (i: number) => (batch: bigint[][], denominator: bigint) => bigint[][];
 }
+
+const oddLcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
 
 /** Vectors per batch of the integer fast path. */
 const BATCH = 512;
 
-const integral = (x: DVec): boolean => x.o === 1n && x.e.every((e) => e === 0);
+
 
 interface CHead {
   WQ: DMat;
@@ -215,7 +219,7 @@ export function compileExact(net: Network): ExactEvaluator {
     if (s.kind !== "tokenwise" || si < lastMixing) return;
     let from = s.layers.length;
     while (from > 0 && isIntegerLayer(net.layers[s.layers[from - 1]!]!)) from--;
-    const runs = new Map<number, (batch: bigint[][]) => bigint[][]>();
+    const runs = new Map<number, (batch: bigint[][], denominator: bigint) => bigint[][]>();
     const run = (i: number) => {
       let r = runs.get(i);
       if (!r) runs.set(i, (r = integerLayerRun(s.layers.slice(i).map((li) => net.layers[li]!))!));
@@ -276,8 +280,8 @@ export function compileExact(net: Network): ExactEvaluator {
         live.forEach((k, c) => {
           let x = state.pool[k]!;
           let i = 0;
-          // one vector at a time up to the integer tail, and further while it is not integral
-          for (; i < stage.ops.length && !(batched && i >= batched.from && integral(x)); i++) x = stage.ops[i]!(x);
+          // one vector at a time up to the integer tail
+          for (; i < stage.ops.length && !(batched && i >= batched.from); i++) x = stage.ops[i]!(x);
           next[k] = x;
           if (i < stage.ops.length) {
             const w = waiting.get(i);
@@ -291,8 +295,13 @@ export function compileExact(net: Network): ExactEvaluator {
           const run = batched!.run(i);
           for (let a = 0; a < ks.length; a += BATCH) {
             const part = ks.slice(a, a + BATCH);
-            const out = run(part.map((k) => next[k]!.n));
-            part.forEach((k, t) => (next[k] = { n: out[t]!, e: out[t]!.map(() => 0), o: 1n }));
+            // integer layers on numerators over one denominator 2^e·o: W(n/D) + b = (Wn + bD)/D, σ(n/D) = σ(n)/D
+            let e = 0;
+            let o = 1n;
+            for (const k of part) for (const x of next[k]!.e) e = Math.max(e, x);
+            for (const k of part) o = oddLcm(o, next[k]!.o);
+            const out = run(part.map((k) => dvecNumerators(next[k]!, e, o)), o << BigInt(e));
+            part.forEach((k, t) => (next[k] = dvecOver(out[t]!, e, o)));
             done += part.length;
             progress?.({ stage: si, stages: stages.length, done, total: live.length });
           }
