@@ -28,9 +28,9 @@
  *   const run = batchTail(checked, evaluator);
  *   run?.([0, 1, 2]) // per example, per read position, the exact output vector (exact.ts XV)
  */
-import type { Evaluator } from "./evaluate.ts";
-import type { XM, XV } from "./exact.ts";
-import type { LayerQ, Mat } from "./validate.ts";
+import { Evaluator } from "./evaluate.ts";
+import { exactArith, toRationals, type XM, type XV } from "./exact.ts";
+import type { Checked, LayerQ, Mat } from "./validate.ts";
 import { gcd, type Rational } from "../src/numbers/rational.ts";
 
 const R = 2 ** 32;
@@ -240,4 +240,23 @@ export function batchTail(c: { layers: LayerQ[] }, ev: Evaluator<XV, Rational, X
       }),
     );
   };
+}
+
+/** Examples per batch: enough to amortize a layer's interpretation, few enough to keep the columns small. */
+export const BATCH_EXAMPLES = 512;
+
+/**
+ * The exact outputs of examples through the batched tail, BATCH_EXAMPLES at a time, each batch passed
+ * to `each` as pairs (example, per read position its exact values); false when the network has no
+ * integer tail (nothing is evaluated then).
+ */
+export function batchedOutputs(c: Checked, ids: number[], each: (batch: [number, Rational[][]][]) => void): boolean {
+  const tail = batchTail(c, new Evaluator(c, exactArith()));
+  if (!tail) return false;
+  for (let a = 0; a < ids.length; a += BATCH_EXAMPLES) {
+    const part = ids.slice(a, a + BATCH_EXAMPLES);
+    const outs = tail(part);
+    each(part.map((i, k) => [i, outs[k]!.map(toRationals)]));
+  }
+  return true;
 }

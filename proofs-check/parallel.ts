@@ -10,6 +10,8 @@
  * reader and validator, and evaluates with the core's exact arithmetic. A worker that fails or
  * disagrees about the certificate (a different example count) makes the whole check fail, and any
  * example a worker did not return is evaluated by the main thread. Nothing here decides a claim.
+ * Unless the check is --decimal-only, the workers (and one thread, in process, from BATCH_EXAMPLES
+ * examples on) evaluate a network's integer tail in batches with exact-batch.ts instead.
  *
  * @example
  *   const r = await checkBytesInParallel(sharedBytes, { threads: 2 }); r.verdict // "VERIFIED"
@@ -21,6 +23,7 @@ import { checkValidated, type CheckOptions, type Report } from "./check.ts";
 import { readJson } from "./json.ts";
 import { needsIntervals, type Enc } from "./source.ts";
 import { Undecided, validateCertificate } from "./validate.ts";
+import { BATCH_EXAMPLES, batchedOutputs } from "./exact-batch.ts";
 
 /** Below this many examples one thread is faster than starting workers (each parses the certificate). */
 export const PARALLEL_MIN_EXAMPLES = 2000;
@@ -63,7 +66,7 @@ function fromWorker(v: WorkerValue): Enc[][] | Undecided {
 }
 
 /** Evaluates the outputs of every example on `threads` worker threads (shard k: examples i ≡ k mod threads). */
-function outputsOnWorkers(shared: Uint8Array, threads: number, N: number, progress?: (done: number, total: number) => void): Promise<Map<number, Enc[][] | Undecided>> {
+function outputsOnWorkers(shared: Uint8Array, threads: number, N: number, batched: boolean, progress?: (done: number, total: number) => void): Promise<Map<number, Enc[][] | Undecided>> {
   const values = new Map<number, Enc[][] | Undecided>();
   const workers: Worker[] = [];
   return new Promise((resolve, reject) => {
@@ -77,7 +80,7 @@ function outputsOnWorkers(shared: Uint8Array, threads: number, N: number, progre
     };
     for (let k = 0; k < threads; k++) {
       // bin/ts-worker.mjs only registers the TypeScript loader that runs this thread too, then loads worker-main.ts
-      const w = new Worker(new URL("../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./worker-main.ts", import.meta.url).href, bytes: shared, shard: k, shards: threads } });
+      const w = new Worker(new URL("../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./worker-main.ts", import.meta.url).href, bytes: shared, shard: k, shards: threads, batched } });
       workers.push(w);
       w.on("message", (m: WorkerMessage) => {
         if (m.type === "error") return fail(new Error(`internal: a checker thread failed on bytes the main thread validated: ${m.message}`));
@@ -108,9 +111,21 @@ export function threadsFor(exact: boolean, N: number, requested: number, min = P
 export async function checkBytesInParallel(bytes: Uint8Array, opts: CheckOptions & { threads: number; /** internal (tests): fewer examples may be split */ minExamples?: number }): Promise<Report> {
   const c = validateCertificate(readJson(bytes));
   const N = c.sequences.length;
-  const threads = threadsFor(!needsIntervals(c), N, opts.threads, opts.minExamples);
-  if (threads <= 1) return checkValidated(c, opts);
+  const exact = !needsIntervals(c);
+  const threads = threadsFor(exact, N, opts.threads, opts.minExamples);
+  if (threads <= 1) {
+    // one thread: the integer tail batched in process (exact-batch.ts), unless --decimal-only asks for the core alone
+    if (!exact || opts.decimalOnly || N < BATCH_EXAMPLES) return checkValidated(c, opts);
+    const values = new Map<number, Enc[][] | Undecided>();
+    const ids = Array.from({ length: N }, (_, i) => i);
+    const enc = (v: Rational[][]) => v.map((pos) => pos.map((r) => ({ lo: r, hi: r })));
+    const batched = batchedOutputs(c, ids, (b) => {
+      for (const [i, v] of b) values.set(i, enc(v));
+      opts.progress?.(values.size, N);
+    });
+    return checkValidated(c, opts, batched ? values : undefined);
+  }
   const shared = bytes.buffer instanceof SharedArrayBuffer ? bytes : sharedBytes(bytes);
-  const values = await outputsOnWorkers(shared, threads, N, opts.progress);
+  const values = await outputsOnWorkers(shared, threads, N, !opts.decimalOnly, opts.progress);
   return checkValidated(c, opts, values);
 }

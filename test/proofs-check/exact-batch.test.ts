@@ -8,6 +8,7 @@ import { Evaluator } from "../../proofs-check/evaluate.ts";
 import { exactArith, toRationals } from "../../proofs-check/exact.ts";
 import { batchTail } from "../../proofs-check/exact-batch.ts";
 import { checkBytesInParallel, sharedBytes } from "../../proofs-check/parallel.ts";
+import { checkCertificate } from "../../proofs-check/check.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { integerTailCert, refOutputs, rng } from "../fixtures/checker.ts";
 import { generateSequenceDataset } from "../../src/data/sequences.ts";
@@ -60,22 +61,27 @@ describe("batchTail", () => {
     expect(run).toBeNull();
   });
 
-  it("equals the one-example evaluator on a Kajitsuka–Sato network, and the threaded check uses it", async () => {
-    const ds = generateSequenceDataset({ N: 300, n: 4, d: 2, classes: 3, vocab: 64, seed: 9 });
+  it("equals the one-example evaluator on a Kajitsuka–Sato network; threaded and one-thread checks use it and agree with the core", async () => {
+    const N = 600;
+    const ds = generateSequenceDataset({ N, n: 4, d: 2, classes: 3, vocab: 64, seed: 9 });
     const { run, certificateParts } = runKs(ds, { seq2seq: false, seed: 9 });
     const cert = ksCertificate(ds, run, certificateParts.network, {});
     const c = validateCertificate(JSON.parse(JSON.stringify(cert)));
     const ev = new Evaluator(c, exactArith());
-    const ids = Array.from({ length: 300 }, (_, i) => i);
+    const ids = Array.from({ length: N }, (_, i) => i);
     const batched = batchTail(c, ev)!(ids);
     for (const i of ids) expect(show(batched[i]!.map(toRationals))).toBe(show(ev.outputs(i).map(toRationals)));
-    const text = JSON.stringify(cert);
-    expect((await checkBytesInParallel(sharedBytes(new TextEncoder().encode(text)), { threads: 2, minExamples: 200 })).verdict).toBe("VERIFIED");
-    // a wrong label is still found by the batched threads
-    const bad = JSON.parse(text);
-    bad.dataset.labels[257] = String(Number(bad.dataset.labels[257]) === 0 ? 1 : 0);
-    const r = await checkBytesInParallel(sharedBytes(new TextEncoder().encode(JSON.stringify(bad))), { threads: 2, minExamples: 200 });
-    expect(r.verdict).toBe("REJECTED");
-    expect(JSON.stringify(r)).toContain("257");
-  }, 120_000);
+    const bytes = (x: unknown) => sharedBytes(new TextEncoder().encode(JSON.stringify(x)));
+    for (const threads of [1, 2]) expect((await checkBytesInParallel(bytes(cert), { threads, minExamples: 200 })).verdict).toBe("VERIFIED");
+    // a wrong label is found by the batched paths at the core's first failing example
+    const bad = JSON.parse(JSON.stringify(cert));
+    for (const i of [257, 511]) bad.dataset.labels[i] = String(Number(bad.dataset.labels[i]) === 0 ? 1 : 0);
+    const core = checkCertificate(JSON.parse(JSON.stringify(bad)), { decimalOnly: true });
+    expect(core.verdict).toBe("REJECTED");
+    for (const threads of [1, 2]) {
+      const r = await checkBytesInParallel(bytes(bad), { threads, minExamples: 200 });
+      expect(r.verdict).toBe("REJECTED");
+      expect(JSON.stringify(r.claims)).toBe(JSON.stringify(core.claims));
+    }
+  }, 180_000);
 });
