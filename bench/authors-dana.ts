@@ -89,7 +89,7 @@ async function main(o: BenchOptions): Promise<number> {
   const out = [
     `# Dana et al. Experiment ${o.exp}: the authors' PyTorch code beside memcap's reproduction of their recipe`,
     ``,
-    `Machine: ${cpu[0]?.model ?? "unknown CPU"} (${cpu.length} logical cores), shared with other jobs: load average ${load0.map((x) => x.toFixed(1)).join(" / ")} at the start, ${load1.map((x) => x.toFixed(1)).join(" / ")} at the end. Node ${process.version}; PyTorch ${authors.torch} (BLAS ${authors.blas}), ${authors.threads} thread.`,
+    `Machine: ${cpu[0]?.model ?? "unknown CPU"} (${cpu.length} logical cores); load average ${load0.map((x) => x.toFixed(1)).join(" / ")} at the start, ${load1.map((x) => x.toFixed(1)).join(" / ")} at the end. Node ${process.version}; PyTorch ${authors.torch} (BLAS ${authors.blas}), ${authors.threads} thread.`,
     `Command: \`npx tsx bench/authors-dana.ts --authors-dir DIR ${flagsUsed}\` (the authors' repository leodana2000/Transformer_Attentional_Memory).`,
     ``,
     `Settings, both sides: N = ${spec.N}, d = d_h = ${spec.d}, S = 2, one dataset of ${RECIPE.batchSize * RECIPE.numBatch} sequences drawn with replacement and reused for every H and restart, batch ${RECIPE.batchSize}, ${o.epochs} epochs (${o.epochs * RECIPE.numBatch} steps), Adam lr ${RECIPE.lr} × LinearLR(0.1 → 0.005 over ${o.epochs} epochs) stepped per epoch, ${o.restarts} restart(s) per H; accuracy = on-batch argmax accuracy before each update, mean of the ${RECIPE.last} batches before the last, then mean ± sample sd over restarts.`,

@@ -139,7 +139,7 @@ const met = f32Ratios.every((r) => r >= 1);
 const out = [
   `# Training throughput: memcap CPU backend (f32 and f64) vs PyTorch CPU, one thread each`,
   ``,
-  `Machine: ${machine}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} (shared with other jobs). ${torchInfo}.`,
+  `Machine: ${machine}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} (${os.loadavg()[0]! > os.cpus().length ? "more jobs than cores: wall times include waiting for a core" : "no more jobs than cores"}). ${torchInfo}.`,
   `Command: \`npx tsx bench/train-throughput.ts --steps ${STEPS} --repeat ${REPEAT}${PYTHON !== "python3" ? ` --python ${PYTHON}` : ""}${WEBGPU ? " --webgpu" : ""}${ONLY ? ` --only ${ONLY}` : ""}\`.`,
   `Each engine trains the same model from the same initial weights on the same data with the same batch (AdamW, warmup + cosine),`,
   `one untimed warm-up step, then ${REPEAT} rounds of ${STEPS} timed steps per engine, each engine in a process of its own that`,
