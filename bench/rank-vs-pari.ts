@@ -27,7 +27,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Mulberry32 } from "../src/random.ts";
 import { readMatrixFile } from "../src/linalg/read.ts";
@@ -107,7 +107,7 @@ try {
     startup = bestWall(process.execPath, ["bin/memcap.mjs", "rank", join(dir, "one.json")]);
   }
   let flintVersion = "";
-  console.log(`seed ${seed}, best of ${reps} (full rank: ${4 * reps}), load average ${load0.map((x) => x.toFixed(1)).join(" ")} (2 cores, shared)${withCli ? `; memcap CLI start-up ${startup.toFixed(3)} s subtracted` : ""}`);
+  console.log(`seed ${seed}, best of ${reps} (full rank: ${4 * reps}), load average ${load0.map((x) => x.toFixed(1)).join(" ")} (${cpus().length} cores)${withCli ? `; memcap CLI start-up ${startup.toFixed(3)} s subtracted` : ""}`);
   console.log(
     "matrix                      rank   memcap search   verify    total |  FLINT fmpz  nmod(1 prime) |  PARI/GP | memcap/FLINT memcap/PARI | CPU: /FLINT    /PARI" +
       (withCli ? " | memcap cli" : ""),
