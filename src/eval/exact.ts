@@ -12,7 +12,10 @@
  *    DISTINCT token states and, per sequence, references into it: before the first attention layer
  *    only the distinct input tokens are evaluated, after the last one only the positions that are
  *    read; the pool is deduplicated (hash + exact equality of canonical forms) after every
- *    attention or positional layer and at the end of every run of token-wise layers.
+ *    attention or positional layer and at the end of every run of token-wise layers;
+ *  - after the last attention layer, the longest run of integer-weight ffn / affine / relu layers is
+ *    evaluated on 512 vectors at a time, coordinate by coordinate, with doubles where a bound proves
+ *    them exact (src/eval/columns.ts, which states the rule).
  *
  * Softmax attention has no exact value (exp of rationals is irrational): it throws, pointing to the
  * interval evaluator.
@@ -46,18 +49,16 @@ import { integerLayerRun, isIntegerLayer } from "./columns.ts";
 
 type TokenOp = (x: DVec) => DVec;
 
-/** A token-wise stage's integer tail (columns.ts): ops[i…] for i ≥ from on batches of integral vectors. */
+/** A token-wise stage's integer tail: ops[from…] as one columns.ts run on batches of vectors. */
 interface Batched {
   from: number;
-  run: (i: number) => (batch: bigint[][], denominator: bigint) => bigint[][];
+  run: () => (batch: bigint[][], denominator: bigint) => bigint[][];
 }
 
 const oddLcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
 
 /** Vectors per batch of the integer fast path. */
 const BATCH = 512;
-
-
 
 interface CHead {
   WQ: DMat;
@@ -214,18 +215,14 @@ export function compileExact(net: Network): ExactEvaluator {
     }
   });
   const lastMixing = stages.reduce((m, s, i) => (s.kind === "attention" ? i : m), -1);
-  // after the last attention layer, the longest integer tail of each token-wise stage runs in batches
+  // after the last attention layer, the longest integer tail of each token-wise stage runs in batches (columns.ts)
   stages.forEach((s, si) => {
     if (s.kind !== "tokenwise" || si < lastMixing) return;
     let from = s.layers.length;
     while (from > 0 && isIntegerLayer(net.layers[s.layers[from - 1]!]!)) from--;
-    const runs = new Map<number, (batch: bigint[][], denominator: bigint) => bigint[][]>();
-    const run = (i: number) => {
-      let r = runs.get(i);
-      if (!r) runs.set(i, (r = integerLayerRun(s.layers.slice(i).map((li) => net.layers[li]!))!));
-      return r;
-    };
-    if (from < s.layers.length) s.batched = { from, run };
+    if (from === s.layers.length) return;
+    let compiled: ReturnType<typeof integerLayerRun> = null; // on first use: a network evaluated once pays it once
+    s.batched = { from, run: () => (compiled ??= integerLayerRun(s.layers.slice(from).map((li) => net.layers[li]!))!) };
   });
 
   function run(sequences: number[][], vocabulary?: Rational[][], options: ExactOptions = {}): DVec[][] {
@@ -276,34 +273,25 @@ export function compileExact(net: Network): ExactEvaluator {
         const next: DVec[] = new Array(state.pool.length);
         progress?.({ stage: si, stages: stages.length, done: 0, total: live.length });
         const batched = stage.batched;
-        const waiting = new Map<number, number[]>(); // first batched op → vectors
+        const end = batched ? batched.from : stage.ops.length;
         live.forEach((k, c) => {
           let x = state.pool[k]!;
-          let i = 0;
-          // one vector at a time up to the integer tail
-          for (; i < stage.ops.length && !(batched && i >= batched.from); i++) x = stage.ops[i]!(x);
+          for (let i = 0; i < end; i++) x = stage.ops[i]!(x);
           next[k] = x;
-          if (i < stage.ops.length) {
-            const w = waiting.get(i);
-            if (w) w.push(k);
-            else waiting.set(i, [k]);
-          }
           if (progress && !batched && (c + 1) % 256 === 0) progress({ stage: si, stages: stages.length, done: c + 1, total: live.length });
         });
-        let done = live.length - [...waiting.values()].reduce((a, w) => a + w.length, 0);
-        for (const [i, ks] of waiting) {
-          const run = batched!.run(i);
-          for (let a = 0; a < ks.length; a += BATCH) {
-            const part = ks.slice(a, a + BATCH);
-            // integer layers on numerators over one denominator 2^e·o: W(n/D) + b = (Wn + bD)/D, σ(n/D) = σ(n)/D
+        if (batched) {
+          const run = batched.run();
+          for (let a = 0; a < live.length; a += BATCH) {
+            const part = live.slice(a, a + BATCH);
+            // the integer tail on numerators over one denominator 2^e·o: W(n/D) + b = (Wn + bD)/D, σ(n/D) = σ(n)/D
             let e = 0;
             let o = 1n;
             for (const k of part) for (const x of next[k]!.e) e = Math.max(e, x);
             for (const k of part) o = oddLcm(o, next[k]!.o);
             const out = run(part.map((k) => dvecNumerators(next[k]!, e, o)), o << BigInt(e));
             part.forEach((k, t) => (next[k] = dvecOver(out[t]!, e, o)));
-            done += part.length;
-            progress?.({ stage: si, stages: stages.length, done, total: live.length });
+            progress?.({ stage: si, stages: stages.length, done: a + part.length, total: live.length });
           }
         }
         state = dedupe(next, state.refs);
