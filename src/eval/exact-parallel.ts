@@ -1,8 +1,9 @@
 /**
  * The exact evaluator (exact.ts) on several threads: the sequences are cut into contiguous shards,
- * each worker thread (exact-worker-main.ts) compiles the network itself and evaluates its shard, and
- * the outputs come back as exact [numerator, denominator] pairs. Same contract and same values as
- * `compileExact(net).evaluate(sequences, vocabulary)`; one thread (or few sequences) runs in process.
+ * the first evaluated on the calling thread, each other one by a worker thread (exact-worker-main.ts)
+ * that compiles the network itself and sends its outputs back as exact [numerator, denominator]
+ * pairs. Same contract and same values as `compileExact(net).evaluate(sequences, vocabulary)`; one
+ * thread (or few sequences) runs in process.
  * The builders use it to verify large constructions (Kajitsuka–Sato at N = 10⁵); the checker has
  * its own (proofs-check/parallel.ts).
  *
@@ -52,12 +53,15 @@ export async function evaluateExactInParallel(net: Network, sequences: number[][
   const vocab = vocabulary ? toPairs(vocabulary) : undefined;
   const parts = shards(sequences.length, threads);
   const done = parts.map(() => 0);
+  const report = () => o.onProgress?.(done.reduce((s, x) => s + x, 0), sequences.length);
   const workers: Worker[] = [];
   let failed = false;
-  const results = await Promise.all(
-    parts.map(
-      ([a, b], k) =>
+  // shards 1… on worker threads; shard 0 on this thread meanwhile (one isolate fewer: its heap is the memory saved)
+  const others = Promise.all(
+    parts.slice(1).map(
+      ([a, b], j) =>
         new Promise<Rational[][][]>((resolve, reject) => {
+          const k = j + 1;
           const w = new Worker(new URL("../../bin/ts-worker.mjs", import.meta.url), { workerData: { module: new URL("./exact-worker-main.ts", import.meta.url).href, net, sequences: sequences.slice(a, b), vocabulary: vocab } });
           workers.push(w);
           const fail = (e: Error) => {
@@ -65,10 +69,8 @@ export async function evaluateExactInParallel(net: Network, sequences: number[][
             reject(e);
           };
           w.on("message", (m: ExactWorkerMessage) => {
-            if (m.type === "progress") {
-              done[k] = m.done;
-              o.onProgress?.(done.reduce((s, x) => s + x, 0), sequences.length);
-            } else if (m.type === "error") fail(new RangeError(m.message));
+            if (m.type === "progress") (done[k] = m.done), report();
+            else if (m.type === "error") fail(new RangeError(m.message));
             else resolve(m.outputs.map(fromPairs));
           });
           w.on("error", (e: Error) => fail(e));
@@ -76,5 +78,20 @@ export async function evaluateExactInParallel(net: Network, sequences: number[][
         }),
     ),
   );
-  return results.flat();
+  others.catch(() => {}); // awaited below; a worker failing while this thread evaluates is reported there
+  let mine: Rational[][][];
+  try {
+    let last = 0;
+    mine = compileExact(net).evaluate(sequences.slice(parts[0]![0], parts[0]![1]), vocabulary, {
+      onProgress: (p: ExactProgress) => {
+        const now = performance.now();
+        if (p.stage === p.stages - 1 && now - last > 2000) (last = now), (done[0] = p.done), report();
+      },
+    });
+  } catch (e) {
+    failed = true;
+    workers.forEach((x) => void x.terminate());
+    throw e;
+  }
+  return [mine, ...(await others)].flat();
 }

@@ -19,9 +19,11 @@ describe("evaluateExactInParallel", () => {
     for (let k = 1; k < seen.length; k++) expect(seen[k]!).toBeLessThanOrEqual(N);
   }, 120_000);
 
-  it("passes a worker's error on (a token outside the vocabulary)", async () => {
-    const bad = ds.sequences.map((s) => s.slice());
-    bad[N - 1]![0] = ds.tokens.length + 5;
-    await expect(evaluateExactInParallel(network, bad, ds.tokens, { threads: 2, minPerThread })).rejects.toThrow(/not a vocabulary row/);
+  it("passes a worker's error on, and the calling thread's own (a token outside the vocabulary)", async () => {
+    for (const at of [N - 1, 0]) {
+      const bad = ds.sequences.map((s) => s.slice());
+      bad[at]![0] = ds.tokens.length + 5;
+      await expect(evaluateExactInParallel(network, bad, ds.tokens, { threads: 2, minPerThread })).rejects.toThrow(/not a vocabulary row/);
+    }
   }, 120_000);
 });
