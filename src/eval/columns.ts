@@ -15,8 +15,8 @@
  * Otherwise the combination is done on bigints.
  *
  * @example
- *   const run = integerLayerRun([{ type: "relu" }]);
- *   run?.([[-3n, 4n]]) // [[0n, 4n]]
+ *   const tail = integerTail([{ type: "relu" }]); // { from: 0, run }
+ *   tail?.run([[-3n, 4n]]) // [[0n, 4n]]
  */
 import type { Layer, Q } from "../ir/network.ts";
 import { Rational } from "../numbers/rational.ts";
@@ -170,22 +170,14 @@ function integerLayer(L: Layer): IntegerLayer | null {
   return null;
 }
 
-/** Whether `integerLayerRun` accepts this layer. */
-export const isIntegerLayer = (L: Layer): boolean => integerLayer(L) !== null;
+type IntegerRun = (batch: bigint[][], denominator?: bigint) => bigint[][];
 
 /**
- * The layers as one function on batches of vectors given by their integer numerators over a common
- * `denominator` D (default 1), returning the output numerators over the same D, or null when one of
- * them is not an integer relu / affine / ffn layer: with integer weights W(n/D) + b = (Wn + bD)/D and
- * σ(n/D) = σ(n)/D, so only the biases change (times D).
+ * Compiled integer layers as one function on batches of vectors given by their integer numerators
+ * over a common `denominator` D (default 1), returning the output numerators over the same D: with
+ * integer weights W(n/D) + b = (Wn + bD)/D and σ(n/D) = σ(n)/D, so only the biases change (times D).
  */
-export function integerLayerRun(layers: Layer[]): ((batch: bigint[][], denominator?: bigint) => bigint[][]) | null {
-  const compiled: IntegerLayer[] = [];
-  for (const L of layers) {
-    const c = integerLayer(L);
-    if (!c) return null;
-    compiled.push(c);
-  }
+function runOf(compiled: IntegerLayer[]): IntegerRun {
   return (batch, D = 1n) => {
     const size = batch.length;
     if (size === 0) return [];
@@ -200,4 +192,19 @@ export function integerLayerRun(layers: Layer[]): ((batch: bigint[][], denominat
     }
     return batch.map((_, t) => cols.map((c) => valueOf(c, t)));
   };
+}
+
+/**
+ * The longest run of integer relu / affine / ffn layers at the end of `layers`, compiled once: where
+ * it starts, and the function on batches (`runOf`); null when the last layer is not one.
+ */
+export function integerTail(layers: Layer[]): { from: number; run: IntegerRun } | null {
+  const compiled: IntegerLayer[] = [];
+  let from = layers.length;
+  for (; from > 0; from--) {
+    const c = integerLayer(layers[from - 1]!);
+    if (!c) break;
+    compiled.unshift(c);
+  }
+  return compiled.length ? { from, run: runOf(compiled) } : null;
 }

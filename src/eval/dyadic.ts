@@ -68,7 +68,8 @@ export function trailingZeros(x: bigint, cap: number): number {
   return Math.min(t + Math.round(Math.log2(lo)), cap);
 }
 
-function lcm(a: bigint, b: bigint): bigint {
+/** The least common multiple of two positive bigints. */
+export function lcm(a: bigint, b: bigint): bigint {
   if (a === b) return a;
   if (a === 1n) return b;
   if (b === 1n) return a;

@@ -23,7 +23,7 @@
  * @example
  *   const out = evaluateExact(net, [[0, 1, 2]], vocab); // out[0][0]: the output at the last position
  */
-import { Rational, gcd } from "../numbers/rational.ts";
+import { Rational } from "../numbers/rational.ts";
 import type { Layer, Network, Q } from "../ir/network.ts";
 import {
   type DMat,
@@ -39,23 +39,19 @@ import {
   dvecToRationals,
   dvecNumerators,
   dvecOver,
+  lcm,
   matVec,
   ffnBlock,
   dotScalar,
   isZeroVec,
   reluVec,
 } from "./dyadic.ts";
-import { integerLayerRun, isIntegerLayer } from "./columns.ts";
+import { integerTail } from "./columns.ts";
 
 type TokenOp = (x: DVec) => DVec;
 
 /** A token-wise stage's integer tail: ops[from…] as one columns.ts run on batches of vectors. */
-interface Batched {
-  from: number;
-  run: () => (batch: bigint[][], denominator: bigint) => bigint[][];
-}
-
-const oddLcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
+type Batched = NonNullable<ReturnType<typeof integerTail>>;
 
 /** Vectors per batch of the integer fast path. */
 const BATCH = 512;
@@ -218,11 +214,8 @@ export function compileExact(net: Network): ExactEvaluator {
   // after the last attention layer, the longest integer tail of each token-wise stage runs in batches (columns.ts)
   stages.forEach((s, si) => {
     if (s.kind !== "tokenwise" || si < lastMixing) return;
-    let from = s.layers.length;
-    while (from > 0 && isIntegerLayer(net.layers[s.layers[from - 1]!]!)) from--;
-    if (from === s.layers.length) return;
-    let compiled: ReturnType<typeof integerLayerRun> = null; // on first use: a network evaluated once pays it once
-    s.batched = { from, run: () => (compiled ??= integerLayerRun(s.layers.slice(from).map((li) => net.layers[li]!))!) };
+    const tail = integerTail(s.layers.map((li) => net.layers[li]!));
+    if (tail) s.batched = tail;
   });
 
   function run(sequences: number[][], vocabulary?: Rational[][], options: ExactOptions = {}): DVec[][] {
@@ -281,14 +274,14 @@ export function compileExact(net: Network): ExactEvaluator {
           if (progress && !batched && (c + 1) % 256 === 0) progress({ stage: si, stages: stages.length, done: c + 1, total: live.length });
         });
         if (batched) {
-          const run = batched.run();
+          const run = batched.run;
           for (let a = 0; a < live.length; a += BATCH) {
             const part = live.slice(a, a + BATCH);
             // the integer tail on numerators over one denominator 2^e·o: W(n/D) + b = (Wn + bD)/D, σ(n/D) = σ(n)/D
             let e = 0;
             let o = 1n;
             for (const k of part) for (const x of next[k]!.e) e = Math.max(e, x);
-            for (const k of part) o = oddLcm(o, next[k]!.o);
+            for (const k of part) o = lcm(o, next[k]!.o);
             const out = run(part.map((k) => dvecNumerators(next[k]!, e, o)), o << BigInt(e));
             part.forEach((k, t) => (next[k] = dvecOver(out[t]!, e, o)));
             progress?.({ stage: si, stages: stages.length, done: a + part.length, total: live.length });

@@ -3,12 +3,12 @@
 // exact evaluator's outputs (which use them after the last attention layer) against the same reference.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { integerLayerRun, isIntegerLayer } from "../../src/eval/columns.ts";
+import { integerTail } from "../../src/eval/columns.ts";
 import { compileExact } from "../../src/eval/exact.ts";
 import { Rational } from "../../src/numbers/rational.ts";
 import { integerTailCert, refOutputs, rng } from "../fixtures/checker.ts";
 
-describe("integerLayerRun", () => {
+describe("integerTail", () => {
   it("equals the naive reference on random integer stacks, and so does compileExact", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 12 }), (seed, depth) => {
@@ -29,7 +29,9 @@ describe("integerLayerRun", () => {
       { type: "affine" as const, W: [["1", "1"], ["1", "-1"]], b: [big(-(1n << 90n)), "0"] },
       { type: "relu" as const },
     ];
-    const run = integerLayerRun(layers)!;
+    const tail = integerTail(layers)!;
+    expect(tail.from).toBe(0);
+    const run = tail.run;
     const xs = [[1n, 1n], [-3n, 2n], [(1n << 52n) + 3n, -1n], [-(1n << 53n), 0n], [0n, 5n]];
     const naive = (x: bigint[]) => {
       const a = [x[0]! << 32n, x[1]! << 90n];
@@ -37,7 +39,8 @@ describe("integerLayerRun", () => {
       return b.map((v) => (v > 0n ? v : 0n));
     };
     expect(run(xs).map((v) => v.join())).toEqual(xs.map((x) => naive(x).join()));
-    expect(isIntegerLayer({ type: "affine", W: [["1/2"]] })).toBe(false);
-    expect(integerLayerRun([{ type: "affine", W: [["1/2"]] }])).toBeNull();
+    expect(integerTail([{ type: "affine", W: [["1/2"]] }])).toBeNull();
+    expect(integerTail([...layers, { type: "affine", W: [["1/2", "0"]] }])).toBeNull(); // the tail must reach the end
+    expect(integerTail([{ type: "affine", W: [["1/2", "0"], ["0", "1"]] }, ...layers])!.from).toBe(1);
   });
 });
