@@ -152,11 +152,6 @@ export class Evaluator<V, S, M> {
     };
   }
 
-  /** Token-wise layers [from, to) applied to one position. */
-  tokenwiseAt(v: V, pos: number, from: number, to: number): V {
-    return this.tokenwise(v, pos, from, to);
-  }
-
   /** The index of the last attention layer, or −1 when there is none. */
   lastAttention(): number {
     return this.first === this.stages.length ? -1 : this.last;
@@ -164,17 +159,12 @@ export class Evaluator<V, S, M> {
 
   /** Example i's vector at each read position right after the last attention layer (there must be one). */
   afterAttention(i: number): { pos: number; v: V }[] {
-    const seq = this.c.sequences[i]!;
-    const n = seq.length;
-    let xs = seq.map((t, p) => this.prefix(t, p, n));
-    for (let s = this.first; s <= this.last; s++) {
-      const st = this.stages[s]!;
-      xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
-    }
-    return this.readPositions(n).map((p) => ({ pos: p, v: xs[p]! }));
+    const xs = this.statesBefore(i, this.last + 1);
+    return this.readPositions(xs.length).map((p) => ({ pos: p, v: xs[p]! }));
   }
 
-  private tokenwise(v: V, pos: number, from: number, to: number): V {
+  /** Token-wise layers [from, to) applied to one position. */
+  tokenwise(v: V, pos: number, from: number, to: number): V {
     for (let s = from; s < to; s++) v = (this.stages[s] as Tok<V>).f(v, pos);
     return v;
   }
@@ -201,15 +191,20 @@ export class Evaluator<V, S, M> {
    * input vectors (Mahdavi et al.'s Z). `layer` must index an attention layer (check.ts validates it).
    */
   mixtures(i: number, layer: number): V[] {
+    const out: V[] = [];
+    (this.stages[layer] as Seq<V>).f(this.statesBefore(i, layer), layer === this.first, out);
+    return out;
+  }
+
+  /** Example i's vectors at every position before stage `to` (first attention layer ≤ to). */
+  private statesBefore(i: number, to: number): V[] {
     const seq = this.c.sequences[i]!;
     let xs = seq.map((t, p) => this.prefix(t, p, seq.length));
-    for (let s = this.first; s < layer; s++) {
+    for (let s = this.first; s < to; s++) {
       const st = this.stages[s]!;
       xs = st.tok ? xs.map((x, p) => st.f(x, p)) : st.f(xs, s === this.first);
     }
-    const out: V[] = [];
-    (this.stages[layer] as Seq<V>).f(xs, layer === this.first, out);
-    return out;
+    return xs;
   }
 
   /** The network's output at each read position of example i. */

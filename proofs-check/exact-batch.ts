@@ -29,9 +29,9 @@
  *   run?.([0, 1, 2]) // per example, per read position, the exact output vector (exact.ts XV)
  */
 import { Evaluator } from "./evaluate.ts";
-import { exactArith, toRationals, type XM, type XV } from "./exact.ts";
+import { exactArith, lcm, toRationals, type XM, type XV } from "./exact.ts";
 import type { Checked, LayerQ, Mat } from "./validate.ts";
-import { gcd, type Rational } from "../src/numbers/rational.ts";
+import type { Rational } from "../src/numbers/rational.ts";
 
 const R = 2 ** 32;
 const RB = 1n << 32n;
@@ -200,8 +200,6 @@ function runStep(s: Step, cols: Col[], B: number, D: bigint): Col[] {
   return s.out.map((r, i) => (r === null ? cols[i]! : combine(all, r, B, D)));
 }
 
-const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
-
 /**
  * A batched evaluator of example outputs for an exact network, or null when its tail after the last
  * attention layer has no integer ffn / affine / relu layers (then nothing is gained).
@@ -220,7 +218,7 @@ export function batchTail(c: { layers: LayerQ[] }, ev: Evaluator<XV, Rational, X
   }
   if (from === L.length) return null;
   return (ids) => {
-    const examples = ids.map((i) => ev.afterAttention(i).map(({ pos, v }) => ev.tokenwiseAt(v, pos, last + 1, from)));
+    const examples = ids.map((i) => ev.afterAttention(i).map(({ pos, v }) => ev.tokenwise(v, pos, last + 1, from)));
     const vs = examples.flat();
     if (vs.length === 0) return examples;
     // one denominator for the batch, 2^E·O: the numerators over it, and the biases times it

@@ -50,7 +50,8 @@ function tzAtMost(x: bigint, cap: number): number {
   return cap <= 32 ? cap : Math.min(tz(x), cap);
 }
 
-const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
+/** The least common multiple of two positive bigints. */
+export const lcm = (a: bigint, b: bigint): bigint => (a === b ? a : (a / gcd(a, b)) * b);
 const den = (v: XV): bigint => v.o << BigInt(v.e);
 
 /** Splits a positive denominator into 2^k · s with s odd. */
